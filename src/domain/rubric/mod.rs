@@ -1,0 +1,19 @@
+//! Rubrics: the file/inline shape ([`RubricSpec`]), the validated model
+//! ([`Rubric`]), validation that reports every violation, the built-in
+//! rubric and the registry of loaded rubrics.
+
+mod builtin;
+mod load;
+mod model;
+mod registry;
+mod spec;
+mod validate;
+
+pub use builtin::{BUILTIN_RUBRIC_ID, BUILTIN_RUBRIC_SOURCE, builtin_rubric};
+pub use load::{LoadError, load_dir, parse_file, parse_text};
+pub use model::{
+    Blend, Dimension, Direction, GradeBand, Indicator, Names, Rounding, Rubric, Rule, Unit,
+};
+pub use registry::{Registry, RubricEntry};
+pub use spec::{BlendSpec, DimensionSpec, GradeBandSpec, IndicatorSpec, RubricSpec, RuleSpec};
+pub use validate::validate;

@@ -1,0 +1,157 @@
+//! Scoring a review: the form's arithmetic in exact decimals, with every
+//! number explained (SCORING.md sections 3-6).
+
+mod engine;
+mod explain;
+pub mod rule;
+
+pub use engine::score;
+
+use crate::domain::locale::Locale;
+use rust_decimal::Decimal;
+
+/// A review to score, already checked for shape (numbers are numbers,
+/// the locale is known); checks against the rubric happen in [`score`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Review {
+    pub review_id: String,
+    pub employee_id: String,
+    pub period_label: String,
+    pub submissions: Vec<Submission>,
+    pub self_assessment: Vec<Entry>,
+    pub supervisor_assessment: Vec<Entry>,
+    /// None: the rubric's default locale.
+    pub locale: Option<Locale>,
+    pub allow_partial: bool,
+}
+
+/// Measured values from one system of record.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Submission {
+    pub source: String,
+    pub employee_id: String,
+    /// Indicator id → value, in key order.
+    pub values: Vec<(String, Decimal)>,
+}
+
+/// A rater's input for one indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub indicator_id: String,
+    pub input: EntryInput,
+    pub comment: String,
+}
+
+/// A value scored by the rule, or points awarded directly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EntryInput {
+    Value(Decimal),
+    Points(Decimal),
+}
+
+/// The two raters of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rater {
+    SelfAssessment,
+    Supervisor,
+}
+
+impl Rater {
+    /// The request field holding this rater's entries.
+    pub fn field(self) -> &'static str {
+        match self {
+            Rater::SelfAssessment => "self_assessment",
+            Rater::Supervisor => "supervisor_assessment",
+        }
+    }
+}
+
+/// Where an indicator's input came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSource {
+    /// A value from `submissions[index]`.
+    Submission { index: usize, source: String },
+    /// A value the rater gave.
+    RaterValue,
+    /// Points the rater awarded directly.
+    RaterPoints,
+    /// No input (allow_partial only).
+    Missing,
+}
+
+/// One indicator as one rater scored it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorScore {
+    pub dimension: usize,
+    pub indicator: usize,
+    pub source: InputSource,
+    /// The value scored; None for direct points or missing.
+    pub value: Option<Decimal>,
+    pub shortfall: Decimal,
+    pub steps: Decimal,
+    pub deduction: Decimal,
+    pub points: Decimal,
+    pub explanation: String,
+    pub comment: String,
+}
+
+/// One dimension as one rater scored it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DimensionScore {
+    /// Σ indicator points (exact).
+    pub score: Decimal,
+    /// weight% × score (exact).
+    pub weighted: Decimal,
+}
+
+/// One rater's breakdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RaterScore {
+    pub rater: Rater,
+    /// In rubric order.
+    pub indicators: Vec<IndicatorScore>,
+    pub dimensions: Vec<DimensionScore>,
+    /// Σ weighted scores, rounded.
+    pub total: Decimal,
+    /// The total if every missing indicator earned full points, rounded.
+    pub max_reachable_total: Decimal,
+    pub missing: Vec<String>,
+}
+
+/// An indicator by the final-score points it cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loss {
+    pub dimension: usize,
+    pub indicator: usize,
+    /// Final-score points lost, rounded to the precision.
+    pub final_score_points: Decimal,
+    pub self_deduction: Decimal,
+    pub supervisor_deduction: Decimal,
+    pub explanation: String,
+}
+
+/// The whole answer for one review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub locale: Locale,
+    pub self_score: RaterScore,
+    pub supervisor_score: RaterScore,
+    /// self% × self total + supervisor% × supervisor total, rounded.
+    pub final_score: Decimal,
+    /// The band's coefficient, else final / 100 to 4 places.
+    pub bonus_coefficient: Decimal,
+    /// Index into the rubric's grade bands.
+    pub grade_band: Option<usize>,
+    /// Largest first; only indicators that cost something.
+    pub losses: Vec<Loss>,
+    /// self total − supervisor total.
+    pub gap: Decimal,
+    pub gap_flagged: bool,
+    pub gap_explanation: String,
+    pub complete: bool,
+    pub max_reachable_final: Decimal,
+    pub summary: String,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,395 @@
+//! Engine tests. Expected numbers are worked by hand from SCORING.md
+//! (section 8 for the worked example), never taken from the code's output.
+
+use super::*;
+use crate::domain::Error;
+use crate::domain::rubric::{RubricSpec, builtin_rubric, validate};
+use rust_decimal_macros::dec;
+
+/// The built-in rubric's indicator ids, in rubric order.
+const IDS: [&str; 20] = [
+    "key_customer_satisfaction",
+    "complaint_resolution_rate",
+    "first_response_sla_rate",
+    "follow_up_satisfaction",
+    "major_incidents",
+    "first_contact_resolution_rate",
+    "complex_issue_avg_handle_minutes",
+    "knowledge_base_articles",
+    "training_coverage_rate",
+    "cross_department_resolution_rate",
+    "team_training_completion_rate",
+    "team_performance_attainment_rate",
+    "attrition_rate",
+    "team_collaboration_satisfaction",
+    "process_suggestion_adoption_rate",
+    "process_optimizations",
+    "new_tool_adoption_rate",
+    "customer_feedback_adoption_rate",
+    "cost_savings_rate",
+    "innovation_proposals",
+];
+
+const SELF_VALUES: [Decimal; 20] = [
+    dec!(92),
+    dec!(93.5),
+    dec!(97.2),
+    dec!(83),
+    dec!(1),
+    dec!(76),
+    dec!(150),
+    dec!(3),
+    dec!(96),
+    dec!(91),
+    dec!(100),
+    dec!(80),
+    dec!(7),
+    dec!(78),
+    dec!(65),
+    dec!(1),
+    dec!(90),
+    dec!(55),
+    dec!(3),
+    dec!(0),
+];
+
+fn entries(values: &[Decimal; 20]) -> Vec<Entry> {
+    IDS.iter()
+        .zip(values)
+        .map(|(id, v)| Entry {
+            indicator_id: id.to_string(),
+            input: EntryInput::Value(*v),
+            comment: String::new(),
+        })
+        .collect()
+}
+
+fn supervisor_values() -> [Decimal; 20] {
+    let mut v = SELF_VALUES;
+    v[0] = dec!(88.6); // key_customer_satisfaction
+    v[4] = dec!(2); // major_incidents
+    v[6] = dec!(131); // complex_issue_avg_handle_minutes
+    v[9] = dec!(88.4); // cross_department_resolution_rate
+    v[10] = dec!(97.5); // team_training_completion_rate
+    v[18] = dec!(-1.5); // cost_savings_rate
+    v
+}
+
+fn worked_example(locale: Option<Locale>) -> Review {
+    Review {
+        review_id: "r-1".into(),
+        employee_id: "e-1".into(),
+        period_label: "2026-Q3".into(),
+        self_assessment: entries(&SELF_VALUES),
+        supervisor_assessment: entries(&supervisor_values()),
+        locale,
+        ..Review::default()
+    }
+}
+
+fn dims(r: &RaterScore) -> Vec<Decimal> {
+    r.dimensions.iter().map(|d| d.score).collect()
+}
+
+#[test]
+fn the_worked_example_scores_every_number_of_section_8() {
+    let out = score(builtin_rubric(), &worked_example(None)).expect("valid review");
+    assert_eq!(
+        dims(&out.self_score),
+        [dec!(92.85), dec!(88), dec!(85.5), dec!(91.5)]
+    );
+    assert_eq!(out.self_score.total, dec!(89.79));
+    assert_eq!(
+        dims(&out.supervisor_score),
+        [dec!(87.15), dec!(88.47), dec!(83), dec!(87)]
+    );
+    assert_eq!(out.supervisor_score.total, dec!(86.70));
+    // 0.3 × 89.79 + 0.7 × 86.70 = 87.627 → 87.63; coefficient 87.63 / 100.
+    assert_eq!(out.final_score, dec!(87.63));
+    assert_eq!(out.bonus_coefficient, dec!(0.8763));
+    // Supervisor complex handling: 11 over, 11/15 steps → 0.73 off, 19.27.
+    let complex = &out.supervisor_score.indicators[6];
+    assert_eq!(
+        (complex.shortfall, complex.deduction, complex.points),
+        (dec!(11), dec!(0.73), dec!(19.27))
+    );
+    assert!(out.complete);
+    assert_eq!(out.max_reachable_final, dec!(87.63));
+    // 89.79 − 86.70 = 3.09, under the default threshold of 10.
+    assert_eq!(out.gap, dec!(3.09));
+    assert!(!out.gap_flagged);
+    assert_eq!(
+        out.locale,
+        Locale::ZhCn,
+        "the built-in rubric's default locale"
+    );
+}
+
+#[test]
+fn largest_losses_come_in_order_of_final_score_points() {
+    // cost = 30% × self deduction × weight + 70% × supervisor deduction × weight:
+    // major_incidents 0.3·0.4·5 + 0.7·0.4·10 = 3.4; knowledge base, training
+    // coverage (30%) and attrition (20%) 1.2 each, tied, in rubric order;
+    // suggestions 0.2·5 = 1; first contact 0.3·2 = 0.6; cost savings
+    // 0.3·0.1·2 + 0.7·0.1·6.5 = 0.515 → 0.52.
+    let out = score(builtin_rubric(), &worked_example(None)).unwrap();
+    let rubric = builtin_rubric();
+    let got: Vec<(&str, Decimal)> = out
+        .losses
+        .iter()
+        .take(7)
+        .map(|l| {
+            (
+                rubric.dimensions[l.dimension].indicators[l.indicator]
+                    .id
+                    .as_str(),
+                l.final_score_points,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("major_incidents", dec!(3.40)),
+            ("knowledge_base_articles", dec!(1.20)),
+            ("training_coverage_rate", dec!(1.20)),
+            ("attrition_rate", dec!(1.20)),
+            ("process_suggestion_adoption_rate", dec!(1.00)),
+            ("first_contact_resolution_rate", dec!(0.60)),
+            ("cost_savings_rate", dec!(0.52)),
+        ]
+    );
+    // new_tool_adoption_rate (90 ≥ 85) cost nothing and is not listed.
+    assert_eq!(out.losses.len(), 19);
+}
+
+#[test]
+fn explanations_follow_the_spec_examples_in_each_locale() {
+    let cases = [
+        (
+            Locale::En,
+            "Complaint resolution rate 93.5% is 1.5 below the 95% target: 1.5 × 0.5 = 0.75 off, 19.25 of 20.",
+        ),
+        (
+            Locale::ZhTw,
+            "客戶投訴解決率 93.5%,低於目標 95% 1.5 個百分點,扣 0.75 分,得 19.25/20 分。",
+        ),
+        (
+            Locale::ZhCn,
+            "客户投诉解决率 93.5%,低于目标 95% 1.5 个百分点,扣 0.75 分,得 19.25/20 分。",
+        ),
+    ];
+    for (locale, expected) in cases {
+        let out = score(builtin_rubric(), &worked_example(Some(locale))).unwrap();
+        assert_eq!(out.self_score.indicators[1].explanation, expected);
+    }
+    let out = score(builtin_rubric(), &worked_example(Some(Locale::En))).unwrap();
+    assert_eq!(
+        out.supervisor_score.indicators[6].explanation,
+        "Complex-issue handling time 131 min is 11 over the 120 min limit: 11 / 15 = 0.7333… steps × 1 = 0.7333… → 0.73 off, 19.27 of 20."
+    );
+    assert_eq!(
+        out.summary,
+        "Final score = 30% × 89.79 + 70% × 86.70 = 87.63; bonus coefficient 0.8763."
+    );
+}
+
+#[test]
+fn measurements_alone_give_equal_totals() {
+    let review = Review {
+        submissions: vec![Submission {
+            source: "hr".into(),
+            employee_id: "e-1".into(),
+            values: IDS.iter().map(|id| (id.to_string(), dec!(0))).collect(),
+        }],
+        employee_id: "e-1".into(),
+        ..Review::default()
+    };
+    // All zeros: AT_LEAST rules fall short (capped at 20 where the
+    // shortfall is large), AT_MOST ones (incidents, handling, attrition) are met.
+    let out = score(builtin_rubric(), &review).unwrap();
+    assert_eq!(out.self_score.total, out.supervisor_score.total);
+    assert_eq!(out.final_score, out.self_score.total);
+    // Customer: key 90×0.5=45→cap 0; complaint 47.5→0; response 49→0;
+    // follow-up 42.5→0; incidents 20 → 20. Problem: 40→0; 20; 5×2=10→10;
+    // 100→0; 45→0 → 30. Team: 0; 42.5→0; attrition 20; 40→0; 70→0 → 20.
+    // Innovation: 4→16; 42.5→0; 30→0; 5→15; 2→18 → 49.
+    // Total 0.4·20 + 0.3·30 + 0.2·20 + 0.1·49 = 8 + 9 + 4 + 4.9 = 25.9.
+    assert_eq!(out.self_score.total, dec!(25.90));
+    assert!(
+        matches!(out.self_score.indicators[0].source, InputSource::Submission { index: 0, ref source } if source == "hr")
+    );
+}
+
+#[test]
+fn a_rater_entry_overrides_the_measurement_for_that_rater_alone() {
+    let mut review = Review {
+        submissions: vec![Submission {
+            source: "survey".into(),
+            values: IDS
+                .iter()
+                .map(|id| {
+                    (
+                        id.to_string(),
+                        if *id == "major_incidents" {
+                            dec!(0)
+                        } else {
+                            dec!(100)
+                        },
+                    )
+                })
+                .collect(),
+            ..Submission::default()
+        }],
+        ..Review::default()
+    };
+    // 100 meets every AT_LEAST target except… all of them are ≤ 100; the
+    // AT_MOST ones: handling 100 ≤ 120 met, attrition 100 > 5 → 95×3 capped: 0.
+    review.supervisor_assessment = vec![Entry {
+        indicator_id: "attrition_rate".into(),
+        input: EntryInput::Points(dec!(12.5)),
+        comment: "one-off restructuring".into(),
+    }];
+    let out = score(builtin_rubric(), &review).unwrap();
+    // Self: team dimension 80 → total 100 − 0.2·20 = 96.
+    assert_eq!(out.self_score.total, dec!(96));
+    // Supervisor: team 92.5 → total 100 − 0.2·7.5 = 98.5.
+    assert_eq!(out.supervisor_score.total, dec!(98.5));
+    let attrition = &out.supervisor_score.indicators[12];
+    assert_eq!(attrition.source, InputSource::RaterPoints);
+    assert_eq!(
+        (attrition.points, attrition.deduction),
+        (dec!(12.5), dec!(7.5))
+    );
+    assert_eq!(attrition.comment, "one-off restructuring");
+    // 0.3 × 96 + 0.7 × 98.5 = 28.8 + 68.95 = 97.75.
+    assert_eq!(out.final_score, dec!(97.75));
+}
+
+#[test]
+fn partial_reviews_report_missing_indicators_and_the_maximum_reachable() {
+    let mut review = worked_example(Some(Locale::En));
+    review.allow_partial = true;
+    // Drop major_incidents (self 15 points, supervisor 10) from both raters.
+    review
+        .self_assessment
+        .retain(|e| e.indicator_id != "major_incidents");
+    review
+        .supervisor_assessment
+        .retain(|e| e.indicator_id != "major_incidents");
+    let out = score(builtin_rubric(), &review).unwrap();
+    assert!(!out.complete);
+    assert_eq!(out.self_score.missing, ["major_incidents"]);
+    // Self customer satisfaction loses the 15 points it had: 77.85;
+    // total 89.79 − 0.4·15 = 83.79; reachable with 20 for it: 89.79 + 0.4·5 = 91.79.
+    assert_eq!(out.self_score.dimensions[0].score, dec!(77.85));
+    assert_eq!(out.self_score.total, dec!(83.79));
+    assert_eq!(out.self_score.max_reachable_total, dec!(91.79));
+    // Supervisor: 86.701 − 0.4·10 = 82.701 → 82.70; reachable 86.701 + 0.4·10 = 90.701 → 90.70.
+    assert_eq!(out.supervisor_score.total, dec!(82.70));
+    assert_eq!(out.supervisor_score.max_reachable_total, dec!(90.70));
+    // Final 0.3·83.79 + 0.7·82.70 = 25.137 + 57.89 = 83.027 → 83.03;
+    // reachable 0.3·91.79 + 0.7·90.70 = 27.537 + 63.49 = 91.027 → 91.03.
+    assert_eq!(out.final_score, dec!(83.03));
+    assert_eq!(out.max_reachable_final, dec!(91.03));
+    assert_eq!(out.self_score.indicators[4].source, InputSource::Missing);
+    assert_eq!(
+        out.self_score.indicators[4].explanation,
+        "Major service incidents: no input yet, 0 of 20 (missing)."
+    );
+}
+
+fn fields(err: Error) -> Vec<String> {
+    match err {
+        Error::Invalid(v) => v.into_iter().map(|v| v.field).collect(),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+#[test]
+fn missing_inputs_are_named_one_by_one_without_allow_partial() {
+    let mut review = worked_example(None);
+    review.self_assessment.truncate(18);
+    let err = score(builtin_rubric(), &review).unwrap_err();
+    let Error::Invalid(v) = err else { panic!() };
+    assert_eq!(v.len(), 2);
+    assert!(v[0].reason.contains("\"cost_savings_rate\" has no input"));
+    assert!(
+        v[1].reason
+            .contains("\"innovation_proposals\" has no input")
+    );
+    assert_eq!(v[0].field, "self_assessment.entries");
+}
+
+#[test]
+fn every_rubric_level_violation_is_reported_at_once() {
+    let mut review = worked_example(None);
+    review.self_assessment[1].input = EntryInput::Value(dec!(101)); // percent above 100
+    review.self_assessment[4].input = EntryInput::Value(dec!(1.5)); // fractional count
+    review.supervisor_assessment[3].indicator_id = "unknown_kpi".into(); // unknown (and leaves follow-up missing)
+    review.supervisor_assessment[7] = review.supervisor_assessment[8].clone(); // duplicate training_coverage_rate
+    review.supervisor_assessment[0].input = EntryInput::Points(dec!(21)); // above full points
+    review.submissions = vec![
+        Submission {
+            source: "a".into(),
+            values: vec![("attrition_rate".into(), dec!(3))],
+            ..Submission::default()
+        },
+        Submission {
+            source: "b".into(),
+            values: vec![("attrition_rate".into(), dec!(4))],
+            ..Submission::default()
+        },
+    ];
+    let got = fields(score(builtin_rubric(), &review).unwrap_err());
+    assert_eq!(
+        got,
+        [
+            "submissions[1].values[\"attrition_rate\"]",
+            "self_assessment.entries[1].value",
+            "self_assessment.entries[4].value",
+            "supervisor_assessment.entries[0].points",
+            "supervisor_assessment.entries[3].indicator_id",
+            "supervisor_assessment.entries[8].indicator_id",
+            // follow_up_satisfaction and knowledge_base_articles lost their supervisor entry.
+            "supervisor_assessment.entries",
+            "supervisor_assessment.entries",
+        ]
+    );
+}
+
+#[test]
+fn grade_bands_set_the_bonus_coefficient() {
+    let mut spec: RubricSpec =
+        serde_json::from_str(crate::domain::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
+    spec.id = "banded".into();
+    let band = |id: &str, min: f64, max: f64, c: f64| crate::domain::rubric::GradeBandSpec {
+        id: id.into(),
+        names: [("zh-CN".to_string(), id.to_uppercase())].into(),
+        min_score: min,
+        max_score: max,
+        bonus_coefficient: c,
+    };
+    spec.grade_bands = vec![
+        band("c", 0.0, 79.99, 0.5),
+        band("b", 80.0, 89.99, 1.0),
+        band("a", 90.0, 100.0, 1.2),
+    ];
+    let rubric = validate(&spec).expect("bands tile 0..100");
+    let out = score(&rubric, &worked_example(Some(Locale::En))).unwrap();
+    // 87.63 falls in b (80..89.99): coefficient 1.
+    assert_eq!(out.grade_band, Some(1));
+    assert_eq!(out.bonus_coefficient, dec!(1));
+    assert!(
+        out.summary.ends_with("bonus coefficient 1.0000 (grade B)."),
+        "{}",
+        out.summary
+    );
+}
+
+#[test]
+fn the_same_review_always_gives_the_same_outcome() {
+    let a = score(builtin_rubric(), &worked_example(Some(Locale::ZhTw))).unwrap();
+    let b = score(builtin_rubric(), &worked_example(Some(Locale::ZhTw))).unwrap();
+    assert_eq!(a, b);
+}

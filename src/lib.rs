@@ -1,0 +1,7 @@
+//! scorecard: a stateless gRPC service that scores performance reviews
+//! against weighted KPI rubrics, exactly and explained.
+//!
+//! Three rings, imports pointing inward: [`domain`] (pure scoring),
+//! [`api`] (proto ⇄ domain), [`server`] (wiring), plus the [`cli`].
+
+pub mod domain;
