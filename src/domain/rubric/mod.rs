@@ -16,4 +16,4 @@ pub use model::{
 };
 pub use registry::{Registry, RubricEntry};
 pub use spec::{BlendSpec, DimensionSpec, GradeBandSpec, IndicatorSpec, RubricSpec, RuleSpec};
-pub use validate::validate;
+pub use validate::{to_spec, validate};

@@ -74,7 +74,7 @@ pub struct AggregationOptions {
 
 impl AggregationOptions {
     /// Checks the options; field paths are relative to the options
-    /// (`period.start_time`, `period.end_time`, `as_of`,
+    /// (`period_start_time`, `period_end_time`, `as_of_time`,
     /// `default_response_limit`, `response_limits_by_priority["P1"]`), for
     /// the caller to prefix (e.g. with `options.`).
     ///
@@ -83,9 +83,9 @@ impl AggregationOptions {
     pub fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut violations = Vec::new();
         for (field, t) in [
-            ("period.start_time", self.period_start),
-            ("period.end_time", self.period_end),
-            ("as_of", self.as_of),
+            ("period_start_time", self.period_start),
+            ("period_end_time", self.period_end),
+            ("as_of_time", self.as_of),
         ] {
             if !is_sane_time(t) {
                 violations.push(Violation::new(
@@ -99,7 +99,7 @@ impl AggregationOptions {
         }
         if self.period_end <= self.period_start {
             violations.push(Violation::new(
-                "period.end_time",
+                "period_end_time",
                 format!(
                     "period end {} must be after period start {}",
                     self.period_end, self.period_start
@@ -294,16 +294,20 @@ impl Aggregator {
                     self.count(created, &record);
                 }
             }
-            Err(reason) => {
-                self.rejected_count += 1;
-                if self.rejections.len() < MAX_LISTED_REJECTIONS {
-                    self.rejections.push(Rejection {
-                        index,
-                        ticket_id: record.ticket_id,
-                        reason,
-                    });
-                }
-            }
+            Err(reason) => self.reject(index, record.ticket_id, reason),
+        }
+    }
+
+    /// Counts a record rejected before it could be built (e.g. a time the
+    /// transport could not read), listing it among the first 100.
+    pub fn reject(&mut self, index: u64, ticket_id: String, reason: RejectReason) {
+        self.rejected_count += 1;
+        if self.rejections.len() < MAX_LISTED_REJECTIONS {
+            self.rejections.push(Rejection {
+                index,
+                ticket_id,
+                reason,
+            });
         }
     }
 

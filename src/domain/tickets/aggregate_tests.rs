@@ -593,8 +593,8 @@ fn options_validation_paths() {
     assert_eq!(
         fields,
         [
-            "as_of",
-            "period.end_time",
+            "as_of_time",
+            "period_end_time",
             "default_response_limit",
             "response_limits_by_priority[\"\"]",
             "response_limits_by_priority[\"P1\"]",

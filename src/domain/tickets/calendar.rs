@@ -112,16 +112,22 @@ impl Calendar {
             }
             let start = parse_clock(&wh.start, false);
             if let Err(reason) = &start {
-                violations.push(Violation::new(format!("working_hours[{i}].start"), reason));
+                violations.push(Violation::new(
+                    format!("working_hours[{i}].start_time"),
+                    reason,
+                ));
             }
             let end = parse_clock(&wh.end, true);
             if let Err(reason) = &end {
-                violations.push(Violation::new(format!("working_hours[{i}].end"), reason));
+                violations.push(Violation::new(
+                    format!("working_hours[{i}].end_time"),
+                    reason,
+                ));
             }
             if let (Ok(start), Ok(end)) = (start, end) {
                 if end <= start {
                     violations.push(Violation::new(
-                        format!("working_hours[{i}].end"),
+                        format!("working_hours[{i}].end_time"),
                         format!("end {} must be after start {}", wh.end, wh.start),
                     ));
                 } else if let Some(day) = weekday {

@@ -54,6 +54,9 @@ impl fmt::Display for TimeField {
 /// in this order (the declaration order).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RejectReason {
+    /// A time could not be read at all (e.g. nanoseconds out of range).
+    #[error("{field} is not a readable time: {detail}")]
+    Unreadable { field: TimeField, detail: String },
     /// The ticket id is empty or blank.
     #[error("missing ticket id")]
     MissingTicketId,

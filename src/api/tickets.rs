@@ -1,0 +1,248 @@
+//! proto ⇄ domain for ticket pushes.
+
+use super::pb;
+use crate::domain::Violation;
+use crate::domain::decimal::{self, fixed, plain};
+use crate::domain::tickets::{
+    AggregationOptions, Calendar, CalendarSpec, Clock, RejectReason, TicketRecord, TicketReport,
+    TimeField, WorkingHoursSpec,
+};
+use jiff::{SignedDuration, Timestamp};
+use std::collections::BTreeMap;
+
+/// A proto timestamp as an instant, or the reason it is not one.
+fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, String> {
+    Timestamp::new(t.seconds, t.nanos).map_err(|e| format!("not a valid timestamp: {e}"))
+}
+
+/// Checks and converts the first message's options. `rubric_limit` is the
+/// first-response limit of the rubric the options name.
+pub fn options(
+    o: &pb::PushOptions,
+    rubric_limit: SignedDuration,
+) -> Result<AggregationOptions, Vec<Violation>> {
+    let mut v = Vec::new();
+    let required = |v: &mut Vec<Violation>,
+                    name: &str,
+                    t: &Option<prost_types::Timestamp>|
+     -> Option<Timestamp> {
+        match t {
+            None => {
+                v.push(Violation::new(format!("options.{name}"), "is required"));
+                None
+            }
+            Some(t) => timestamp(t)
+                .map_err(|r| v.push(Violation::new(format!("options.{name}"), r)))
+                .ok(),
+        }
+    };
+    let start = required(&mut v, "period_start_time", &o.period_start_time);
+    let end = required(&mut v, "period_end_time", &o.period_end_time);
+    let as_of = match &o.as_of_time {
+        None => end,
+        Some(t) => timestamp(t)
+            .map_err(|r| v.push(Violation::new("options.as_of_time", r)))
+            .ok(),
+    };
+    let clock = match &o.calendar {
+        None => Some(Clock::Wall),
+        Some(c) => {
+            let spec = CalendarSpec {
+                time_zone: c.time_zone.clone(),
+                working_hours: c
+                    .working_hours
+                    .iter()
+                    .map(|w| WorkingHoursSpec {
+                        weekday: pb::Weekday::try_from(w.weekday)
+                            .map(|d| d.as_str_name().trim_start_matches("WEEKDAY_").to_string())
+                            .unwrap_or_else(|_| w.weekday.to_string()),
+                        start: w.start_time.clone(),
+                        end: w.end_time.clone(),
+                    })
+                    .collect(),
+                holidays: c.holidays.clone(),
+            };
+            match Calendar::new(&spec) {
+                Ok(cal) => Some(Clock::Business(cal)),
+                Err(errors) => {
+                    v.extend(errors.into_iter().map(|e| {
+                        Violation::new(format!("options.calendar.{}", e.field), e.reason)
+                    }));
+                    None
+                }
+            }
+        }
+    };
+    let mut limits = BTreeMap::new();
+    for (i, l) in o.response_limits.iter().enumerate() {
+        let field = format!("options.response_limits[{i}]");
+        if l.priority.is_empty() {
+            v.push(Violation::new(
+                format!("{field}.priority"),
+                "is required: tickets without a priority use the rubric's limit",
+            ));
+            continue;
+        }
+        let minutes = match decimal::from_f64(l.limit_minutes) {
+            Ok(m) if m > rust_decimal::Decimal::ZERO => m,
+            Ok(m) => {
+                v.push(Violation::new(
+                    format!("{field}.limit_minutes"),
+                    format!("{} must be greater than 0", plain(m)),
+                ));
+                continue;
+            }
+            Err(reason) => {
+                v.push(Violation::new(format!("{field}.limit_minutes"), reason));
+                continue;
+            }
+        };
+        let millis = (minutes * rust_decimal::Decimal::from(60_000)).trunc();
+        let duration = SignedDuration::from_millis(i64::try_from(millis).unwrap_or(i64::MAX));
+        if limits.insert(l.priority.clone(), duration).is_some() {
+            v.push(Violation::new(
+                format!("{field}.priority"),
+                format!("\"{}\" is given twice", l.priority),
+            ));
+        }
+    }
+    let (Some(period_start), Some(period_end), Some(as_of), Some(clock)) =
+        (start, end, as_of, clock)
+    else {
+        return Err(v);
+    };
+    let options = AggregationOptions {
+        period_start,
+        period_end,
+        as_of,
+        clock,
+        default_response_limit: rubric_limit,
+        response_limits_by_priority: limits,
+    };
+    if let Err(errors) = options.validate() {
+        v.extend(
+            errors
+                .into_iter()
+                .map(|e| Violation::new(format!("options.{}", e.field), e.reason)),
+        );
+    }
+    if v.is_empty() { Ok(options) } else { Err(v) }
+}
+
+/// A proto ticket record in domain terms; an unreadable time gives the
+/// record's rejection (its ticket id and the reason).
+pub fn record(r: pb::TicketRecord) -> Result<TicketRecord, (String, RejectReason)> {
+    let time = |field: TimeField,
+                t: &Option<prost_types::Timestamp>|
+     -> Result<Option<Timestamp>, RejectReason> {
+        t.as_ref()
+            .map(timestamp)
+            .transpose()
+            .map_err(|detail| RejectReason::Unreadable { field, detail })
+    };
+    let times = (|| {
+        Ok((
+            time(TimeField::Created, &r.created_time)?,
+            time(TimeField::FirstResponse, &r.first_response_time)?,
+            time(TimeField::Resolved, &r.resolved_time)?,
+        ))
+    })();
+    let (created, first_response, resolved) = match times {
+        Ok(t) => t,
+        Err(reason) => return Err((r.ticket_id, reason)),
+    };
+    Ok(TicketRecord {
+        created,
+        first_response,
+        resolved,
+        ticket_id: r.ticket_id,
+        employee_id: r.employee_id,
+        priority: r.priority,
+        complaint: r.complaint,
+        complex: r.complex,
+        cross_department: r.cross_department,
+        resolved_on_first_contact: r.resolved_on_first_contact,
+    })
+}
+
+/// The answer to a push.
+pub fn response(report: &TicketReport, period_label: &str) -> pb::PushResponseTimesResponse {
+    let employees = report
+        .employees
+        .iter()
+        .map(|e| {
+            let mut provenance = BTreeMap::new();
+            provenance.insert("ticket_count".to_string(), e.ticket_count.to_string());
+            provenance.insert("responded_count".to_string(), e.responded_count.to_string());
+            provenance.insert("breach_count".to_string(), e.breach_count.to_string());
+            provenance.insert("pending_count".to_string(), e.pending_count.to_string());
+            provenance.insert("complaint_count".to_string(), e.complaint_count.to_string());
+            provenance.insert("resolved_count".to_string(), e.resolved_count.to_string());
+            provenance.insert(
+                "cross_department_count".to_string(),
+                e.cross_department_count.to_string(),
+            );
+            provenance.insert(
+                "resolved_complex_count".to_string(),
+                e.resolved_complex_count.to_string(),
+            );
+            provenance.insert(
+                "computed_by".to_string(),
+                format!("scorecard {}", crate::VERSION),
+            );
+            pb::EmployeeTicketStats {
+                employee_id: e.employee_id.clone(),
+                submission: Some(pb::MetricSubmission {
+                    source: "ticketing".to_string(),
+                    employee_id: e.employee_id.clone(),
+                    period: Some(pb::ReviewPeriod {
+                        label: period_label.to_string(),
+                        ..Default::default()
+                    }),
+                    values: e
+                        .metrics
+                        .iter()
+                        .map(|(id, value)| (id.to_string(), decimal::to_f64(*value)))
+                        .collect(),
+                    provenance,
+                }),
+                absent_metrics: e
+                    .absent
+                    .iter()
+                    .map(|a| pb::AbsentMetric {
+                        indicator_id: a.indicator_id.to_string(),
+                        reason: a.reason.clone(),
+                    })
+                    .collect(),
+                ticket_count: e.ticket_count,
+                responded_count: e.responded_count,
+                breach_count: e.breach_count,
+                pending_count: e.pending_count,
+                first_response_minutes: e.first_response_minutes.as_ref().map(|p| {
+                    pb::FirstResponseMinutes {
+                        p50: fixed(p.p50, 2),
+                        p90: fixed(p.p90, 2),
+                        p99: fixed(p.p99, 2),
+                        max: fixed(p.max, 2),
+                    }
+                }),
+            }
+        })
+        .collect();
+    let rejections = report
+        .rejections
+        .iter()
+        .map(|r| pb::RecordRejection {
+            record_index: r.index,
+            ticket_id: r.ticket_id.clone(),
+            reason: r.reason.to_string(),
+        })
+        .collect();
+    pb::PushResponseTimesResponse {
+        employees,
+        accepted_record_count: report.accepted_count,
+        rejected_record_count: report.rejected_count,
+        outside_period_record_count: report.outside_period_count,
+        rejections,
+    }
+}

@@ -1,0 +1,95 @@
+//! RubricService: list, show and check rubrics.
+
+use super::telemetry::CallLog;
+use crate::api::convert;
+use crate::api::{pb, status};
+use crate::domain::rubric::{self, Registry};
+use std::sync::Arc;
+use tonic::{Request, Response, Status};
+
+/// The rubric service over the shared registry.
+#[derive(Clone)]
+pub struct RubricApi {
+    registry: Arc<Registry>,
+}
+
+impl RubricApi {
+    pub fn new(registry: Arc<Registry>) -> Self {
+        Self { registry }
+    }
+}
+
+#[tonic::async_trait]
+impl pb::rubric_service_server::RubricService for RubricApi {
+    async fn list_rubrics(
+        &self,
+        _: Request<pb::ListRubricsRequest>,
+    ) -> Result<Response<pb::ListRubricsResponse>, Status> {
+        let log = CallLog::start("ListRubrics", "");
+        let rubrics = self
+            .registry
+            .entries()
+            .map(|e| pb::RubricSummary {
+                id: e.rubric.id.clone(),
+                version: e.rubric.version,
+                names: e
+                    .rubric
+                    .names
+                    .0
+                    .iter()
+                    .map(|(l, n)| (l.tag().to_string(), n.clone()))
+                    .collect(),
+                content_hash: e.rubric.content_hash.clone(),
+                built_in: e.built_in,
+                dimension_count: e.rubric.dimensions.len() as u32,
+                indicator_count: e.rubric.indicator_count() as u32,
+            })
+            .collect();
+        log.finish(None);
+        Ok(Response::new(pb::ListRubricsResponse { rubrics }))
+    }
+
+    async fn get_rubric(
+        &self,
+        request: Request<pb::GetRubricRequest>,
+    ) -> Result<Response<pb::GetRubricResponse>, Status> {
+        let req = request.into_inner();
+        let mut log = CallLog::start("GetRubric", "");
+        log.rubric = format!("{}@{}", req.id, req.version);
+        let result = self
+            .registry
+            .get(&req.id, (req.version > 0).then_some(req.version))
+            .map(|e| {
+                Response::new(pb::GetRubricResponse {
+                    rubric: Some(convert::rubric_to_proto(&e.rubric)),
+                    content_hash: e.rubric.content_hash.clone(),
+                })
+            })
+            .map_err(|e| status::to_status(&e));
+        log.finish(result.as_ref().err());
+        result
+    }
+
+    async fn validate_rubric(
+        &self,
+        request: Request<pb::ValidateRubricRequest>,
+    ) -> Result<Response<pb::ValidateRubricResponse>, Status> {
+        let log = CallLog::start("ValidateRubric", "");
+        let spec = convert::rubric_spec(request.into_inner().rubric.unwrap_or_default());
+        // A rubric with faults is a valid question: the answer lists them.
+        let answer = match rubric::validate(&spec) {
+            Ok(r) => pb::ValidateRubricResponse {
+                valid: true,
+                violations: Vec::new(),
+                content_hash: r.content_hash,
+            },
+            Err(v) => pb::ValidateRubricResponse {
+                valid: false,
+                violations: convert::violations_proto(&v),
+                content_hash: String::new(),
+            },
+        };
+        log.finish(None);
+        Ok(Response::new(answer))
+    }
+}

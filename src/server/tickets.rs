@@ -1,0 +1,125 @@
+//! TicketStatsService: options first, then batches of ticket records.
+
+use super::telemetry::CallLog;
+use crate::api::convert::RubricChoice;
+use crate::api::{pb, status, tickets};
+use crate::domain::rubric::Registry;
+use crate::domain::tickets::{Aggregator, FIRST_RESPONSE_SLA_RATE};
+use crate::domain::{Error, Violation};
+use jiff::SignedDuration;
+use std::sync::Arc;
+use tonic::{Request, Response, Status, Streaming};
+
+/// The response limit when a rubric carries none (SCORING.md section 2).
+const DEFAULT_LIMIT_MINUTES: i64 = 15;
+
+/// The ticket service over the shared registry.
+#[derive(Clone)]
+pub struct TicketApi {
+    registry: Arc<Registry>,
+}
+
+impl TicketApi {
+    pub fn new(registry: Arc<Registry>) -> Self {
+        Self { registry }
+    }
+
+    /// The first-response limit of the rubric the options name.
+    fn rubric_limit(&self, options: &pb::PushOptions) -> Result<SignedDuration, Error> {
+        let choice = match &options.rubric_ref {
+            None => RubricChoice::BuiltIn,
+            Some(r) => RubricChoice::Ref {
+                id: r.id.clone(),
+                version: (r.version > 0).then_some(r.version),
+            },
+        };
+        let rubric = super::scoring::resolve_rubric(&self.registry, &choice)?;
+        let minutes = rubric
+            .indicator(FIRST_RESPONSE_SLA_RATE)
+            .and_then(|(_, _, i)| i.response_limit_minutes);
+        Ok(match minutes {
+            Some(m) => {
+                let millis = (m * rust_decimal::Decimal::from(60_000)).trunc();
+                SignedDuration::from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
+            }
+            None => SignedDuration::from_mins(DEFAULT_LIMIT_MINUTES),
+        })
+    }
+}
+
+fn invalid(field: &str, reason: &str) -> Status {
+    status::to_status(&Error::Invalid(vec![Violation::new(field, reason)]))
+}
+
+#[tonic::async_trait]
+impl pb::ticket_stats_service_server::TicketStatsService for TicketApi {
+    async fn push_response_times(
+        &self,
+        request: Request<Streaming<pb::PushResponseTimesRequest>>,
+    ) -> Result<Response<pb::PushResponseTimesResponse>, Status> {
+        let mut log = CallLog::start("PushResponseTimes", "");
+        let result = self.push(request.into_inner(), &mut log).await;
+        log.finish(result.as_ref().err());
+        result.map(Response::new)
+    }
+}
+
+impl TicketApi {
+    async fn push(
+        &self,
+        mut inbound: Streaming<pb::PushResponseTimesRequest>,
+        log: &mut CallLog,
+    ) -> Result<pb::PushResponseTimesResponse, Status> {
+        let options = match inbound.message().await?.and_then(|m| m.payload) {
+            Some(pb::push_response_times_request::Payload::Options(o)) => o,
+            Some(pb::push_response_times_request::Payload::Batch(_)) => {
+                return Err(invalid(
+                    "options",
+                    "the first message must carry the options, not a batch",
+                ));
+            }
+            None => {
+                return Err(invalid(
+                    "options",
+                    "the stream must start with a message carrying the options",
+                ));
+            }
+        };
+        let limit = self
+            .rubric_limit(&options)
+            .map_err(|e| status::to_status(&e))?;
+        let aggregation =
+            tickets::options(&options, limit).map_err(|v| status::to_status(&Error::Invalid(v)))?;
+        let mut aggregator = Aggregator::new(aggregation);
+        let mut index = 0u64;
+        let mut message = 1u64;
+        while let Some(m) = inbound.message().await? {
+            match m.payload {
+                Some(pb::push_response_times_request::Payload::Batch(batch)) => {
+                    for record in batch.records {
+                        match tickets::record(record) {
+                            Ok(r) => aggregator.push(index, r),
+                            Err((ticket_id, reason)) => aggregator.reject(index, ticket_id, reason),
+                        }
+                        index += 1;
+                    }
+                }
+                Some(pb::push_response_times_request::Payload::Options(_)) => {
+                    return Err(invalid(
+                        "options",
+                        &format!(
+                            "options may only come in the first message; message {message} carries them again"
+                        ),
+                    ));
+                }
+                None => {}
+            }
+            message += 1;
+        }
+        log.rubric = format!("{index} records");
+        Ok(tickets::response(
+            &aggregator.finish(),
+            &options.period_label,
+        ))
+    }
+}
