@@ -144,7 +144,6 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
             if let Some(indicator) = v.indicator(&ipath, ind, default_locale) {
                 indicators.push(indicator);
             }
-            let _ = &dnames;
         }
         if let Some(w) = weight {
             let max_score = indicators.iter().map(|i: &Indicator| i.full_points).sum();
@@ -165,6 +164,23 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
                 decimal::plain(weight_sum)
             ),
         );
+    }
+
+    // Points are shown at the rubric's precision, so full points must fit it.
+    for (di, d) in spec.dimensions.iter().enumerate() {
+        for (ii, ind) in d.indicators.iter().enumerate() {
+            if let Ok(full) = decimal::from_f64(ind.full_points) {
+                if full.normalize().scale() > precision {
+                    v.add(
+                        format!("dimensions[{di}].indicators[{ii}].full_points"),
+                        format!(
+                            "{} has more decimals than the rubric's precision {precision}",
+                            decimal::plain(full)
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     let max_total: Decimal = dimensions

@@ -1,0 +1,340 @@
+//! A table of bad requests: each gets its code and names the field.
+
+mod common;
+
+use common::*;
+use scorecard::api::pb;
+use tonic::Code;
+
+type Mutation = fn(&mut pb::ScoreReviewRequest);
+
+fn entry_value(req: &mut pb::ScoreReviewRequest, supervisor: bool, index: usize, value: f64) {
+    let a = if supervisor {
+        &mut req.supervisor_assessment
+    } else {
+        &mut req.self_assessment
+    };
+    set_value(a, index, value);
+}
+
+fn entries(req: &mut pb::ScoreReviewRequest, supervisor: bool) -> &mut Vec<pb::AssessmentEntry> {
+    let a = if supervisor {
+        &mut req.supervisor_assessment
+    } else {
+        &mut req.self_assessment
+    };
+    &mut a.as_mut().unwrap().entries
+}
+
+fn submission(values: &[(&str, f64)]) -> pb::MetricSubmission {
+    pb::MetricSubmission {
+        source: "hr".into(),
+        values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        ..Default::default()
+    }
+}
+
+fn inline_builtin() -> pb::Rubric {
+    let spec: scorecard::domain::rubric::RubricSpec =
+        serde_json::from_str(scorecard::domain::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
+    scorecard::api::convert::rubric_proto(&spec)
+}
+
+fn set_inline(req: &mut pb::ScoreReviewRequest, edit: fn(&mut pb::Rubric)) {
+    let mut rubric = inline_builtin();
+    edit(&mut rubric);
+    req.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(rubric));
+}
+
+#[tokio::test]
+async fn every_bad_request_gets_its_code_and_field_path() {
+    let cases: Vec<(&str, Mutation, Code, &str)> = vec![
+        (
+            "NaN value",
+            |r| entry_value(r, true, 3, f64::NAN),
+            Code::InvalidArgument,
+            "supervisor_assessment.entries[3].value",
+        ),
+        (
+            "infinite value",
+            |r| entry_value(r, false, 2, f64::INFINITY),
+            Code::InvalidArgument,
+            "self_assessment.entries[2].value",
+        ),
+        (
+            "percent above 100",
+            |r| entry_value(r, false, 1, 100.5),
+            Code::InvalidArgument,
+            "self_assessment.entries[1].value",
+        ),
+        (
+            "fractional count",
+            |r| entry_value(r, false, 4, 1.5),
+            Code::InvalidArgument,
+            "self_assessment.entries[4].value",
+        ),
+        (
+            "negative count",
+            |r| entry_value(r, true, 7, -1.0),
+            Code::InvalidArgument,
+            "supervisor_assessment.entries[7].value",
+        ),
+        (
+            "cost saving below -100%",
+            |r| entry_value(r, true, 18, -100.5),
+            Code::InvalidArgument,
+            "supervisor_assessment.entries[18].value",
+        ),
+        (
+            "value beyond 10^12",
+            |r| entry_value(r, false, 6, 1e13),
+            Code::InvalidArgument,
+            "self_assessment.entries[6].value",
+        ),
+        (
+            "unknown indicator",
+            |r| entries(r, true)[0].indicator_id = "charisma".into(),
+            Code::InvalidArgument,
+            "supervisor_assessment.entries[0].indicator_id",
+        ),
+        (
+            "duplicated indicator",
+            |r| entries(r, false)[1].indicator_id = "key_customer_satisfaction".into(),
+            Code::InvalidArgument,
+            "self_assessment.entries[1].indicator_id",
+        ),
+        (
+            "empty indicator id",
+            |r| entries(r, false)[5].indicator_id.clear(),
+            Code::InvalidArgument,
+            "self_assessment.entries[5].indicator_id",
+        ),
+        (
+            "points above full points",
+            |r| entries(r, true)[9].input = Some(pb::assessment_entry::Input::Points(20.5)),
+            Code::InvalidArgument,
+            "supervisor_assessment.entries[9].points",
+        ),
+        (
+            "negative points",
+            |r| entries(r, false)[9].input = Some(pb::assessment_entry::Input::Points(-1.0)),
+            Code::InvalidArgument,
+            "self_assessment.entries[9].points",
+        ),
+        (
+            "neither value nor points",
+            |r| entries(r, false)[5].input = None,
+            Code::InvalidArgument,
+            "self_assessment.entries[5]",
+        ),
+        (
+            "missing indicator",
+            |r| {
+                entries(r, true).pop();
+            },
+            Code::InvalidArgument,
+            "supervisor_assessment.entries",
+        ),
+        (
+            "unknown locale",
+            |r| r.locale = "fr".into(),
+            Code::InvalidArgument,
+            "locale",
+        ),
+        (
+            "NaN in a submission",
+            |r| r.submissions = vec![submission(&[("attrition_rate", f64::NAN)])],
+            Code::InvalidArgument,
+            "submissions[0].values[\"attrition_rate\"]",
+        ),
+        (
+            "unknown indicator in a submission",
+            |r| r.submissions = vec![submission(&[("mood", 3.0)])],
+            Code::InvalidArgument,
+            "submissions[0].values[\"mood\"]",
+        ),
+        (
+            "same indicator from two submissions",
+            |r| {
+                r.submissions = vec![
+                    submission(&[("attrition_rate", 3.0)]),
+                    submission(&[("attrition_rate", 4.0)]),
+                ]
+            },
+            Code::InvalidArgument,
+            "submissions[1].values[\"attrition_rate\"]",
+        ),
+        (
+            "submission without a source",
+            |r| {
+                let mut s = submission(&[("attrition_rate", 3.0)]);
+                s.source.clear();
+                r.submissions = vec![s];
+            },
+            Code::InvalidArgument,
+            "submissions[0].source",
+        ),
+        (
+            "submission for another employee",
+            |r| {
+                let mut s = submission(&[("attrition_rate", 3.0)]);
+                s.employee_id = "e9999".into();
+                r.submissions = vec![s];
+            },
+            Code::InvalidArgument,
+            "submissions[0].employee_id",
+        ),
+        (
+            "rubric reference without id",
+            |r| {
+                r.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(
+                    pb::RubricRef {
+                        id: String::new(),
+                        version: 1,
+                    },
+                ))
+            },
+            Code::InvalidArgument,
+            "rubric_ref.id",
+        ),
+        (
+            "unknown rubric",
+            |r| {
+                r.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(
+                    pb::RubricRef {
+                        id: "sales-rep".into(),
+                        version: 0,
+                    },
+                ))
+            },
+            Code::NotFound,
+            "",
+        ),
+        (
+            "unknown rubric version",
+            |r| {
+                r.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(
+                    pb::RubricRef {
+                        id: "telecom-support-manager".into(),
+                        version: 2,
+                    },
+                ))
+            },
+            Code::NotFound,
+            "",
+        ),
+        (
+            "inline weights not summing to 100",
+            |r| set_inline(r, |x| x.dimensions[3].weight_percent = 15.0),
+            Code::InvalidArgument,
+            "inline_rubric.dimensions",
+        ),
+        (
+            "inline blend not summing to 100",
+            |r| {
+                set_inline(r, |x| {
+                    x.blend = Some(pb::Blend {
+                        self_weight_percent: 40.0,
+                        supervisor_weight_percent: 70.0,
+                    })
+                })
+            },
+            Code::InvalidArgument,
+            "inline_rubric.blend",
+        ),
+        (
+            "inline rubric empty",
+            |r| set_inline(r, |x| x.dimensions.clear()),
+            Code::InvalidArgument,
+            "inline_rubric.dimensions",
+        ),
+        (
+            "inline rule step zero",
+            |r| {
+                set_inline(r, |x| {
+                    x.dimensions[1].indicators[1].rule.as_mut().unwrap().step = 0.0
+                })
+            },
+            Code::InvalidArgument,
+            "inline_rubric.dimensions[1].indicators[1].rule.step",
+        ),
+        (
+            "bad period date",
+            |r| r.period.as_mut().unwrap().start_date = "2026-13-01".into(),
+            Code::InvalidArgument,
+            "period.start_date",
+        ),
+        (
+            "period ending before it starts",
+            |r| r.period.as_mut().unwrap().end_date = "2026-06-30".into(),
+            Code::InvalidArgument,
+            "period.end_date",
+        ),
+        (
+            "review id too long",
+            |r| r.review_id = "x".repeat(300),
+            Code::InvalidArgument,
+            "review_id",
+        ),
+    ];
+    assert!(cases.len() >= 20);
+    let server = TestServer::start().await;
+    let mut client = server.scoring().await;
+    for (name, mutate, code, field) in cases {
+        let mut req = worked_example();
+        mutate(&mut req);
+        let status = client.score_review(req).await.expect_err(name);
+        assert_eq!(status.code(), code, "{name}: {}", status.message());
+        if code == Code::InvalidArgument {
+            let fields = bad_fields(&status);
+            assert!(
+                fields.iter().any(|f| f == field),
+                "{name}: expected {field} in {fields:?}"
+            );
+            assert!(
+                status.message().contains(field),
+                "{name}: the message names the field: {}",
+                status.message()
+            );
+        }
+    }
+    // The server is still answering good requests afterwards.
+    let ok = client
+        .score_review(worked_example())
+        .await
+        .expect("still serving");
+    assert_eq!(ok.into_inner().final_score, "87.63");
+}
+
+#[tokio::test]
+async fn the_nan_reason_reads_as_the_spec_says() {
+    let server = TestServer::start().await;
+    let mut req = worked_example();
+    entry_value(&mut req, true, 3, f64::NAN);
+    let status = server.scoring().await.score_review(req).await.unwrap_err();
+    assert_eq!(
+        bad_violations(&status),
+        [(
+            "supervisor_assessment.entries[3].value".to_string(),
+            "NaN is not a number".to_string()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn every_violation_of_one_request_is_listed_at_once() {
+    let server = TestServer::start().await;
+    let mut req = worked_example();
+    entry_value(&mut req, false, 1, 101.0);
+    entry_value(&mut req, false, 4, 0.5);
+    entries(&mut req, true)[0].input = Some(pb::assessment_entry::Input::Points(25.0));
+    let status = server.scoring().await.score_review(req).await.unwrap_err();
+    assert_eq!(
+        bad_fields(&status),
+        [
+            "self_assessment.entries[1].value",
+            "self_assessment.entries[4].value",
+            "supervisor_assessment.entries[0].points"
+        ]
+    );
+}
