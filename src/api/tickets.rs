@@ -12,6 +12,10 @@ use std::collections::BTreeMap;
 
 /// A proto timestamp as an instant, or the reason it is not one.
 fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, String> {
+    // google.protobuf.Timestamp: nanos are always 0..=999,999,999.
+    if !(0..=999_999_999).contains(&t.nanos) {
+        return Err(format!("nanos {} is outside 0..=999999999", t.nanos));
+    }
     Timestamp::new(t.seconds, t.nanos).map_err(|e| format!("not a valid timestamp: {e}"))
 }
 
