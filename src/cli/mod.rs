@@ -1,12 +1,13 @@
 //! The command line: `serve` (the default), and client commands that talk
 //! to a running server or check files offline.
 
+mod bench;
 mod print;
 mod tickets_csv;
 
 use crate::api::{json, pb};
 use crate::domain::rubric::{self, Registry};
-use crate::server::{self, ServeOptions, telemetry::LogFormat};
+use crate::server::{self, ServeOptions, TlsFiles, auth::Auth, telemetry::LogFormat};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,6 +44,11 @@ enum Command {
     Tickets(TicketsCommand),
     /// Ask a server's grpc.health.v1 service; exit 0 when SERVING.
     Health(HealthArgs),
+    /// Tokens for the tokens file.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Load-test a server against a no-scoring baseline in the same run.
+    Bench(bench::BenchArgs),
 }
 
 /// Settings of `scorecard serve`; each flag is also an environment variable.
@@ -51,9 +57,45 @@ pub struct ServeArgs {
     /// Address to serve gRPC on.
     #[arg(long, env = "SCORECARD_LISTEN", default_value = "0.0.0.0:50051")]
     pub listen: SocketAddr,
+    /// Address to serve Prometheus metrics on (GET /metrics); "off" disables.
+    #[arg(long, env = "SCORECARD_METRICS_LISTEN", default_value = "0.0.0.0:9090")]
+    pub metrics_listen: String,
     /// Directory of extra rubric files (*.json, *.toml) loaded at start-up.
     #[arg(long, env = "SCORECARD_RUBRICS")]
     pub rubrics: Option<PathBuf>,
+    /// Tokens file (TOML) of callers and roles; without it the service is open.
+    #[arg(long, env = "SCORECARD_TOKENS")]
+    pub tokens: Option<PathBuf>,
+    /// Server certificate chain (PEM); enables TLS with --tls-key.
+    #[arg(long, env = "SCORECARD_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// Server private key (PEM).
+    #[arg(long, env = "SCORECARD_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// CA (PEM) that client certificates must chain to: mTLS, a client
+    /// certificate is then required.
+    #[arg(long, env = "SCORECARD_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Largest request message in bytes (RESOURCE_EXHAUSTED above it).
+    #[arg(long, env = "SCORECARD_MAX_MESSAGE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_message_bytes: usize,
+    /// Scorecard calls in flight before new ones are shed with
+    /// RESOURCE_EXHAUSTED; 0 means no limit.
+    #[arg(long, env = "SCORECARD_MAX_CONCURRENT_CALLS", default_value_t = 1024)]
+    pub max_concurrent_calls: usize,
+    /// Longest a call may take; 0 means no limit.
+    #[arg(long, env = "SCORECARD_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+    /// HTTP/2 keepalive ping interval; 0 disables pings.
+    #[arg(long, env = "SCORECARD_KEEPALIVE_INTERVAL", default_value = "30s", value_parser = parse_duration)]
+    pub keepalive_interval: Duration,
+    /// How long a keepalive ping may go unanswered before the connection closes.
+    #[arg(long, env = "SCORECARD_KEEPALIVE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub keepalive_timeout: Duration,
+    /// Connections are closed gracefully after this age, so clients
+    /// reconnect and spread over replicas; 0 means never.
+    #[arg(long, env = "SCORECARD_MAX_CONNECTION_AGE", default_value = "5m", value_parser = parse_duration)]
+    pub max_connection_age: Duration,
     /// Log format.
     #[arg(long, env = "SCORECARD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -62,15 +104,49 @@ pub struct ServeArgs {
     pub shutdown_grace: Duration,
 }
 
-#[derive(Args, Debug)]
-struct ClientArgs {
-    /// Server address.
-    #[arg(
-        long,
-        env = "SCORECARD_SERVER",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    server: String,
+impl ServeArgs {
+    /// The server options these flags describe.
+    pub fn options(&self) -> Result<ServeOptions, String> {
+        let nonzero = |d: Duration| (!d.is_zero()).then_some(d);
+        let auth = match &self.tokens {
+            Some(path) => Auth::from_file(path)?,
+            None => Auth::open(),
+        };
+        Ok(ServeOptions {
+            shutdown_grace: self.shutdown_grace,
+            max_message_bytes: self.max_message_bytes,
+            max_concurrent_calls: (self.max_concurrent_calls > 0).then_some(self.max_concurrent_calls),
+            request_timeout: nonzero(self.request_timeout),
+            keepalive_interval: nonzero(self.keepalive_interval),
+            keepalive_timeout: self.keepalive_timeout,
+            max_connection_age: nonzero(self.max_connection_age),
+            tls: match (&self.tls_cert, &self.tls_key) {
+                (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.clone(), key: key.clone(), client_ca: self.tls_client_ca.clone() }),
+                _ => None,
+            },
+            auth: Arc::new(auth),
+        })
+    }
+}
+
+/// How a client command reaches a server.
+#[derive(Args, Debug, Clone)]
+pub struct ClientArgs {
+    /// Server address; https:// for TLS.
+    #[arg(long, env = "SCORECARD_SERVER", default_value = "http://127.0.0.1:50051")]
+    pub server: String,
+    /// Bearer token (better given by the environment than on the command line).
+    #[arg(long, env = "SCORECARD_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// CA (PEM) to verify the server's certificate with.
+    #[arg(long, env = "SCORECARD_CA_CERT")]
+    pub ca_cert: Option<PathBuf>,
+    /// Client certificate (PEM) for mTLS.
+    #[arg(long, env = "SCORECARD_CLIENT_CERT", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+    /// Client private key (PEM) for mTLS.
+    #[arg(long, env = "SCORECARD_CLIENT_KEY", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -108,6 +184,12 @@ enum RubricCommand {
 enum TicketsCommand {
     /// Push a CSV ticket export (header row naming the record fields).
     Push(tickets_csv::PushArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Read a token from standard input and print its SHA-256 for the tokens file.
+    Hash,
 }
 
 #[derive(Args, Debug)]
@@ -170,6 +252,8 @@ pub fn run() -> ExitCode {
             runtime.block_on(tickets_csv::push(args))
         }
         Some(Command::Health(args)) => runtime.block_on(health(args)),
+        Some(Command::Token(TokenCommand::Hash)) => token_hash(),
+        Some(Command::Bench(args)) => runtime.block_on(bench::run(args)),
     };
     match result {
         Ok(code) => code,
@@ -209,25 +293,73 @@ async fn serve(args: ServeArgs) -> CliResult {
     for entry in registry.entries() {
         tracing::info!(rubric = %entry.rubric.id, version = entry.rubric.version, hash = %entry.rubric.content_hash, built_in = entry.built_in, "rubric loaded");
     }
-    let incoming = server::bind(args.listen)?;
-    tracing::info!(listen = %args.listen, version = crate::VERSION, "scorecard serving");
-    let options = ServeOptions {
-        shutdown_grace: args.shutdown_grace,
+    let options = args.options()?;
+    if options.auth.is_open() {
+        eprintln!("WARNING: scorecard is running WITHOUT AUTHENTICATION. Set SCORECARD_TOKENS (see README, Operations) to lock it down.");
+    }
+    let incoming = server::bind(args.listen).map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let metrics = match args.metrics_listen.trim() {
+        "" | "off" => None,
+        addr => {
+            let addr: SocketAddr = addr.parse().map_err(|e| format!("--metrics-listen {addr}: {e}"))?;
+            Some(tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?)
+        }
     };
-    server::serve(registry, incoming, options, server::shutdown_signal()).await?;
+    tracing::info!(listen = %args.listen, metrics = %args.metrics_listen, tls = options.tls.is_some(), mtls = args.tls_client_ca.is_some(), version = crate::VERSION, "scorecard serving");
+    server::serve_with_metrics(registry, incoming, metrics, options, server::shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn connect(
-    server: &str,
-) -> Result<tonic::transport::Channel, Box<dyn std::error::Error + Send + Sync>> {
-    let endpoint = tonic::transport::Endpoint::from_shared(server.to_string())?
+fn token_hash() -> CliResult {
+    let mut token = String::new();
+    std::io::stdin().read_line(&mut token)?;
+    if token.trim().is_empty() {
+        return Err("no token on standard input".into());
+    }
+    println!("{}", crate::server::auth::hash_token(&token));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A channel with the bearer token attached to every call.
+pub type AuthedChannel = tonic::service::interceptor::InterceptedService<tonic::transport::Channel, Bearer>;
+
+/// Adds `authorization: Bearer …` when a token is configured.
+#[derive(Clone)]
+pub struct Bearer(Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>);
+
+impl tonic::service::Interceptor for Bearer {
+    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(value) = &self.0 {
+            request.metadata_mut().insert("authorization", value.clone());
+        }
+        Ok(request)
+    }
+}
+
+/// Connects as `args` says: TLS for https://, mTLS with a client
+/// certificate, a bearer token when given.
+pub async fn connect(args: &ClientArgs) -> Result<AuthedChannel, Box<dyn std::error::Error + Send + Sync>> {
+    use tonic::transport::{Certificate, ClientTlsConfig, Identity};
+    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    let mut endpoint = tonic::transport::Endpoint::from_shared(args.server.clone())?
         .connect_timeout(Duration::from_secs(5))
         .tcp_nodelay(true);
-    endpoint
-        .connect()
-        .await
-        .map_err(|e| format!("cannot connect to {server}: {e}").into())
+    if args.server.starts_with("https://") {
+        let mut tls = ClientTlsConfig::new();
+        if let Some(ca) = &args.ca_cert {
+            tls = tls.ca_certificate(Certificate::from_pem(read(ca)?));
+        }
+        if let (Some(cert), Some(key)) = (&args.client_cert, &args.client_key) {
+            tls = tls.identity(Identity::from_pem(read(cert)?, read(key)?));
+        }
+        endpoint = endpoint.tls_config(tls)?;
+    }
+    let channel = endpoint.connect().await.map_err(|e| format!("cannot connect to {}: {e}", args.server))?;
+    let bearer = match &args.token {
+        Some(t) => Some(format!("Bearer {}", t.trim()).parse().map_err(|_| "the token has characters not allowed in a header")?),
+        None => None,
+    };
+    Ok(tonic::service::interceptor::InterceptedService::new(channel, Bearer(bearer)))
 }
 
 async fn score(args: ScoreArgs) -> CliResult {
@@ -244,7 +376,7 @@ async fn score(args: ScoreArgs) -> CliResult {
         request.locale = locale;
     }
     let mut client =
-        pb::scoring_service_client::ScoringServiceClient::new(connect(&args.client.server).await?);
+        pb::scoring_service_client::ScoringServiceClient::new(connect(&args.client).await?);
     match client.score_review(request).await {
         Ok(answer) => {
             let answer = answer.into_inner();
@@ -305,7 +437,7 @@ async fn health(args: HealthArgs) -> CliResult {
     use tonic_health::pb::{
         HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
     };
-    let mut client = HealthClient::new(connect(&args.client.server).await?);
+    let mut client = HealthClient::new(connect(&args.client).await?);
     let answer = client
         .check(HealthCheckRequest {
             service: args.service.clone(),

@@ -14,12 +14,8 @@ pub struct PushArgs {
     /// priority, complaint, complex, cross_department,
     /// resolved_on_first_contact. Times in RFC 3339.
     file: PathBuf,
-    #[arg(
-        long,
-        env = "SCORECARD_SERVER",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    server: String,
+    #[command(flatten)]
+    client: super::ClientArgs,
     /// Period start (RFC 3339), inclusive.
     #[arg(long)]
     period_start: String,
@@ -222,11 +218,7 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
         local_errors
     });
 
-    let channel = tonic::transport::Endpoint::from_shared(args.server.clone())?
-        .tcp_nodelay(true)
-        .connect()
-        .await
-        .map_err(|e| format!("cannot connect to {}: {e}", args.server))?;
+    let channel = super::connect(&args.client).await?;
     let mut client = pb::ticket_stats_service_client::TicketStatsServiceClient::new(channel);
     let result = client.push_response_times(ReceiverStream::new(rx)).await;
     let local_errors = reader_task.await.unwrap_or_default();

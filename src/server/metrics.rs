@@ -1,11 +1,98 @@
-//! Prometheus metrics (filled in by the production issue). The hooks are
-//! called from the call logs so every RPC is counted in one place.
+//! Prometheus metrics, served as text on `--metrics-listen` at `/metrics`.
+//! One process-wide recorder; every RPC is counted from the call logs.
 
+use metrics::{counter, gauge, histogram};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Duration;
 use tonic::Code;
 
-pub fn call_started(_method: &'static str) {}
+/// Latency buckets in seconds: 50 µs to 10 s.
+const BUCKETS: [f64; 14] = [
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 10.0,
+];
 
-pub fn call_finished(_method: &'static str, _code: Code, _elapsed: Duration) {}
+/// The process-wide recorder's handle; `None` if another recorder was
+/// installed first (then metrics are not exported).
+pub fn handle() -> Option<&'static PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let handle = PrometheusBuilder::new()
+                .set_buckets(&BUCKETS)
+                .ok()?
+                .install_recorder()
+                .ok()?;
+            gauge!("scorecard_build_info", "version" => crate::VERSION).set(1.0);
+            Some(handle)
+        })
+        .as_ref()
+}
 
-pub fn reviews_scored(_ok: u64, _failed: u64) {}
+/// The exposition text, as `/metrics` serves it.
+pub fn render() -> String {
+    handle().map(PrometheusHandle::render).unwrap_or_default()
+}
+
+pub fn call_started(method: &'static str) {
+    gauge!("scorecard_rpc_in_flight", "method" => method).increment(1.0);
+}
+
+pub fn call_finished(method: &'static str, code: Code, elapsed: Duration) {
+    gauge!("scorecard_rpc_in_flight", "method" => method).decrement(1.0);
+    counter!("scorecard_rpc_requests_total", "method" => method, "code" => code_name(code)).increment(1);
+    histogram!("scorecard_rpc_duration_seconds", "method" => method).record(elapsed.as_secs_f64());
+}
+
+pub fn reviews_scored(ok: u64, failed: u64) {
+    counter!("scorecard_reviews_scored_total", "outcome" => "ok").increment(ok);
+    counter!("scorecard_reviews_scored_total", "outcome" => "error").increment(failed);
+}
+
+pub fn ticket_records(accepted: u64, rejected: u64) {
+    counter!("scorecard_ticket_records_total", "outcome" => "accepted").increment(accepted);
+    counter!("scorecard_ticket_records_total", "outcome" => "rejected").increment(rejected);
+}
+
+/// A call refused before it reached a service (auth, load shedding).
+pub fn refused(reason: &'static str) {
+    counter!("scorecard_calls_refused_total", "reason" => reason).increment(1);
+}
+
+fn code_name(code: Code) -> &'static str {
+    match code {
+        Code::Ok => "OK",
+        Code::Cancelled => "CANCELLED",
+        Code::Unknown => "UNKNOWN",
+        Code::InvalidArgument => "INVALID_ARGUMENT",
+        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        Code::NotFound => "NOT_FOUND",
+        Code::AlreadyExists => "ALREADY_EXISTS",
+        Code::PermissionDenied => "PERMISSION_DENIED",
+        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Code::FailedPrecondition => "FAILED_PRECONDITION",
+        Code::Aborted => "ABORTED",
+        Code::OutOfRange => "OUT_OF_RANGE",
+        Code::Unimplemented => "UNIMPLEMENTED",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        Code::DataLoss => "DATA_LOSS",
+        Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+}
+
+/// Serves `/metrics` on `listener` until `shutdown` resolves.
+pub async fn serve(listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let _ = handle();
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(|| async {
+            (
+                [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                render(),
+            )
+        }),
+    );
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

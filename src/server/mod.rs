@@ -1,5 +1,8 @@
-//! Wiring: services, health, reflection, limits and graceful shutdown.
+//! Wiring: services, health, reflection, auth, limits, TLS, metrics and
+//! graceful shutdown.
 
+pub mod auth;
+pub mod limits;
 pub mod metrics;
 pub mod rubrics;
 pub mod scoring;
@@ -8,14 +11,25 @@ pub mod tickets;
 
 use crate::api::{SERVICE_NAMES, pb};
 use crate::domain::rubric::Registry;
+use auth::{Auth, Role};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
+
+/// Certificate files for TLS, and the CA that client certificates must
+/// chain to for mTLS.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub client_ca: Option<PathBuf>,
+}
 
 /// How the server runs, independent of where its settings come from.
 #[derive(Debug, Clone)]
@@ -23,12 +37,34 @@ pub struct ServeOptions {
     /// How long the server keeps answering after a shutdown signal, with
     /// health NOT_SERVING, before it stops taking new calls.
     pub shutdown_grace: Duration,
+    /// Largest request message accepted (RESOURCE_EXHAUSTED above it).
+    pub max_message_bytes: usize,
+    /// Scorecard calls in flight at once before shedding load.
+    pub max_concurrent_calls: Option<usize>,
+    /// Longest a call may take (the client's deadline if shorter).
+    pub request_timeout: Option<Duration>,
+    /// HTTP/2 keepalive ping interval and how long to wait for its answer.
+    pub keepalive_interval: Option<Duration>,
+    pub keepalive_timeout: Duration,
+    /// Connections are closed (gracefully) after this age so load
+    /// balancers can spread long-lived clients over new replicas.
+    pub max_connection_age: Option<Duration>,
+    pub tls: Option<TlsFiles>,
+    pub auth: Arc<Auth>,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
         Self {
             shutdown_grace: Duration::ZERO,
+            max_message_bytes: 4 * 1024 * 1024,
+            max_concurrent_calls: Some(1024),
+            request_timeout: Some(Duration::from_secs(30)),
+            keepalive_interval: Some(Duration::from_secs(30)),
+            keepalive_timeout: Duration::from_secs(10),
+            max_connection_age: Some(Duration::from_secs(300)),
+            tls: None,
+            auth: Arc::new(Auth::open()),
         }
     }
 }
@@ -47,6 +83,17 @@ pub async fn set_health(reporter: &HealthReporter, status: ServingStatus) {
     }
 }
 
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn tls_config(files: &TlsFiles) -> Result<ServerTlsConfig, BoxError> {
+    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    let mut config = ServerTlsConfig::new().identity(Identity::from_pem(read(&files.cert)?, read(&files.key)?));
+    if let Some(ca) = &files.client_ca {
+        config = config.client_ca_root(Certificate::from_pem(read(ca)?)).client_auth_optional(false);
+    }
+    Ok(config)
+}
+
 /// Serves until `shutdown` resolves, then turns health NOT_SERVING, keeps
 /// answering for the grace period, stops taking calls and lets the calls
 /// in flight finish.
@@ -55,9 +102,25 @@ pub async fn serve(
     incoming: TcpIncoming,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(), BoxError> {
+    serve_with_metrics(registry, incoming, None, options, shutdown).await
+}
+
+/// [`serve`], also serving `/metrics` on `metrics_listener` when given.
+pub async fn serve_with_metrics(
+    registry: Arc<Registry>,
+    incoming: TcpIncoming,
+    metrics_listener: Option<tokio::net::TcpListener>,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), BoxError> {
     let (reporter, health) = tonic_health::server::health_reporter();
     set_health(&reporter, ServingStatus::Serving).await;
+    if options.auth.is_open() {
+        tracing::warn!(
+            "NO AUTHENTICATION: no tokens file is configured, so any caller may score reviews, push tickets and read rubrics; set SCORECARD_TOKENS to lock the service down"
+        );
+    }
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
@@ -68,35 +131,69 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
+    // One shutdown signal, fanned out to the gRPC and metrics servers.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let grace = options.shutdown_grace;
-    let drain = async move {
-        shutdown.await;
-        tracing::info!(
-            grace_ms = grace.as_millis() as u64,
-            "shutting down: health NOT_SERVING"
-        );
-        set_health(&reporter, ServingStatus::NotServing).await;
-        tokio::time::sleep(grace).await;
-        tracing::info!("no longer taking calls; finishing the calls in flight");
+    let drain = {
+        let mut stop_rx = stop_rx.clone();
+        async move {
+            let _ = stop_rx.wait_for(|stop| *stop).await;
+            tracing::info!(grace_ms = grace.as_millis() as u64, "shutting down: health NOT_SERVING");
+            set_health(&reporter, ServingStatus::NotServing).await;
+            tokio::time::sleep(grace).await;
+            tracing::info!("no longer taking calls; finishing the calls in flight");
+        }
     };
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    let metrics_task = metrics_listener.map(|listener| {
+        let mut stop_rx = stop_rx.clone();
+        tokio::spawn(async move {
+            let stopped = async move {
+                let _ = stop_rx.wait_for(|stop| *stop).await;
+            };
+            if let Err(e) = metrics::serve(listener, stopped).await {
+                tracing::error!(error = %e, "metrics server failed");
+            }
+        })
+    });
 
-    Server::builder()
+    let auth = options.auth.clone();
+    let max = options.max_message_bytes;
+    let scoring = pb::scoring_service_server::ScoringServiceServer::new(scoring::ScoringApi::new(registry.clone()))
+        .max_decoding_message_size(max);
+    let rubrics = pb::rubric_service_server::RubricServiceServer::new(rubrics::RubricApi::new(registry.clone()))
+        .max_decoding_message_size(max);
+    let tickets = pb::ticket_stats_service_server::TicketStatsServiceServer::new(tickets::TicketApi::new(registry))
+        .max_decoding_message_size(max);
+
+    let mut builder = Server::builder();
+    if let Some(files) = &options.tls {
+        builder = builder.tls_config(tls_config(files)?)?;
+    }
+    if let Some(age) = options.max_connection_age {
+        builder = builder.max_connection_age(age).max_connection_age_grace(Duration::from_secs(30));
+    }
+    if let Some(timeout) = options.request_timeout {
+        builder = builder.timeout(timeout);
+    }
+    builder
+        .http2_keepalive_interval(options.keepalive_interval)
+        .http2_keepalive_timeout(Some(options.keepalive_timeout))
+        .layer(limits::LimitsLayer::new(options.max_concurrent_calls))
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(pb::scoring_service_server::ScoringServiceServer::new(
-            scoring::ScoringApi::new(registry.clone()),
-        ))
-        .add_service(pb::rubric_service_server::RubricServiceServer::new(
-            rubrics::RubricApi::new(registry.clone()),
-        ))
-        .add_service(
-            pb::ticket_stats_service_server::TicketStatsServiceServer::new(
-                tickets::TicketApi::new(registry),
-            ),
-        )
+        .add_service(tonic::service::interceptor::InterceptedService::new(scoring, auth.interceptor(Role::Reviews)))
+        .add_service(tonic::service::interceptor::InterceptedService::new(rubrics, auth.interceptor(Role::Rubrics)))
+        .add_service(tonic::service::interceptor::InterceptedService::new(tickets, auth.interceptor(Role::Tickets)))
         .serve_with_incoming_shutdown(incoming, drain)
         .await?;
+    if let Some(task) = metrics_task {
+        let _ = task.await;
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -59,10 +59,14 @@ impl pb::scoring_service_server::ScoringService for ScoringApi {
         &self,
         request: Request<pb::ScoreReviewRequest>,
     ) -> Result<Response<pb::ScoreReviewResponse>, Status> {
+        let caller = super::telemetry::caller(&request);
         let req = request.into_inner();
         let mut log = CallLog::start("ScoreReview", &req.review_id);
+        log.caller = caller;
         let (rubric, result) = score_one(&self.registry, req);
         log.rubric = rubric;
+        let ok = u64::from(result.is_ok());
+        super::metrics::reviews_scored(ok, 1 - ok);
         let result = result.map(Response::new).map_err(|e| status::to_status(&e));
         log.finish(result.as_ref().err());
         result
@@ -83,7 +87,7 @@ impl pb::scoring_service_server::ScoringService for ScoringApi {
         let answers = request.into_inner().map(move |item| {
             // Capture the whole log, so it is dropped (and logs) with the stream.
             let log = &mut log;
-            let req = item?.review.unwrap_or_default();
+            let req = item.map_err(super::limits::limit_status)?.review.unwrap_or_default();
             let review_id = req.review_id.clone();
             let (_, result) = score_one(&registry, req);
             let outcome = match result {

@@ -31,6 +31,8 @@ pub struct CallLog {
     review_id: String,
     /// The rubric (or other short subject) to log.
     pub rubric: String,
+    /// The authenticated caller's name (never a token).
+    pub caller: String,
     start: Instant,
 }
 
@@ -41,6 +43,7 @@ impl CallLog {
             method,
             review_id: review_id.chars().take(128).collect(),
             rubric: String::new(),
+            caller: String::new(),
             start: Instant::now(),
         }
     }
@@ -54,11 +57,21 @@ impl CallLog {
             method = self.method,
             review_id = %self.review_id,
             rubric = %self.rubric,
+            caller = %self.caller,
             duration_us = elapsed.as_micros() as u64,
             code = ?code,
             "rpc"
         );
     }
+}
+
+/// The caller name the auth interceptor put on a request, if any.
+pub fn caller<T>(request: &tonic::Request<T>) -> String {
+    request
+        .extensions()
+        .get::<super::auth::CallerName>()
+        .map(|c| c.0.clone())
+        .unwrap_or_default()
 }
 
 /// A server-streaming call: logged when its stream is dropped (finished,

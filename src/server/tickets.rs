@@ -58,6 +58,7 @@ impl pb::ticket_stats_service_server::TicketStatsService for TicketApi {
         request: Request<Streaming<pb::PushResponseTimesRequest>>,
     ) -> Result<Response<pb::PushResponseTimesResponse>, Status> {
         let mut log = CallLog::start("PushResponseTimes", "");
+        log.caller = super::telemetry::caller(&request);
         let result = self.push(request.into_inner(), &mut log).await;
         log.finish(result.as_ref().err());
         result.map(Response::new)
@@ -70,7 +71,7 @@ impl TicketApi {
         mut inbound: Streaming<pb::PushResponseTimesRequest>,
         log: &mut CallLog,
     ) -> Result<pb::PushResponseTimesResponse, Status> {
-        let options = match inbound.message().await?.and_then(|m| m.payload) {
+        let options = match inbound.message().await.map_err(super::limits::limit_status)?.and_then(|m| m.payload) {
             Some(pb::push_response_times_request::Payload::Options(o)) => o,
             Some(pb::push_response_times_request::Payload::Batch(_)) => {
                 return Err(invalid(
@@ -93,7 +94,7 @@ impl TicketApi {
         let mut aggregator = Aggregator::new(aggregation);
         let mut index = 0u64;
         let mut message = 1u64;
-        while let Some(m) = inbound.message().await? {
+        while let Some(m) = inbound.message().await.map_err(super::limits::limit_status)? {
             match m.payload {
                 Some(pb::push_response_times_request::Payload::Batch(batch)) => {
                     for record in batch.records {

@@ -1,0 +1,217 @@
+//! Callers and roles. A tokens file maps SHA-256 hashes of bearer tokens
+//! (never the tokens) and, with mTLS, client-certificate subjects to a
+//! caller name and roles. Health and reflection stay open.
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+use tonic::{Request, Status};
+
+/// What a caller may call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// ScoringService.
+    Reviews,
+    /// TicketStatsService.
+    Tickets,
+    /// RubricService.
+    Rubrics,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokensFile {
+    #[serde(default)]
+    callers: Vec<CallerEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallerEntry {
+    name: String,
+    roles: Vec<Role>,
+    /// Hex SHA-256 of the bearer token (`scorecard token hash`).
+    #[serde(default)]
+    token_sha256: Option<String>,
+    /// Common name or DNS name of a client certificate (mTLS).
+    #[serde(default)]
+    client_cert_subject: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Caller {
+    name: String,
+    roles: BTreeSet<Role>,
+    token_hash: Option<[u8; 32]>,
+    cert_subject: Option<String>,
+}
+
+/// The caller a request was identified as, put in the request extensions.
+#[derive(Debug, Clone)]
+pub struct CallerName(pub String);
+
+/// The configured callers; `open` when no tokens file is given.
+#[derive(Debug, Clone, Default)]
+pub struct Auth {
+    callers: Option<Vec<Caller>>,
+}
+
+impl Auth {
+    /// No authentication: every caller may call everything.
+    pub fn open() -> Self {
+        Auth { callers: None }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.callers.is_none()
+    }
+
+    /// Reads a tokens file (TOML); lists every problem.
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Self::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let file: TokensFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut problems = Vec::new();
+        let mut callers = Vec::new();
+        for (i, c) in file.callers.into_iter().enumerate() {
+            let at = format!("callers[{i}]");
+            if c.name.trim().is_empty() {
+                problems.push(format!("{at}.name: is required"));
+            }
+            if c.roles.is_empty() {
+                problems.push(format!("{at}.roles: at least one of reviews, tickets, rubrics"));
+            }
+            let token_hash = match &c.token_sha256 {
+                None => None,
+                Some(h) => match hex::decode(h.trim()) {
+                    Ok(bytes) if bytes.len() == 32 => {
+                        let mut a = [0u8; 32];
+                        a.copy_from_slice(&bytes);
+                        Some(a)
+                    }
+                    _ => {
+                        problems.push(format!("{at}.token_sha256: must be 64 hex digits (scorecard token hash)"));
+                        None
+                    }
+                },
+            };
+            if c.token_sha256.is_none() && c.client_cert_subject.is_none() {
+                problems.push(format!("{at}: needs token_sha256 or client_cert_subject"));
+            }
+            callers.push(Caller {
+                name: c.name,
+                roles: c.roles.into_iter().collect(),
+                token_hash,
+                cert_subject: c.client_cert_subject,
+            });
+        }
+        if callers.is_empty() {
+            problems.push("callers: the file lists no callers (remove SCORECARD_TOKENS to run open)".into());
+        }
+        if problems.is_empty() { Ok(Auth { callers: Some(callers) }) } else { Err(problems.join("\n")) }
+    }
+
+    /// Identifies the caller of a request and checks it holds `role`.
+    pub fn check<T>(&self, request: &Request<T>, role: Role) -> Result<Option<String>, Status> {
+        let Some(callers) = &self.callers else {
+            return Ok(None);
+        };
+        let caller = match bearer(request) {
+            Some(token) => {
+                let hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+                // Compare against every caller, in constant time per hash.
+                let mut found = None;
+                for (i, c) in callers.iter().enumerate() {
+                    if let Some(h) = &c.token_hash {
+                        if bool::from(h.ct_eq(&hash)) {
+                            found = Some(i);
+                        }
+                    }
+                }
+                found.map(|i| &callers[i])
+            }
+            None => {
+                let subjects = peer_subjects(request);
+                callers
+                    .iter()
+                    .find(|c| c.cert_subject.as_ref().is_some_and(|s| subjects.iter().any(|x| x == s)))
+            }
+        };
+        let Some(caller) = caller else {
+            super::metrics::refused("unauthenticated");
+            return Err(Status::unauthenticated("a valid bearer token or client certificate is required"));
+        };
+        if !caller.roles.contains(&role) {
+            super::metrics::refused("permission_denied");
+            return Err(Status::permission_denied(format!(
+                "caller \"{}\" lacks the \"{}\" role",
+                caller.name,
+                role_name(role)
+            )));
+        }
+        Ok(Some(caller.name.clone()))
+    }
+
+    /// A tonic interceptor requiring `role`.
+    pub fn interceptor(self: &Arc<Self>, role: Role) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone + use<> {
+        let auth = self.clone();
+        move |mut request: Request<()>| {
+            if let Some(name) = auth.check(&request, role)? {
+                request.extensions_mut().insert(CallerName(name));
+            }
+            Ok(request)
+        }
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Reviews => "reviews",
+        Role::Tickets => "tickets",
+        Role::Rubrics => "rubrics",
+    }
+}
+
+fn bearer<T>(request: &Request<T>) -> Option<String> {
+    let value = request.metadata().get("authorization")?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    Some(token.trim().to_string())
+}
+
+/// Common names and DNS names of the client's leaf certificate.
+fn peer_subjects<T>(request: &Request<T>) -> Vec<String> {
+    let Some(certs) = request.peer_certs() else {
+        return Vec::new();
+    };
+    let Some(leaf) = certs.first() else {
+        return Vec::new();
+    };
+    let Ok((_, cert)) = x509_parser::parse_x509_certificate(leaf.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = cert
+        .subject()
+        .iter_common_name()
+        .filter_map(|cn| cn.as_str().ok().map(str::to_string))
+        .collect();
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for name in &san.value.general_names {
+            if let x509_parser::extensions::GeneralName::DNSName(d) = name {
+                out.push(d.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Hex SHA-256 of a token, for the tokens file.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
