@@ -143,13 +143,13 @@ fn check_period(v: &mut Vec<Violation>, field: &str, period: &pb::ReviewPeriod) 
     };
     let start = parse(v, "start_date", &period.start_date);
     let end = parse(v, "end_date", &period.end_date);
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            v.push(Violation::new(
-                format!("{field}.end_date"),
-                format!("{e} is before start_date {s}"),
-            ));
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        v.push(Violation::new(
+            format!("{field}.end_date"),
+            format!("{e} is before start_date {s}"),
+        ));
     }
 }
 

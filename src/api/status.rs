@@ -29,10 +29,10 @@ pub fn to_rpc_status(status: &Status) -> tonic_types::pb::Status {
     use prost::Message;
     // tonic puts the encoded google.rpc.Status in the details bytes when it
     // has rich details; otherwise build one from code and message.
-    if !status.details().is_empty() {
-        if let Ok(decoded) = tonic_types::pb::Status::decode(status.details()) {
-            return decoded;
-        }
+    if !status.details().is_empty()
+        && let Ok(decoded) = tonic_types::pb::Status::decode(status.details())
+    {
+        return decoded;
     }
     tonic_types::pb::Status {
         code: status.code() as i32,

@@ -20,12 +20,40 @@ pub fn from_f64(value: f64) -> Result<Decimal, String> {
     if value.abs() > MAX_MAGNITUDE {
         return Err(format!("{value} is out of range (magnitude above 10^12)"));
     }
+    if let Some(d) = short_from_f64(value) {
+        return Ok(d);
+    }
     // Rust's float Display prints the shortest representation that
     // round-trips, never in exponent form.
     let text = value.to_string();
     Decimal::from_str_exact(&text)
-        .map(|d| normalize(d))
+        .map(normalize)
         .map_err(|_| format!("{value} has more than 28 decimal places"))
+}
+
+/// Powers of ten that are exact doubles, up to the fast path's 6 places.
+const POW10: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+
+/// The fast path of [`from_f64`] for the values requests carry (below 10^9
+/// with at most 6 decimal places): the decimal `m / 10^k` with the fewest
+/// places `k` whose nearest double is `value`. It is the shortest
+/// round-tripping representation, as `Display` prints it: fewer places would
+/// mean fewer digits, and at these magnitudes the doubles are closer together
+/// than 10^-6, so at most one `m` per `k` can round-trip. `m as f64 / 10^k`
+/// is the correctly rounded quotient of two exact doubles, which is exactly
+/// what parsing "m·10^-k" yields. None sends the value to the general path.
+fn short_from_f64(value: f64) -> Option<Decimal> {
+    if value.abs() >= 1e9 {
+        return None;
+    }
+    for (k, &p) in POW10.iter().enumerate() {
+        let m = (value * p).round();
+        if m / p == value {
+            // |m| < 10^15 < 2^53: exact as an integer. -0.0 becomes 0.
+            return Some(Decimal::new(m as i64, k as u32));
+        }
+    }
+    None
 }
 
 /// Converts a decimal back to the double that reads as it.
@@ -42,14 +70,81 @@ pub fn round(value: Decimal, places: u32) -> Decimal {
 
 /// Formats with exactly `places` decimals, rounding half away from zero.
 pub fn fixed(value: Decimal, places: u32) -> String {
-    let mut rounded = round(value, places);
-    rounded.rescale(places);
-    rounded.to_string()
+    let mut out = String::with_capacity(16);
+    write_fixed(&mut out, value, places);
+    out
 }
 
 /// Formats without trailing zeros ("19.25", "20").
 pub fn plain(value: Decimal) -> String {
-    normalize(value).to_string()
+    let mut out = String::with_capacity(16);
+    write_plain(&mut out, value);
+    out
+}
+
+/// Appends [`fixed`]`(value, places)` to `out`.
+pub fn write_fixed(out: &mut String, value: Decimal, places: u32) {
+    let mut rounded = round(value, places);
+    rounded.rescale(places);
+    write_display(out, rounded);
+}
+
+/// Appends [`plain`]`(value)` to `out`.
+pub fn write_plain(out: &mut String, value: Decimal) {
+    write_display(out, normalize(value));
+}
+
+/// Appends `value` exactly as its `Display` prints it: a `-` when the sign
+/// is negative (even of zero), the whole digits ("0" when none), and
+/// `scale` fraction digits. Hand-written because answers print thousands
+/// of decimals per second and `Display` goes through the formatter and
+/// divides the 96-bit mantissa digit by digit.
+pub fn write_display(out: &mut String, value: Decimal) {
+    let scale = value.scale() as usize;
+    let mantissa = value.mantissa().unsigned_abs();
+    // 96-bit mantissa: at most 29 digits, plus zeros up to a scale of 28.
+    let mut digits = [b'0'; 40];
+    let mut start = digits.len();
+    match u64::try_from(mantissa) {
+        Ok(mut n) => {
+            while n > 0 {
+                start -= 1;
+                digits[start] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        }
+        Err(_) => {
+            let mut n = mantissa;
+            while n > 0 {
+                start -= 1;
+                digits[start] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        }
+    }
+    // Leading zeros so that there are at least `scale` digits (the array
+    // is pre-filled with '0').
+    let len = (digits.len() - start).max(scale);
+    let start = digits.len() - len;
+    if value.is_sign_negative() {
+        out.push('-');
+    }
+    let whole = len - scale;
+    let text = &digits[start..];
+    if whole == 0 {
+        out.push('0');
+    } else {
+        out.push_str(ascii(&text[..whole]));
+    }
+    if scale > 0 {
+        out.push('.');
+        out.push_str(ascii(&text[whole..]));
+    }
+}
+
+fn ascii(bytes: &[u8]) -> &str {
+    // Only ASCII digits are ever written into the buffer.
+    std::str::from_utf8(bytes).unwrap_or("")
 }
 
 /// Drops trailing zeros and the sign of zero.
@@ -98,5 +193,59 @@ mod tests {
         assert_eq!(fixed(dec!(88), 2), "88.00");
         assert_eq!(fixed(dec!(-0.001), 2), "0.00");
         assert_eq!(plain(dec!(19.250)), "19.25");
+    }
+
+    #[test]
+    fn hand_written_formatting_matches_display() {
+        let mut values = vec![
+            Decimal::ZERO,
+            Decimal::NEGATIVE_ONE,
+            Decimal::MAX,
+            Decimal::MIN,
+            dec!(0.0000000000000000000000000001),
+            dec!(-0.00),
+            dec!(19.250),
+            dec!(0.7333333333333333333333333333),
+            dec!(-1.5),
+            dec!(123456789012345678901234.5678),
+            Decimal::new(-0, 3),
+            Decimal::from_i128_with_scale(0, 5),
+        ];
+        let mut zero = Decimal::ZERO;
+        zero.set_sign_negative(true);
+        values.push(zero);
+        for m in [1i64, 7, 10, 99, 100, 12345, -12345, 987654321987] {
+            for scale in 0..=28 {
+                values.push(Decimal::new(m, scale));
+            }
+        }
+        for v in values {
+            let mut out = String::new();
+            write_display(&mut out, v);
+            assert_eq!(out, v.to_string(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_reading_of_doubles_matches_their_shortest_text() {
+        let mut values = vec![0.0, -0.0, 93.7, 0.1 + 0.2, 97.2, 1e-7, 999_999_999.5, 0.125];
+        // A deterministic spread of magnitudes and decimal places.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let places = (x % 8) as i32;
+            let whole = (x >> 8) % 2_000_000_000;
+            let v = whole as f64 / 10f64.powi(places);
+            values.push(if x & 1 == 0 { v } else { -v });
+            values.push(f64::from_bits(0x3FF0_0000_0000_0000 | (x >> 12)) * 37.0);
+        }
+        for v in values {
+            let slow = Decimal::from_str_exact(&v.to_string())
+                .map(normalize)
+                .unwrap();
+            assert_eq!(from_f64(v).unwrap().to_string(), slow.to_string(), "{v}");
+        }
     }
 }

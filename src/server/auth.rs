@@ -86,7 +86,9 @@ impl Auth {
                 problems.push(format!("{at}.name: is required"));
             }
             if c.roles.is_empty() {
-                problems.push(format!("{at}.roles: at least one of reviews, tickets, rubrics"));
+                problems.push(format!(
+                    "{at}.roles: at least one of reviews, tickets, rubrics"
+                ));
             }
             let token_hash = match &c.token_sha256 {
                 None => None,
@@ -97,7 +99,9 @@ impl Auth {
                         Some(a)
                     }
                     _ => {
-                        problems.push(format!("{at}.token_sha256: must be 64 hex digits (scorecard token hash)"));
+                        problems.push(format!(
+                            "{at}.token_sha256: must be 64 hex digits (scorecard token hash)"
+                        ));
                         None
                     }
                 },
@@ -113,9 +117,17 @@ impl Auth {
             });
         }
         if callers.is_empty() {
-            problems.push("callers: the file lists no callers (remove SCORECARD_TOKENS to run open)".into());
+            problems.push(
+                "callers: the file lists no callers (remove SCORECARD_TOKENS to run open)".into(),
+            );
         }
-        if problems.is_empty() { Ok(Auth { callers: Some(callers) }) } else { Err(problems.join("\n")) }
+        if problems.is_empty() {
+            Ok(Auth {
+                callers: Some(callers),
+            })
+        } else {
+            Err(problems.join("\n"))
+        }
     }
 
     /// Identifies the caller of a request and checks it holds `role`.
@@ -129,24 +141,28 @@ impl Auth {
                 // Compare against every caller, in constant time per hash.
                 let mut found = None;
                 for (i, c) in callers.iter().enumerate() {
-                    if let Some(h) = &c.token_hash {
-                        if bool::from(h.ct_eq(&hash)) {
-                            found = Some(i);
-                        }
+                    if let Some(h) = &c.token_hash
+                        && bool::from(h.ct_eq(&hash))
+                    {
+                        found = Some(i);
                     }
                 }
                 found.map(|i| &callers[i])
             }
             None => {
                 let subjects = peer_subjects(request);
-                callers
-                    .iter()
-                    .find(|c| c.cert_subject.as_ref().is_some_and(|s| subjects.iter().any(|x| x == s)))
+                callers.iter().find(|c| {
+                    c.cert_subject
+                        .as_ref()
+                        .is_some_and(|s| subjects.iter().any(|x| x == s))
+                })
             }
         };
         let Some(caller) = caller else {
             super::metrics::refused("unauthenticated");
-            return Err(Status::unauthenticated("a valid bearer token or client certificate is required"));
+            return Err(Status::unauthenticated(
+                "a valid bearer token or client certificate is required",
+            ));
         };
         if !caller.roles.contains(&role) {
             super::metrics::refused("permission_denied");
@@ -160,7 +176,10 @@ impl Auth {
     }
 
     /// A tonic interceptor requiring `role`.
-    pub fn interceptor(self: &Arc<Self>, role: Role) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone + use<> {
+    pub fn interceptor(
+        self: &Arc<Self>,
+        role: Role,
+    ) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone + use<> {
         let auth = self.clone();
         move |mut request: Request<()>| {
             if let Some(name) = auth.check(&request, role)? {
@@ -181,7 +200,9 @@ fn role_name(role: Role) -> &'static str {
 
 fn bearer<T>(request: &Request<T>) -> Option<String> {
     let value = request.metadata().get("authorization")?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?;
     Some(token.trim().to_string())
 }
 

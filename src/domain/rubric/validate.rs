@@ -15,6 +15,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub const MAX_PRECISION: u32 = 6;
 /// Largest magnitude of a rubric number (targets, steps, points, weights).
 const MAX_RUBRIC_NUMBER: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+/// Smallest rule step: 10^-MAX_PRECISION. With values up to 10^12 and
+/// penalties up to 10^9, steps × penalty stays below 10^28, inside
+/// `Decimal`'s range; a finer step overflowed (a panic) on large values.
+const MIN_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, MAX_PRECISION);
 
 /// Validates a rubric, returning every violation found.
 pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
@@ -169,16 +173,16 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
     // Points are shown at the rubric's precision, so full points must fit it.
     for (di, d) in spec.dimensions.iter().enumerate() {
         for (ii, ind) in d.indicators.iter().enumerate() {
-            if let Ok(full) = decimal::from_f64(ind.full_points) {
-                if full.normalize().scale() > precision {
-                    v.add(
-                        format!("dimensions[{di}].indicators[{ii}].full_points"),
-                        format!(
-                            "{} has more decimals than the rubric's precision {precision}",
-                            decimal::plain(full)
-                        ),
-                    );
-                }
+            if let Ok(full) = decimal::from_f64(ind.full_points)
+                && full.normalize().scale() > precision
+            {
+                v.add(
+                    format!("dimensions[{di}].indicators[{ii}].full_points"),
+                    format!(
+                        "{} has more decimals than the rubric's precision {precision}",
+                        decimal::plain(full)
+                    ),
+                );
             }
         }
     }
@@ -399,14 +403,14 @@ impl Checker {
                 }
             }
         }
-        if let Some(default) = default {
-            if !out.contains_key(&default) {
-                self.add(
-                    field.to_string(),
-                    format!("needs a name in the default locale {default}"),
-                );
-                ok = false;
-            }
+        if let Some(default) = default
+            && !out.contains_key(&default)
+        {
+            self.add(
+                field.to_string(),
+                format!("needs a name in the default locale {default}"),
+            );
+            ok = false;
         }
         ok.then_some(Names(out))
     }
@@ -459,17 +463,17 @@ impl Checker {
             }
             None => (min, max),
         };
-        if let (Some(lo), Some(hi)) = (min_value, max_value) {
-            if lo >= hi {
-                self.add(
-                    format!("{path}.max_value"),
-                    format!(
-                        "the range {}..{} is empty: max_value must be above min_value",
-                        decimal::plain(lo),
-                        decimal::plain(hi)
-                    ),
-                );
-            }
+        if let (Some(lo), Some(hi)) = (min_value, max_value)
+            && lo >= hi
+        {
+            self.add(
+                format!("{path}.max_value"),
+                format!(
+                    "the range {}..{} is empty: max_value must be above min_value",
+                    decimal::plain(lo),
+                    decimal::plain(hi)
+                ),
+            );
         }
         let response_limit = spec.response_limit_minutes.and_then(|m| {
             self.number(
@@ -559,7 +563,18 @@ impl Checker {
                 );
             }
         }
-        let step = self.number(&format!("{path}.step"), spec.step, Bound::Positive);
+        let mut step = self.number(&format!("{path}.step"), spec.step, Bound::Positive);
+        if let Some(s) = step.filter(|s| *s < MIN_STEP) {
+            self.add(
+                format!("{path}.step"),
+                format!(
+                    "{} is below the smallest step {}",
+                    decimal::plain(s),
+                    decimal::plain(MIN_STEP)
+                ),
+            );
+            step = None;
+        }
         let penalty = self.number(&format!("{path}.penalty"), spec.penalty, Bound::Positive);
         Some(Rule {
             direction: direction?,
@@ -610,25 +625,25 @@ impl Checker {
                 Bound::NonNegative,
             );
             for (field, value) in [("min_score", min), ("max_score", max)] {
-                if let Some(x) = value {
-                    if x.normalize().scale() > precision {
-                        self.add(
-                            format!("{path}.{field}"),
-                            format!(
-                                "{} has more decimals than the rubric's precision {precision}",
-                                decimal::plain(x)
-                            ),
-                        );
-                    }
-                }
-            }
-            if let Some(c) = coefficient {
-                if c.normalize().scale() > 4 {
+                if let Some(x) = value
+                    && x.normalize().scale() > precision
+                {
                     self.add(
-                        format!("{path}.bonus_coefficient"),
-                        "at most 4 decimal places",
+                        format!("{path}.{field}"),
+                        format!(
+                            "{} has more decimals than the rubric's precision {precision}",
+                            decimal::plain(x)
+                        ),
                     );
                 }
+            }
+            if let Some(c) = coefficient
+                && c.normalize().scale() > 4
+            {
+                self.add(
+                    format!("{path}.bonus_coefficient"),
+                    "at most 4 decimal places",
+                );
             }
             match (names, min, max, coefficient) {
                 (Some(names), Some(min_score), Some(max_score), Some(bonus_coefficient)) => {
@@ -662,7 +677,7 @@ impl Checker {
         }
         // Bands must tile [0, max_total] at the rubric's precision: every
         // final score the engine can produce falls into exactly one band.
-        bands.sort_by(|a, b| a.1.min_score.cmp(&b.1.min_score));
+        bands.sort_by_key(|b| b.1.min_score);
         let unit = Decimal::new(1, precision);
         let (first_index, first) = &bands[0];
         if first.min_score > Decimal::ZERO {
@@ -701,17 +716,17 @@ impl Checker {
                 );
             }
         }
-        if let Some((last_index, last)) = bands.last() {
-            if last.max_score < max_total {
-                self.add(
-                    format!("grade_bands[{last_index}].max_score"),
-                    format!(
-                        "the highest band ends at {}, below the maximum final score {}",
-                        decimal::plain(last.max_score),
-                        decimal::plain(max_total)
-                    ),
-                );
-            }
+        if let Some((last_index, last)) = bands.last()
+            && last.max_score < max_total
+        {
+            self.add(
+                format!("grade_bands[{last_index}].max_score"),
+                format!(
+                    "the highest band ends at {}, below the maximum final score {}",
+                    decimal::plain(last.max_score),
+                    decimal::plain(max_total)
+                ),
+            );
         }
         bands.into_iter().map(|(_, b)| b).collect()
     }

@@ -14,9 +14,10 @@ const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 /// Scores `review` against `rubric`.
 pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
     let mut violations = Vec::new();
-    let measurements = resolve_measurements(rubric, review, &mut violations);
-    let self_inputs = resolve_rater(rubric, review, Rater::SelfAssessment, &mut violations);
-    let supervisor_inputs = resolve_rater(rubric, review, Rater::Supervisor, &mut violations);
+    let lookup = Lookup::new(rubric);
+    let measurements = resolve_measurements(&lookup, review, &mut violations);
+    let self_inputs = resolve_rater(&lookup, review, Rater::SelfAssessment, &mut violations);
+    let supervisor_inputs = resolve_rater(&lookup, review, Rater::Supervisor, &mut violations);
 
     if !review.allow_partial {
         for rater in [Rater::SelfAssessment, Rater::Supervisor] {
@@ -122,6 +123,47 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
     })
 }
 
+/// Finds indicators by id. Requests usually list entries in rubric order,
+/// so the indicator at the entry's own position is tried first (one string
+/// comparison); anything else goes through the rubric's index. Ids are
+/// unique in a rubric, so both ways find the same indicator.
+struct Lookup<'r> {
+    rubric: &'r Rubric,
+    /// (dimension, indicator) in rubric order.
+    order: Vec<(usize, usize)>,
+    /// Ordinal of each dimension's first indicator.
+    offsets: Vec<usize>,
+}
+
+impl<'r> Lookup<'r> {
+    fn new(rubric: &'r Rubric) -> Self {
+        let mut order = Vec::with_capacity(rubric.indicator_count());
+        let mut offsets = Vec::with_capacity(rubric.dimensions.len());
+        for (d, dimension) in rubric.dimensions.iter().enumerate() {
+            offsets.push(order.len());
+            order.extend((0..dimension.indicators.len()).map(|i| (d, i)));
+        }
+        Self {
+            rubric,
+            order,
+            offsets,
+        }
+    }
+
+    /// The indicator `id` with its ordinal; `position` is where it is
+    /// expected (any value when there is no expectation).
+    fn find(&self, position: usize, id: &str) -> Option<(usize, &'r Indicator)> {
+        if let Some(&(d, i)) = self.order.get(position) {
+            let indicator = &self.rubric.dimensions[d].indicators[i];
+            if indicator.id == id {
+                return Some((position, indicator));
+            }
+        }
+        let (d, i, indicator) = self.rubric.indicator(id)?;
+        Some((self.offsets[d] + i, indicator))
+    }
+}
+
 /// A measurement: the value and the submission it came from.
 type Measurement = Option<(Decimal, usize)>;
 /// The measurements per indicator ordinal and the submissions they name.
@@ -134,10 +176,11 @@ struct Sources<'a> {
 type RaterInput<'a> = Option<&'a Entry>;
 
 fn resolve_measurements(
-    rubric: &Rubric,
+    lookup: &Lookup<'_>,
     review: &Review,
     violations: &mut Vec<Violation>,
 ) -> Vec<Measurement> {
+    let rubric = lookup.rubric;
     let mut out: Vec<Measurement> = vec![None; rubric.indicator_count()];
     for (si, submission) in review.submissions.iter().enumerate() {
         if !submission.employee_id.is_empty()
@@ -152,19 +195,18 @@ fn resolve_measurements(
                 ),
             ));
         }
-        for (id, value) in &submission.values {
-            let field = format!("submissions[{si}].values[\"{id}\"]");
-            let Some((d, i, indicator)) = rubric.indicator(id) else {
-                violations.push(Violation::new(field, unknown_indicator(rubric, id)));
+        for (vi, (id, value)) in submission.values.iter().enumerate() {
+            let field = || format!("submissions[{si}].values[\"{id}\"]");
+            let Some((ordinal, indicator)) = lookup.find(vi, id) else {
+                violations.push(Violation::new(field(), unknown_indicator(rubric, id)));
                 continue;
             };
             if let Err(reason) = check_value(indicator, *value) {
-                violations.push(Violation::new(field.clone(), reason));
+                violations.push(Violation::new(field(), reason));
             }
-            let ordinal = rubric.ordinal(d, i);
             match out[ordinal] {
                 Some((_, first)) => violations.push(Violation::new(
-                    field,
+                    field(),
                     format!(
                         "also given by submissions[{first}] (source \"{}\"); one submission per indicator",
                         review.submissions[first].source
@@ -178,7 +220,7 @@ fn resolve_measurements(
 }
 
 fn resolve_rater<'a>(
-    rubric: &Rubric,
+    lookup: &Lookup<'_>,
     review: &'a Review,
     rater: Rater,
     violations: &mut Vec<Violation>,
@@ -187,23 +229,24 @@ fn resolve_rater<'a>(
         Rater::SelfAssessment => &review.self_assessment,
         Rater::Supervisor => &review.supervisor_assessment,
     };
+    let rubric = lookup.rubric;
     let mut out: Vec<RaterInput<'a>> = vec![None; rubric.indicator_count()];
     let mut first_at: Vec<Option<usize>> = vec![None; rubric.indicator_count()];
     for (ei, entry) in entries.iter().enumerate() {
-        let path = format!("{}.entries[{ei}]", rater.field());
-        let Some((d, i, indicator)) = rubric.indicator(&entry.indicator_id) else {
+        // Built only for a violation: valid entries allocate nothing here.
+        let path = || format!("{}.entries[{ei}]", rater.field());
+        let Some((ordinal, indicator)) = lookup.find(ei, &entry.indicator_id) else {
             let reason = if entry.indicator_id.is_empty() {
                 "is required".to_string()
             } else {
                 unknown_indicator(rubric, &entry.indicator_id)
             };
-            violations.push(Violation::new(format!("{path}.indicator_id"), reason));
+            violations.push(Violation::new(format!("{}.indicator_id", path()), reason));
             continue;
         };
-        let ordinal = rubric.ordinal(d, i);
         if let Some(first) = first_at[ordinal] {
             violations.push(Violation::new(
-                format!("{path}.indicator_id"),
+                format!("{}.indicator_id", path()),
                 format!(
                     "\"{}\" is already given at {}.entries[{first}]",
                     entry.indicator_id,
@@ -219,13 +262,13 @@ fn resolve_rater<'a>(
         match entry.input {
             EntryInput::Value(value) => {
                 if let Err(reason) = check_value(indicator, value) {
-                    violations.push(Violation::new(format!("{path}.value"), reason));
+                    violations.push(Violation::new(format!("{}.value", path()), reason));
                 }
             }
             EntryInput::Points(points) => {
                 if points < Decimal::ZERO || points > indicator.full_points {
                     violations.push(Violation::new(
-                        format!("{path}.points"),
+                        format!("{}.points", path()),
                         format!(
                             "{} is outside 0..{} (the indicator's full points)",
                             decimal::plain(points),
@@ -248,25 +291,25 @@ fn unknown_indicator(rubric: &Rubric, id: &str) -> String {
 
 /// Checks a value against the indicator's range and unit.
 fn check_value(indicator: &Indicator, value: Decimal) -> Result<(), String> {
-    if let Some(min) = indicator.min_value {
-        if value < min {
-            return Err(format!(
-                "{} is below the minimum {} of {}",
-                decimal::plain(value),
-                decimal::plain(min),
-                indicator.id
-            ));
-        }
+    if let Some(min) = indicator.min_value
+        && value < min
+    {
+        return Err(format!(
+            "{} is below the minimum {} of {}",
+            decimal::plain(value),
+            decimal::plain(min),
+            indicator.id
+        ));
     }
-    if let Some(max) = indicator.max_value {
-        if value > max {
-            return Err(format!(
-                "{} is above the maximum {} of {}",
-                decimal::plain(value),
-                decimal::plain(max),
-                indicator.id
-            ));
-        }
+    if let Some(max) = indicator.max_value
+        && value > max
+    {
+        return Err(format!(
+            "{} is above the maximum {} of {}",
+            decimal::plain(value),
+            decimal::plain(max),
+            indicator.id
+        ));
     }
     if indicator.unit == Unit::Count && !value.fract().is_zero() {
         return Err(format!(
