@@ -115,13 +115,18 @@ impl ServeArgs {
         Ok(ServeOptions {
             shutdown_grace: self.shutdown_grace,
             max_message_bytes: self.max_message_bytes,
-            max_concurrent_calls: (self.max_concurrent_calls > 0).then_some(self.max_concurrent_calls),
+            max_concurrent_calls: (self.max_concurrent_calls > 0)
+                .then_some(self.max_concurrent_calls),
             request_timeout: nonzero(self.request_timeout),
             keepalive_interval: nonzero(self.keepalive_interval),
             keepalive_timeout: self.keepalive_timeout,
             max_connection_age: nonzero(self.max_connection_age),
             tls: match (&self.tls_cert, &self.tls_key) {
-                (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.clone(), key: key.clone(), client_ca: self.tls_client_ca.clone() }),
+                (Some(cert), Some(key)) => Some(TlsFiles {
+                    cert: cert.clone(),
+                    key: key.clone(),
+                    client_ca: self.tls_client_ca.clone(),
+                }),
                 _ => None,
             },
             auth: Arc::new(auth),
@@ -133,7 +138,11 @@ impl ServeArgs {
 #[derive(Args, Debug, Clone)]
 pub struct ClientArgs {
     /// Server address; https:// for TLS.
-    #[arg(long, env = "SCORECARD_SERVER", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "SCORECARD_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
     pub server: String,
     /// Bearer token (better given by the environment than on the command line).
     #[arg(long, env = "SCORECARD_TOKEN", hide_env_values = true)]
@@ -295,18 +304,34 @@ async fn serve(args: ServeArgs) -> CliResult {
     }
     let options = args.options()?;
     if options.auth.is_open() {
-        eprintln!("WARNING: scorecard is running WITHOUT AUTHENTICATION. Set SCORECARD_TOKENS (see README, Operations) to lock it down.");
+        eprintln!(
+            "WARNING: scorecard is running WITHOUT AUTHENTICATION. Set SCORECARD_TOKENS (see README, Operations) to lock it down."
+        );
     }
-    let incoming = server::bind(args.listen).map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let incoming =
+        server::bind(args.listen).map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let metrics = match args.metrics_listen.trim() {
         "" | "off" => None,
         addr => {
-            let addr: SocketAddr = addr.parse().map_err(|e| format!("--metrics-listen {addr}: {e}"))?;
-            Some(tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?)
+            let addr: SocketAddr = addr
+                .parse()
+                .map_err(|e| format!("--metrics-listen {addr}: {e}"))?;
+            Some(
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| format!("cannot listen on {addr}: {e}"))?,
+            )
         }
     };
     tracing::info!(listen = %args.listen, metrics = %args.metrics_listen, tls = options.tls.is_some(), mtls = args.tls_client_ca.is_some(), version = crate::VERSION, "scorecard serving");
-    server::serve_with_metrics(registry, incoming, metrics, options, server::shutdown_signal()).await?;
+    server::serve_with_metrics(
+        registry,
+        incoming,
+        metrics,
+        options,
+        server::shutdown_signal(),
+    )
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -321,16 +346,22 @@ fn token_hash() -> CliResult {
 }
 
 /// A channel with the bearer token attached to every call.
-pub type AuthedChannel = tonic::service::interceptor::InterceptedService<tonic::transport::Channel, Bearer>;
+pub type AuthedChannel =
+    tonic::service::interceptor::InterceptedService<tonic::transport::Channel, Bearer>;
 
 /// Adds `authorization: Bearer …` when a token is configured.
 #[derive(Clone)]
 pub struct Bearer(Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>);
 
 impl tonic::service::Interceptor for Bearer {
-    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
         if let Some(value) = &self.0 {
-            request.metadata_mut().insert("authorization", value.clone());
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
         }
         Ok(request)
     }
@@ -338,7 +369,9 @@ impl tonic::service::Interceptor for Bearer {
 
 /// Connects as `args` says: TLS for https://, mTLS with a client
 /// certificate, a bearer token when given.
-pub async fn connect(args: &ClientArgs) -> Result<AuthedChannel, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn connect(
+    args: &ClientArgs,
+) -> Result<AuthedChannel, Box<dyn std::error::Error + Send + Sync>> {
     use tonic::transport::{Certificate, ClientTlsConfig, Identity};
     let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
     let mut endpoint = tonic::transport::Endpoint::from_shared(args.server.clone())?
@@ -354,12 +387,22 @@ pub async fn connect(args: &ClientArgs) -> Result<AuthedChannel, Box<dyn std::er
         }
         endpoint = endpoint.tls_config(tls)?;
     }
-    let channel = endpoint.connect().await.map_err(|e| format!("cannot connect to {}: {e}", args.server))?;
+    let channel = endpoint
+        .connect()
+        .await
+        .map_err(|e| format!("cannot connect to {}: {e}", args.server))?;
     let bearer = match &args.token {
-        Some(t) => Some(format!("Bearer {}", t.trim()).parse().map_err(|_| "the token has characters not allowed in a header")?),
+        Some(t) => Some(
+            format!("Bearer {}", t.trim())
+                .parse()
+                .map_err(|_| "the token has characters not allowed in a header")?,
+        ),
         None => None,
     };
-    Ok(tonic::service::interceptor::InterceptedService::new(channel, Bearer(bearer)))
+    Ok(tonic::service::interceptor::InterceptedService::new(
+        channel,
+        Bearer(bearer),
+    ))
 }
 
 async fn score(args: ScoreArgs) -> CliResult {

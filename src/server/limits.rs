@@ -31,7 +31,11 @@ impl LimitsLayer {
 impl<S> Layer<S> for LimitsLayer {
     type Service = Limits<S>;
     fn layer(&self, inner: S) -> Limits<S> {
-        Limits { inner, permits: self.permits.clone(), max_in_flight: self.max_in_flight }
+        Limits {
+            inner,
+            permits: self.permits.clone(),
+            max_in_flight: self.max_in_flight,
+        }
     }
 }
 
@@ -92,7 +96,9 @@ fn too_large_is_resource_exhausted(response: &mut Response<Body>) {
     let too_large = headers
         .get("grpc-message")
         .and_then(|m| m.to_str().ok())
-        .is_some_and(|m| m.contains("message%20length%20too%20large") || m.contains("message length too large"));
+        .is_some_and(|m| {
+            m.contains("message%20length%20too%20large") || m.contains("message length too large")
+        });
     if is_out_of_range && too_large {
         headers.insert("grpc-status", HeaderValue::from_static("8"));
     }
@@ -100,7 +106,9 @@ fn too_large_is_resource_exhausted(response: &mut Response<Body>) {
 
 /// The same mapping for a status a streaming handler sees mid-stream.
 pub fn limit_status(status: tonic::Status) -> tonic::Status {
-    if status.code() == tonic::Code::OutOfRange && status.message().contains("message length too large") {
+    if status.code() == tonic::Code::OutOfRange
+        && status.message().contains("message length too large")
+    {
         tonic::Status::resource_exhausted(status.message().to_string())
     } else {
         status

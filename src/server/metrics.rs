@@ -41,7 +41,8 @@ pub fn call_started(method: &'static str) {
 
 pub fn call_finished(method: &'static str, code: Code, elapsed: Duration) {
     gauge!("scorecard_rpc_in_flight", "method" => method).decrement(1.0);
-    counter!("scorecard_rpc_requests_total", "method" => method, "code" => code_name(code)).increment(1);
+    counter!("scorecard_rpc_requests_total", "method" => method, "code" => code_name(code))
+        .increment(1);
     histogram!("scorecard_rpc_duration_seconds", "method" => method).record(elapsed.as_secs_f64());
 }
 
@@ -83,16 +84,24 @@ fn code_name(code: Code) -> &'static str {
 }
 
 /// Serves `/metrics` on `listener` until `shutdown` resolves.
-pub async fn serve(listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let _ = handle();
     let app = axum::Router::new().route(
         "/metrics",
         axum::routing::get(|| async {
             (
-                [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    "text/plain; version=0.0.4",
+                )],
                 render(),
             )
         }),
     );
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

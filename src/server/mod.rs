@@ -87,9 +87,12 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn tls_config(files: &TlsFiles) -> Result<ServerTlsConfig, BoxError> {
     let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
-    let mut config = ServerTlsConfig::new().identity(Identity::from_pem(read(&files.cert)?, read(&files.key)?));
+    let mut config =
+        ServerTlsConfig::new().identity(Identity::from_pem(read(&files.cert)?, read(&files.key)?));
     if let Some(ca) = &files.client_ca {
-        config = config.client_ca_root(Certificate::from_pem(read(ca)?)).client_auth_optional(false);
+        config = config
+            .client_ca_root(Certificate::from_pem(read(ca)?))
+            .client_auth_optional(false);
     }
     Ok(config)
 }
@@ -138,7 +141,10 @@ pub async fn serve_with_metrics(
         let mut stop_rx = stop_rx.clone();
         async move {
             let _ = stop_rx.wait_for(|stop| *stop).await;
-            tracing::info!(grace_ms = grace.as_millis() as u64, "shutting down: health NOT_SERVING");
+            tracing::info!(
+                grace_ms = grace.as_millis() as u64,
+                "shutting down: health NOT_SERVING"
+            );
             set_health(&reporter, ServingStatus::NotServing).await;
             tokio::time::sleep(grace).await;
             tracing::info!("no longer taking calls; finishing the calls in flight");
@@ -162,19 +168,27 @@ pub async fn serve_with_metrics(
 
     let auth = options.auth.clone();
     let max = options.max_message_bytes;
-    let scoring = pb::scoring_service_server::ScoringServiceServer::new(scoring::ScoringApi::new(registry.clone()))
-        .max_decoding_message_size(max);
-    let rubrics = pb::rubric_service_server::RubricServiceServer::new(rubrics::RubricApi::new(registry.clone()))
-        .max_decoding_message_size(max);
-    let tickets = pb::ticket_stats_service_server::TicketStatsServiceServer::new(tickets::TicketApi::new(registry))
-        .max_decoding_message_size(max);
+    let scoring = pb::scoring_service_server::ScoringServiceServer::new(scoring::ScoringApi::new(
+        registry.clone(),
+    ))
+    .max_decoding_message_size(max);
+    let rubrics = pb::rubric_service_server::RubricServiceServer::new(rubrics::RubricApi::new(
+        registry.clone(),
+    ))
+    .max_decoding_message_size(max);
+    let tickets = pb::ticket_stats_service_server::TicketStatsServiceServer::new(
+        tickets::TicketApi::new(registry),
+    )
+    .max_decoding_message_size(max);
 
     let mut builder = Server::builder();
     if let Some(files) = &options.tls {
         builder = builder.tls_config(tls_config(files)?)?;
     }
     if let Some(age) = options.max_connection_age {
-        builder = builder.max_connection_age(age).max_connection_age_grace(Duration::from_secs(30));
+        builder = builder
+            .max_connection_age(age)
+            .max_connection_age_grace(Duration::from_secs(30));
     }
     if let Some(timeout) = options.request_timeout {
         builder = builder.timeout(timeout);
@@ -186,9 +200,18 @@ pub async fn serve_with_metrics(
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(tonic::service::interceptor::InterceptedService::new(scoring, auth.interceptor(Role::Reviews)))
-        .add_service(tonic::service::interceptor::InterceptedService::new(rubrics, auth.interceptor(Role::Rubrics)))
-        .add_service(tonic::service::interceptor::InterceptedService::new(tickets, auth.interceptor(Role::Tickets)))
+        .add_service(tonic::service::interceptor::InterceptedService::new(
+            scoring,
+            auth.interceptor(Role::Reviews),
+        ))
+        .add_service(tonic::service::interceptor::InterceptedService::new(
+            rubrics,
+            auth.interceptor(Role::Rubrics),
+        ))
+        .add_service(tonic::service::interceptor::InterceptedService::new(
+            tickets,
+            auth.interceptor(Role::Tickets),
+        ))
         .serve_with_incoming_shutdown(incoming, drain)
         .await?;
     if let Some(task) = metrics_task {

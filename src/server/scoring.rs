@@ -87,7 +87,10 @@ impl pb::scoring_service_server::ScoringService for ScoringApi {
         let answers = request.into_inner().map(move |item| {
             // Capture the whole log, so it is dropped (and logs) with the stream.
             let log = &mut log;
-            let req = item.map_err(super::limits::limit_status)?.review.unwrap_or_default();
+            let req = item
+                .map_err(super::limits::limit_status)?
+                .review
+                .unwrap_or_default();
             let review_id = req.review_id.clone();
             let (_, result) = score_one(&registry, req);
             let outcome = match result {

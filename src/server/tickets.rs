@@ -71,7 +71,12 @@ impl TicketApi {
         mut inbound: Streaming<pb::PushResponseTimesRequest>,
         log: &mut CallLog,
     ) -> Result<pb::PushResponseTimesResponse, Status> {
-        let options = match inbound.message().await.map_err(super::limits::limit_status)?.and_then(|m| m.payload) {
+        let options = match inbound
+            .message()
+            .await
+            .map_err(super::limits::limit_status)?
+            .and_then(|m| m.payload)
+        {
             Some(pb::push_response_times_request::Payload::Options(o)) => o,
             Some(pb::push_response_times_request::Payload::Batch(_)) => {
                 return Err(invalid(
@@ -94,7 +99,11 @@ impl TicketApi {
         let mut aggregator = Aggregator::new(aggregation);
         let mut index = 0u64;
         let mut message = 1u64;
-        while let Some(m) = inbound.message().await.map_err(super::limits::limit_status)? {
+        while let Some(m) = inbound
+            .message()
+            .await
+            .map_err(super::limits::limit_status)?
+        {
             match m.payload {
                 Some(pb::push_response_times_request::Payload::Batch(batch)) => {
                     for record in batch.records {
