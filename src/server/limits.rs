@@ -1,29 +1,38 @@
 //! Server-wide limits as one tower layer: a concurrency limit with load
 //! shedding for the scorecard services (health and reflection are never
-//! shed), and RESOURCE_EXHAUSTED for over-size messages, as the gRPC spec
-//! asks (tonic answers OUT_OF_RANGE).
+//! shed), deadlines (the server's per-call timeout or the client's
+//! `grpc-timeout`, whichever is sooner) answered with DEADLINE_EXCEEDED for
+//! whole calls including response streams, and RESOURCE_EXHAUSTED for
+//! over-size messages as the gRPC spec asks (tonic answers OUT_OF_RANGE).
 
-use http::{HeaderValue, Request, Response};
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response};
+use http_body::Frame;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 use tokio::sync::Semaphore;
+use tokio::time::{Instant, Sleep};
 use tonic::body::Body;
 use tower::{Layer, Service};
 
-/// The layer; `max_in_flight` calls of the scorecard services at once.
+/// The layer; `max_in_flight` calls of the scorecard services at once,
+/// each bounded by `timeout`.
 #[derive(Clone)]
 pub struct LimitsLayer {
     permits: Option<Arc<Semaphore>>,
     max_in_flight: usize,
+    timeout: Option<Duration>,
 }
 
 impl LimitsLayer {
-    pub fn new(max_in_flight: Option<usize>) -> Self {
+    pub fn new(max_in_flight: Option<usize>, timeout: Option<Duration>) -> Self {
         LimitsLayer {
             permits: max_in_flight.map(|n| Arc::new(Semaphore::new(n))),
             max_in_flight: max_in_flight.unwrap_or(0),
+            timeout,
         }
     }
 }
@@ -35,6 +44,7 @@ impl<S> Layer<S> for LimitsLayer {
             inner,
             permits: self.permits.clone(),
             max_in_flight: self.max_in_flight,
+            timeout: self.timeout,
         }
     }
 }
@@ -44,6 +54,7 @@ pub struct Limits<S> {
     inner: S,
     permits: Option<Arc<Semaphore>>,
     max_in_flight: usize,
+    timeout: Option<Duration>,
 }
 
 impl<S, B> Service<Request<B>> for Limits<S>
@@ -76,16 +87,119 @@ where
             },
             _ => None,
         };
+        let budget = match (
+            self.timeout.filter(|_| limited),
+            grpc_timeout(request.headers()),
+        ) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        // The timer starts now, before tonic's own grpc-timeout timer
+        // (which wraps this service and would answer CANCELLED): ours
+        // always fires first.
+        let deadline = budget.map(|b| Instant::now() + b);
+        let mut sleep = deadline.map(|d| Box::pin(tokio::time::sleep_until(d)));
         // The clone/swap keeps the service that was polled ready.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
-            let mut response = inner.call(request).await?;
-            drop(permit);
+            let call = inner.call(request);
+            let mut response = match sleep.as_mut() {
+                None => call.await?,
+                Some(timer) => tokio::select! {
+                    biased;
+                    response = call => response?,
+                    _ = timer.as_mut() => return Ok(deadline_exceeded(budget).into_http()),
+                },
+            };
             too_large_is_resource_exhausted(&mut response);
-            Ok(response)
+            // A response stream carries on past this point: the deadline
+            // and the concurrency permit go with its body.
+            Ok(response.map(|body| {
+                Body::new(Bounded {
+                    inner: body,
+                    sleep,
+                    budget,
+                    _permit: permit,
+                    done: false,
+                })
+            }))
         })
     }
+}
+
+fn deadline_exceeded(budget: Option<Duration>) -> tonic::Status {
+    tonic::Status::deadline_exceeded(format!(
+        "deadline of {} ms exceeded",
+        budget.unwrap_or_default().as_millis()
+    ))
+}
+
+/// A response body that ends with DEADLINE_EXCEEDED when its call's
+/// deadline passes, and holds the call's concurrency permit until it ends.
+struct Bounded {
+    inner: Body,
+    sleep: Option<Pin<Box<Sleep>>>,
+    budget: Option<Duration>,
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    done: bool,
+}
+
+impl http_body::Body for Bounded {
+    type Data = Bytes;
+    type Error = tonic::Status;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
+        }
+        if let Some(timer) = this.sleep.as_mut()
+            && timer.as_mut().poll(cx).is_ready()
+        {
+            this.done = true;
+            let status = deadline_exceeded(this.budget);
+            let mut trailers = HeaderMap::new();
+            trailers.insert("grpc-status", HeaderValue::from_static("4"));
+            if let Ok(message) = HeaderValue::from_str(status.message()) {
+                trailers.insert("grpc-message", message);
+            }
+            return Poll::Ready(Some(Ok(Frame::trailers(trailers))));
+        }
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(None) => {
+                this.done = true;
+                Poll::Ready(None)
+            }
+            other => other,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.done || self.inner.is_end_stream()
+    }
+}
+
+/// The client's deadline from the `grpc-timeout` header ("100m" = 100 ms).
+fn grpc_timeout(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get("grpc-timeout")?.to_str().ok()?;
+    if text.len() < 2 || text.len() > 9 {
+        return None;
+    }
+    let (digits, unit) = text.split_at(text.len() - 1);
+    let n: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(n.checked_mul(3600)?),
+        "M" => Duration::from_secs(n.checked_mul(60)?),
+        "S" => Duration::from_secs(n),
+        "m" => Duration::from_millis(n),
+        "u" => Duration::from_micros(n),
+        "n" => Duration::from_nanos(n),
+        _ => return None,
+    })
 }
 
 /// tonic answers an over-size request message with OUT_OF_RANGE in a
@@ -112,5 +226,28 @@ pub fn limit_status(status: tonic::Status) -> tonic::Status {
         tonic::Status::resource_exhausted(status.message().to_string())
     } else {
         status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grpc_timeout_headers_parse_in_every_unit() {
+        let parse = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("grpc-timeout", HeaderValue::from_str(v).unwrap());
+            grpc_timeout(&h)
+        };
+        assert_eq!(parse("2H"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse("3M"), Some(Duration::from_secs(180)));
+        assert_eq!(parse("10S"), Some(Duration::from_secs(10)));
+        assert_eq!(parse("250m"), Some(Duration::from_millis(250)));
+        assert_eq!(parse("7u"), Some(Duration::from_micros(7)));
+        assert_eq!(parse("9n"), Some(Duration::from_nanos(9)));
+        assert_eq!(parse("5x"), None);
+        assert_eq!(parse("m"), None);
+        assert_eq!(parse("1234567890S"), None, "at most 8 digits");
     }
 }

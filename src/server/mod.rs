@@ -190,13 +190,13 @@ pub async fn serve_with_metrics(
             .max_connection_age(age)
             .max_connection_age_grace(Duration::from_secs(30));
     }
-    if let Some(timeout) = options.request_timeout {
-        builder = builder.timeout(timeout);
-    }
     builder
         .http2_keepalive_interval(options.keepalive_interval)
         .http2_keepalive_timeout(Some(options.keepalive_timeout))
-        .layer(limits::LimitsLayer::new(options.max_concurrent_calls))
+        .layer(limits::LimitsLayer::new(
+            options.max_concurrent_calls,
+            options.request_timeout,
+        ))
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
