@@ -3,11 +3,10 @@
 
 use super::Rater;
 use super::rule::RuleOutcome;
-use crate::domain::decimal::{self, fixed, plain};
+use crate::domain::decimal::{self, fixed, plain, write_plain};
 use crate::domain::locale::Locale;
 use crate::domain::rubric::{Direction, Indicator, Rounding, Rubric, Unit};
 use rust_decimal::Decimal;
-use std::fmt::Write;
 
 /// Phrases that differ between the two Chinese scripts.
 struct Zh {
@@ -108,43 +107,59 @@ fn zh(locale: Locale) -> Option<&'static Zh> {
     }
 }
 
+/// Appends a value with its unit: "93.5%", "131 min", "131 分钟".
+fn push_quantity(s: &mut String, locale: Locale, unit: Unit, value: Decimal) {
+    write_plain(s, value);
+    match (unit, zh(locale)) {
+        (Unit::Percent, _) => s.push('%'),
+        (Unit::Score | Unit::Count, _) => {}
+        (Unit::Minutes, None) => s.push_str(" min"),
+        (Unit::Hours, None) => s.push_str(" h"),
+        (Unit::Minutes, Some(z)) => s.push_str(z.minutes),
+        (Unit::Hours, Some(z)) => s.push_str(z.hours),
+    }
+}
+
 /// A value with its unit: "93.5%", "131 min", "131 分钟".
 fn quantity(locale: Locale, unit: Unit, value: Decimal) -> String {
-    let v = plain(value);
-    match (unit, zh(locale)) {
-        (Unit::Percent, _) => format!("{v}%"),
-        (Unit::Score | Unit::Count, _) => v,
-        (Unit::Minutes, None) => format!("{v} min"),
-        (Unit::Hours, None) => format!("{v} h"),
-        (Unit::Minutes, Some(z)) => format!("{v}{}", z.minutes),
-        (Unit::Hours, Some(z)) => format!("{v}{}", z.hours),
-    }
+    let mut s = String::with_capacity(16);
+    push_quantity(&mut s, locale, unit, value);
+    s
 }
 
-/// The step arithmetic: "1.5 × 0.5", "11 / 15 = 0.7333 steps × 1".
-fn calculation(indicator: &Indicator, out: &RuleOutcome, en: bool) -> String {
+/// Appends the step arithmetic: "1.5 × 0.5", "11 / 15 = 0.7333… steps × 1".
+fn push_calculation(s: &mut String, indicator: &Indicator, out: &RuleOutcome, en: bool) {
     let rule = &indicator.rule;
-    let (sf, step, pen) = (plain(out.shortfall), plain(rule.step), plain(rule.penalty));
-    let steps = four_places(out.steps);
-    match rule.rounding {
-        Rounding::Linear if rule.step == Decimal::ONE => format!("{sf} × {pen}"),
-        Rounding::Linear if en => format!("{sf} / {step} = {steps} steps × {pen}"),
-        Rounding::Linear => format!("{sf} / {step} = {steps} × {pen}"),
-        Rounding::PerFullStep if en => format!("{sf} / {step} → {steps} full steps × {pen}"),
-        Rounding::PerStartedStep if en => format!("{sf} / {step} → {steps} started steps × {pen}"),
-        Rounding::PerFullStep | Rounding::PerStartedStep => {
-            format!("{sf} / {step} → {steps} × {pen}")
-        }
+    write_plain(s, out.shortfall);
+    if rule.rounding == Rounding::Linear && rule.step == Decimal::ONE {
+        s.push_str(" × ");
+        write_plain(s, rule.penalty);
+        return;
     }
+    s.push_str(" / ");
+    write_plain(s, rule.step);
+    s.push_str(match rule.rounding {
+        Rounding::Linear => " = ",
+        Rounding::PerFullStep | Rounding::PerStartedStep => " → ",
+    });
+    push_four_places(s, out.steps);
+    s.push_str(match (rule.rounding, en) {
+        (Rounding::Linear, true) => " steps × ",
+        (Rounding::PerFullStep, true) => " full steps × ",
+        (Rounding::PerStartedStep, true) => " started steps × ",
+        (_, false) => " × ",
+    });
+    write_plain(s, rule.penalty);
 }
 
-/// Up to 4 places, with "…" when that is not the exact value.
-fn four_places(value: Decimal) -> String {
+/// Appends up to 4 places, with "…" when that is not the exact value.
+fn push_four_places(s: &mut String, value: Decimal) {
     let shown = decimal::round(value, 4);
     if shown == value {
-        plain(value)
+        write_plain(s, value);
     } else {
-        format!("{}…", plain(shown))
+        write_plain(s, shown);
+        s.push('…');
     }
 }
 
@@ -156,94 +171,126 @@ pub fn rule_outcome(
     value: Decimal,
     out: &RuleOutcome,
 ) -> String {
+    let mut s = String::with_capacity(160);
+    push_rule_outcome(&mut s, locale, rubric, indicator, value, out);
+    s
+}
+
+/// Appends "{pts} of {full}." / "{pts}/{full}".
+fn push_of(s: &mut String, points: Decimal, full: Decimal, sep: &str) {
+    write_plain(s, points);
+    s.push_str(sep);
+    write_plain(s, full);
+}
+
+fn push_rule_outcome(
+    s: &mut String,
+    locale: Locale,
+    rubric: &Rubric,
+    indicator: &Indicator,
+    value: Decimal,
+    out: &RuleOutcome,
+) {
     let name = indicator.names.get(locale, rubric.default_locale);
     let rule = &indicator.rule;
-    let v = quantity(locale, indicator.unit, value);
-    let t = quantity(locale, indicator.unit, rule.target);
-    let (full, ded, pts) = (
-        plain(indicator.full_points),
-        plain(out.deduction),
-        plain(out.points),
-    );
-    let mut s = String::with_capacity(128);
+    let unit = indicator.unit;
+    let full = indicator.full_points;
     let met = out.shortfall.is_zero();
     let simple = rule.rounding == Rounding::Linear
         && rule.step == Decimal::ONE
         && !out.capped
         && out.raw_deduction == out.deduction;
-    let _ = match zh(locale) {
+    s.push_str(name);
+    s.push(' ');
+    push_quantity(s, locale, unit, value);
+    match zh(locale) {
         None => {
             if met {
-                match rule.direction {
-                    Direction::AtLeast => {
-                        write!(s, "{name} {v} meets the {t} target: {full} of {full}.")
-                    }
-                    Direction::AtMost => {
-                        write!(s, "{name} {v} is within the {t} limit: {full} of {full}.")
-                    }
-                }
+                s.push_str(match rule.direction {
+                    Direction::AtLeast => " meets the ",
+                    Direction::AtMost => " is within the ",
+                });
+                push_quantity(s, locale, unit, rule.target);
+                s.push_str(match rule.direction {
+                    Direction::AtLeast => " target: ",
+                    Direction::AtMost => " limit: ",
+                });
+                push_of(s, full, full, " of ");
+                s.push('.');
             } else {
                 let (side, what) = match rule.direction {
-                    Direction::AtLeast => ("below", "target"),
-                    Direction::AtMost => ("over", "limit"),
+                    Direction::AtLeast => (" below the ", " target: "),
+                    Direction::AtMost => (" over the ", " limit: "),
                 };
-                let calc = calculation(indicator, out, true);
-                let sf = plain(out.shortfall);
-                if simple {
-                    write!(
-                        s,
-                        "{name} {v} is {sf} {side} the {t} {what}: {calc} = {ded} off, {pts} of {full}."
-                    )
-                } else if out.capped {
-                    let raw = four_places(out.raw_deduction);
-                    write!(
-                        s,
-                        "{name} {v} is {sf} {side} the {t} {what}: {calc} = {raw}, capped at {ded} off, {pts} of {full}."
-                    )
-                } else {
-                    let raw = four_places(out.raw_deduction);
-                    write!(
-                        s,
-                        "{name} {v} is {sf} {side} the {t} {what}: {calc} = {raw} → {ded} off, {pts} of {full}."
-                    )
+                s.push_str(" is ");
+                write_plain(s, out.shortfall);
+                s.push_str(side);
+                push_quantity(s, locale, unit, rule.target);
+                s.push_str(what);
+                push_calculation(s, indicator, out, true);
+                s.push_str(" = ");
+                if !simple {
+                    push_four_places(s, out.raw_deduction);
+                    s.push_str(if out.capped { ", capped at " } else { " → " });
                 }
+                write_plain(s, out.deduction);
+                s.push_str(" off, ");
+                push_of(s, out.points, full, " of ");
+                s.push('.');
             }
         }
         Some(z) => {
+            s.push(',');
             if met {
-                let phrase = match rule.direction {
+                s.push_str(match rule.direction {
                     Direction::AtLeast => z.reach,
                     Direction::AtMost => z.within,
-                };
-                write!(s, "{name} {v},{phrase} {t},得 {full}/{full} 分。")
+                });
+                s.push(' ');
+                push_quantity(s, locale, unit, rule.target);
+                s.push_str(",得 ");
+                push_of(s, full, full, "/");
+                s.push_str(" 分。");
             } else {
-                let side = match rule.direction {
+                s.push_str(match rule.direction {
                     Direction::AtLeast => z.below,
                     Direction::AtMost => z.over,
-                };
-                let gap_unit = match indicator.unit {
+                });
+                s.push(' ');
+                push_quantity(s, locale, unit, rule.target);
+                s.push(' ');
+                write_plain(s, out.shortfall);
+                s.push_str(match unit {
                     Unit::Percent => z.percent_points,
                     Unit::Score => " 分",
                     Unit::Count => "",
                     Unit::Minutes => z.minutes,
                     Unit::Hours => z.hours,
-                };
-                let sf = plain(out.shortfall);
-                let _ = write!(s, "{name} {v},{side} {t} {sf}{gap_unit},");
+                });
+                s.push(',');
                 if !simple {
-                    let calc = calculation(indicator, out, false);
-                    let raw = four_places(out.raw_deduction);
-                    let _ = write!(s, "{} {calc} = {raw}", z.calc);
+                    s.push_str(z.calc);
+                    s.push(' ');
+                    push_calculation(s, indicator, out, false);
+                    s.push_str(" = ");
+                    push_four_places(s, out.raw_deduction);
                     if out.capped {
-                        let _ = write!(s, "({} {full})", z.cap);
+                        s.push('(');
+                        s.push_str(z.cap);
+                        s.push(' ');
+                        write_plain(s, full);
+                        s.push(')');
                     }
                     s.push(',');
                 }
-                write!(s, "扣 {ded} 分,得 {pts}/{full} 分。")
+                s.push_str("扣 ");
+                write_plain(s, out.deduction);
+                s.push_str(" 分,得 ");
+                push_of(s, out.points, full, "/");
+                s.push_str(" 分。");
             }
         }
-    };
-    s
+    }
 }
 
 /// The explanation of points a rater awarded directly.

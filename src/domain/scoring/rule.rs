@@ -28,9 +28,24 @@ pub fn apply(rule: &Rule, full_points: Decimal, value: Decimal, precision: u32) 
         Direction::AtMost => value - rule.target,
     }
     .max(Decimal::ZERO);
+    if shortfall.is_zero() {
+        // Met: nothing to divide, full points.
+        let deduction = decimal::round(Decimal::ZERO.min(full_points), precision);
+        return RuleOutcome {
+            shortfall: Decimal::ZERO,
+            steps: Decimal::ZERO,
+            raw_deduction: Decimal::ZERO,
+            capped: Decimal::ZERO > full_points,
+            deduction,
+            points: decimal::normalize(full_points - deduction),
+        };
+    }
     let (steps, raw_deduction) = match rule.rounding {
         // Multiply before dividing: when the exact deduction is a finite
         // decimal (a rounding tie such as 0.125), it is computed exactly.
+        // A one-unit step (every rule of the built-in rubric) divides by
+        // one: the same values without two 96-bit divisions.
+        Rounding::Linear if rule.step == Decimal::ONE => (shortfall, shortfall * rule.penalty),
         Rounding::Linear => (shortfall / rule.step, shortfall * rule.penalty / rule.step),
         Rounding::PerFullStep => {
             let steps = (shortfall / rule.step).floor();
