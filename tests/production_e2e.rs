@@ -595,3 +595,67 @@ async fn sigterm_lets_calls_in_flight_finish_reports_not_serving_and_exits_0() {
         .unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[tokio::test]
+async fn past_the_concurrency_limit_calls_are_shed_but_health_is_not() {
+    let one = ServeOptions {
+        max_concurrent_calls: Some(1),
+        ..ServeOptions::default()
+    };
+    let server = TestServer::start_with(Registry::with_builtin(), one).await;
+    // Hold the only slot with a ticket push whose stream stays open.
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    let options = pb::PushOptions {
+        period_start_time: Some(prost_types::Timestamp {
+            seconds: 1_782_864_000,
+            nanos: 0,
+        }),
+        period_end_time: Some(prost_types::Timestamp {
+            seconds: 1_790_812_800,
+            nanos: 0,
+        }),
+        ..Default::default()
+    };
+    tx.send(pb::PushResponseTimesRequest {
+        payload: Some(pb::push_response_times_request::Payload::Options(options)),
+    })
+    .await
+    .unwrap();
+    let mut tickets = server.tickets().await;
+    let held = tokio::spawn(async move {
+        tickets
+            .push_response_times(tokio_stream::wrappers::ReceiverStream::new(rx))
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let shed = server
+        .scoring()
+        .await
+        .score_review(worked_example())
+        .await
+        .unwrap_err();
+    assert_eq!(shed.code(), Code::ResourceExhausted, "{shed}");
+    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+    let health = HealthClient::new(server.channel().await)
+        .check(HealthCheckRequest {
+            service: String::new(),
+        })
+        .await;
+    assert!(health.is_ok(), "health is never shed");
+
+    // Once the slot frees, calls are served again.
+    drop(tx);
+    held.await.unwrap().expect("the held call completes");
+    assert_eq!(
+        server
+            .scoring()
+            .await
+            .score_review(worked_example())
+            .await
+            .unwrap()
+            .into_inner()
+            .final_score,
+        "87.63"
+    );
+}
