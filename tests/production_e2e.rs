@@ -227,20 +227,8 @@ async fn call(
             .await
             .map(|_| ()),
         "tickets" => {
-            let options = pb::PushOptions {
-                period_start_time: Some(prost_types::Timestamp {
-                    seconds: 1_782_864_000,
-                    nanos: 0,
-                }),
-                period_end_time: Some(prost_types::Timestamp {
-                    seconds: 1_790_812_800,
-                    nanos: 0,
-                }),
-                ..Default::default()
-            };
-            let first = pb::PushResponseTimesRequest {
-                payload: Some(pb::push_response_times_request::Payload::Options(options)),
-            };
+            let options = q3_options();
+            let first = options_message(options);
             server
                 .tickets()
                 .await
@@ -505,17 +493,7 @@ async fn sigterm_lets_calls_in_flight_finish_reports_not_serving_and_exits_0() {
 
     // A ticket push in flight: options and one batch sent, the stream open.
     let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let options = pb::PushOptions {
-        period_start_time: Some(prost_types::Timestamp {
-            seconds: 1_782_864_000,
-            nanos: 0,
-        }),
-        period_end_time: Some(prost_types::Timestamp {
-            seconds: 1_790_812_800,
-            nanos: 0,
-        }),
-        ..Default::default()
-    };
+    let options = q3_options();
     let record = |id: &str| pb::TicketRecord {
         ticket_id: id.into(),
         employee_id: "e1".into(),
@@ -536,11 +514,7 @@ async fn sigterm_lets_calls_in_flight_finish_reports_not_serving_and_exits_0() {
             },
         )),
     };
-    tx.send(pb::PushResponseTimesRequest {
-        payload: Some(pb::push_response_times_request::Payload::Options(options)),
-    })
-    .await
-    .unwrap();
+    tx.send(options_message(options)).await.unwrap();
     tx.send(batch(&["a", "b"])).await.unwrap();
     let mut tickets =
         pb::ticket_stats_service_client::TicketStatsServiceClient::new(channel.clone());
@@ -605,22 +579,8 @@ async fn past_the_concurrency_limit_calls_are_shed_but_health_is_not() {
     let server = TestServer::start_with(Registry::with_builtin(), one).await;
     // Hold the only slot with a ticket push whose stream stays open.
     let (tx, rx) = tokio::sync::mpsc::channel(2);
-    let options = pb::PushOptions {
-        period_start_time: Some(prost_types::Timestamp {
-            seconds: 1_782_864_000,
-            nanos: 0,
-        }),
-        period_end_time: Some(prost_types::Timestamp {
-            seconds: 1_790_812_800,
-            nanos: 0,
-        }),
-        ..Default::default()
-    };
-    tx.send(pb::PushResponseTimesRequest {
-        payload: Some(pb::push_response_times_request::Payload::Options(options)),
-    })
-    .await
-    .unwrap();
+    let options = q3_options();
+    tx.send(options_message(options)).await.unwrap();
     let mut tickets = server.tickets().await;
     let held = tokio::spawn(async move {
         tickets

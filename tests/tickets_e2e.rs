@@ -23,21 +23,6 @@ fn at(base: &str, minutes: i64) -> Option<prost_types::Timestamp> {
     })
 }
 
-fn q3_options() -> pb::PushOptions {
-    pb::PushOptions {
-        period_start_time: ts("2026-07-01T00:00:00Z"),
-        period_end_time: ts("2026-10-01T00:00:00Z"),
-        period_label: "2026-Q3".into(),
-        ..Default::default()
-    }
-}
-
-fn first(options: pb::PushOptions) -> pb::PushResponseTimesRequest {
-    pb::PushResponseTimesRequest {
-        payload: Some(pb::push_response_times_request::Payload::Options(options)),
-    }
-}
-
 fn batch(records: Vec<pb::TicketRecord>) -> pb::PushResponseTimesRequest {
     pb::PushResponseTimesRequest {
         payload: Some(pb::push_response_times_request::Payload::Batch(
@@ -88,7 +73,7 @@ async fn pushed_tickets_become_a_submission_that_scores_as_worked_by_hand() {
     // Three messages: options, then the records in two batches.
     let (a, b) = records.split_at(23);
     let stream = tokio_stream::iter(vec![
-        first(q3_options()),
+        options_message(q3_options()),
         batch(a.to_vec()),
         batch(b.to_vec()),
     ]);
@@ -226,7 +211,7 @@ async fn a_calendar_counts_business_minutes_only() {
         .tickets()
         .await
         .push_response_times(tokio_stream::iter(vec![
-            first(options),
+            options_message(options),
             batch(vec![record.clone()]),
         ]))
         .await
@@ -244,7 +229,7 @@ async fn a_calendar_counts_business_minutes_only() {
         .tickets()
         .await
         .push_response_times(tokio_stream::iter(vec![
-            first(q3_options()),
+            options_message(q3_options()),
             batch(vec![record]),
         ]))
         .await
@@ -307,7 +292,7 @@ async fn bad_records_are_rejected_with_their_reason_and_the_rest_counts() {
         .tickets()
         .await
         .push_response_times(tokio_stream::iter(vec![
-            first(q3_options()),
+            options_message(q3_options()),
             batch(records),
         ]))
         .await
@@ -368,7 +353,7 @@ async fn bad_options_are_invalid_arguments_with_field_paths() {
         ..Default::default()
     });
     let err = client
-        .push_response_times(tokio_stream::iter(vec![first(options)]))
+        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
@@ -387,7 +372,7 @@ async fn bad_options_are_invalid_arguments_with_field_paths() {
         version: 0,
     });
     let err = client
-        .push_response_times(tokio_stream::iter(vec![first(options)]))
+        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
@@ -425,7 +410,10 @@ async fn pending_and_breached_are_judged_at_as_of() {
     let answer = server
         .tickets()
         .await
-        .push_response_times(tokio_stream::iter(vec![first(options), batch(records)]))
+        .push_response_times(tokio_stream::iter(vec![
+            options_message(options),
+            batch(records),
+        ]))
         .await
         .unwrap()
         .into_inner();

@@ -124,3 +124,26 @@ pub fn bad_violations(status: &tonic::Status) -> Vec<(String, String)> {
         })
         .unwrap_or_default()
 }
+
+/// Push options for the quarter 2026-Q3: [2026-07-01, 2026-10-01) UTC.
+pub fn q3_options() -> pb::PushOptions {
+    pb::PushOptions {
+        period_start_time: Some(prost_types::Timestamp {
+            seconds: 1_782_864_000,
+            nanos: 0,
+        }),
+        period_end_time: Some(prost_types::Timestamp {
+            seconds: 1_790_812_800,
+            nanos: 0,
+        }),
+        period_label: "2026-Q3".into(),
+        ..Default::default()
+    }
+}
+
+/// The first message of a ticket push.
+pub fn options_message(options: pb::PushOptions) -> pb::PushResponseTimesRequest {
+    pb::PushResponseTimesRequest {
+        payload: Some(pb::push_response_times_request::Payload::Options(options)),
+    }
+}
