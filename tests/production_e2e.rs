@@ -619,3 +619,41 @@ async fn past_the_concurrency_limit_calls_are_shed_but_health_is_not() {
         "87.63"
     );
 }
+
+#[tokio::test]
+async fn the_server_ends_a_stream_past_its_stream_timeout_with_deadline_exceeded() {
+    // No client deadline: the server's own limit ends the call.
+    let short = ServeOptions {
+        stream_timeout: Some(Duration::from_millis(200)),
+        ..ServeOptions::default()
+    };
+    let server = TestServer::start_with(Registry::with_builtin(), short).await;
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    tx.send(options_message(q3_options())).await.unwrap();
+    let started = std::time::Instant::now();
+    let err = server
+        .tickets()
+        .await
+        .push_response_times(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::DeadlineExceeded, "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "ended at the limit, not hung: {:?}",
+        started.elapsed()
+    );
+    drop(tx);
+    // A unary call is bounded by --request-timeout instead, and is answered.
+    assert_eq!(
+        server
+            .scoring()
+            .await
+            .score_review(worked_example())
+            .await
+            .unwrap()
+            .into_inner()
+            .final_score,
+        "87.63"
+    );
+}

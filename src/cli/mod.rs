@@ -83,9 +83,13 @@ pub struct ServeArgs {
     /// RESOURCE_EXHAUSTED; 0 means no limit.
     #[arg(long, env = "SCORECARD_MAX_CONCURRENT_CALLS", default_value_t = 1024)]
     pub max_concurrent_calls: usize,
-    /// Longest a call may take; 0 means no limit.
+    /// Longest a unary call may take; 0 means no limit.
     #[arg(long, env = "SCORECARD_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub request_timeout: Duration,
+    /// Longest a streaming call (ScoreReviews, PushResponseTimes) may take;
+    /// 0 means no limit.
+    #[arg(long, env = "SCORECARD_STREAM_TIMEOUT", default_value = "15m", value_parser = parse_duration)]
+    pub stream_timeout: Duration,
     /// HTTP/2 keepalive ping interval; 0 disables pings.
     #[arg(long, env = "SCORECARD_KEEPALIVE_INTERVAL", default_value = "30s", value_parser = parse_duration)]
     pub keepalive_interval: Duration,
@@ -118,6 +122,7 @@ impl ServeArgs {
             max_concurrent_calls: (self.max_concurrent_calls > 0)
                 .then_some(self.max_concurrent_calls),
             request_timeout: nonzero(self.request_timeout),
+            stream_timeout: nonzero(self.stream_timeout),
             keepalive_interval: nonzero(self.keepalive_interval),
             keepalive_timeout: self.keepalive_timeout,
             max_connection_age: nonzero(self.max_connection_age),

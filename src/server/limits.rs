@@ -25,14 +25,22 @@ pub struct LimitsLayer {
     permits: Option<Arc<Semaphore>>,
     max_in_flight: usize,
     timeout: Option<Duration>,
+    stream_timeout: Option<Duration>,
 }
 
 impl LimitsLayer {
-    pub fn new(max_in_flight: Option<usize>, timeout: Option<Duration>) -> Self {
+    /// `timeout` bounds unary calls, `stream_timeout` the streaming ones
+    /// (ScoreReviews, PushResponseTimes), which are long by nature.
+    pub fn new(
+        max_in_flight: Option<usize>,
+        timeout: Option<Duration>,
+        stream_timeout: Option<Duration>,
+    ) -> Self {
         LimitsLayer {
             permits: max_in_flight.map(|n| Arc::new(Semaphore::new(n))),
             max_in_flight: max_in_flight.unwrap_or(0),
             timeout,
+            stream_timeout,
         }
     }
 }
@@ -45,6 +53,7 @@ impl<S> Layer<S> for LimitsLayer {
             permits: self.permits.clone(),
             max_in_flight: self.max_in_flight,
             timeout: self.timeout,
+            stream_timeout: self.stream_timeout,
         }
     }
 }
@@ -55,7 +64,14 @@ pub struct Limits<S> {
     permits: Option<Arc<Semaphore>>,
     max_in_flight: usize,
     timeout: Option<Duration>,
+    stream_timeout: Option<Duration>,
 }
+
+/// The scorecard methods whose calls stream.
+const STREAMING: [&str; 2] = [
+    "/scorecard.v1.ScoringService/ScoreReviews",
+    "/scorecard.v1.TicketStatsService/PushResponseTimes",
+];
 
 impl<S, B> Service<Request<B>> for Limits<S>
 where
@@ -87,10 +103,12 @@ where
             },
             _ => None,
         };
-        let budget = match (
-            self.timeout.filter(|_| limited),
-            grpc_timeout(request.headers()),
-        ) {
+        let server_budget = if STREAMING.contains(&request.uri().path()) {
+            self.stream_timeout
+        } else {
+            self.timeout.filter(|_| limited)
+        };
+        let budget = match (server_budget, grpc_timeout(request.headers())) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };

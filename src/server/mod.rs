@@ -41,8 +41,10 @@ pub struct ServeOptions {
     pub max_message_bytes: usize,
     /// Scorecard calls in flight at once before shedding load.
     pub max_concurrent_calls: Option<usize>,
-    /// Longest a call may take (the client's deadline if shorter).
+    /// Longest a unary call may take (the client's deadline if shorter).
     pub request_timeout: Option<Duration>,
+    /// Longest a streaming call (ScoreReviews, PushResponseTimes) may take.
+    pub stream_timeout: Option<Duration>,
     /// HTTP/2 keepalive ping interval and how long to wait for its answer.
     pub keepalive_interval: Option<Duration>,
     pub keepalive_timeout: Duration,
@@ -60,6 +62,7 @@ impl Default for ServeOptions {
             max_message_bytes: 4 * 1024 * 1024,
             max_concurrent_calls: Some(1024),
             request_timeout: Some(Duration::from_secs(30)),
+            stream_timeout: Some(Duration::from_secs(15 * 60)),
             keepalive_interval: Some(Duration::from_secs(30)),
             keepalive_timeout: Duration::from_secs(10),
             max_connection_age: Some(Duration::from_secs(300)),
@@ -196,6 +199,7 @@ pub async fn serve_with_metrics(
         .layer(limits::LimitsLayer::new(
             options.max_concurrent_calls,
             options.request_timeout,
+            options.stream_timeout,
         ))
         .add_service(health)
         .add_service(reflection_v1)

@@ -1,0 +1,87 @@
+//! Regression tests for crashes found by the property tests and fuzzers
+//! (RELIABILITY.md lists how each was found).
+
+use scorecard::api::{convert, pb};
+use scorecard::domain::rubric::{self, Registry};
+use scorecard::server::scoring::score_one;
+
+/// A one-indicator rubric: a COUNT, at most 0, with the given step and
+/// penalty (full points 20).
+fn count_rubric(step: f64, penalty: f64) -> rubric::RubricSpec {
+    let text = format!(
+        r#"{{
+          "id": "tiny-step", "version": 1, "default_locale": "en",
+          "names": {{"en": "Tiny step"}},
+          "dimensions": [{{
+            "id": "d", "names": {{"en": "D"}}, "weight_percent": 100,
+            "indicators": [{{
+              "id": "incidents", "names": {{"en": "Incidents"}}, "unit": "COUNT",
+              "full_points": 20,
+              "rule": {{"direction": "AT_MOST", "target": 0, "step": {step:e}, "penalty": {penalty:e}}}
+            }}]
+          }}]
+        }}"#
+    );
+    rubric::parse_text(&text, "json").expect("the rubric parses")
+}
+
+fn review(rubric: rubric::RubricSpec, incidents: f64) -> pb::ScoreReviewRequest {
+    let entry = pb::AssessmentEntry {
+        indicator_id: "incidents".into(),
+        input: Some(pb::assessment_entry::Input::Value(incidents)),
+        comment: String::new(),
+    };
+    pb::ScoreReviewRequest {
+        review_id: "r".into(),
+        rubric_source: Some(pb::score_review_request::RubricSource::InlineRubric(
+            convert::rubric_proto(&rubric),
+        )),
+        self_assessment: Some(pb::Assessment {
+            entries: vec![entry.clone()],
+        }),
+        supervisor_assessment: Some(pb::Assessment {
+            entries: vec![entry],
+        }),
+        ..Default::default()
+    }
+}
+
+/// Found by `an_accepted_rubric_scores_every_valid_review`: a step of
+/// 10^-20 was accepted, and a count of 10^12 then made 10^32 steps, past
+/// `Decimal`'s range: a panic in the request path ("Division overflowed").
+#[test]
+fn a_step_finer_than_a_millionth_is_refused() {
+    let violations = rubric::validate(&count_rubric(1e-20, 0.5)).expect_err("refused");
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].field, "dimensions[0].indicators[0].rule.step");
+    // Inline, the same rubric gets INVALID_ARGUMENT instead of a panic.
+    let (_, answer) = score_one(
+        &Registry::with_builtin(),
+        review(count_rubric(1e-20, 0.5), 1e12),
+    );
+    match answer {
+        Err(scorecard::domain::Error::Invalid(v)) => {
+            assert_eq!(
+                v[0].field,
+                "inline_rubric.dimensions[0].indicators[0].rule.step"
+            )
+        }
+        other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
+    }
+}
+
+/// The extreme the bound allows: step 10^-6, penalty 10^9, a count of
+/// 10^12: 10^18 steps × 10^9 = 10^27 off, capped at the 20 full points,
+/// so 0 points for each rater and a final score of 0.
+#[test]
+fn the_finest_step_with_the_largest_value_and_penalty_scores_zero() {
+    let (_, answer) = score_one(
+        &Registry::with_builtin(),
+        review(count_rubric(1e-6, 1e9), 1e12),
+    );
+    let answer = answer.expect("scored");
+    let own = answer.self_assessment.as_ref().unwrap();
+    assert_eq!(own.indicators[0].deduction, "20.00");
+    assert_eq!(own.indicators[0].points, "0.00");
+    assert_eq!(answer.final_score, "0.00");
+}
