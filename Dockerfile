@@ -64,6 +64,8 @@ RUN mkdir -p src \
 # 2. The service itself. `touch` makes the real sources newer than the
 #    placeholder's build, so cargo cannot mistake them for up to date.
 COPY src ./src
+# The load generator (`scorecard bench`) embeds the worked example.
+COPY examples/worked-example.json ./examples/
 RUN find src -type f -exec touch {} + \
  && cargo build --release --locked \
  && install -D -m 0755 target/release/scorecard /out/scorecard \
