@@ -5,14 +5,14 @@
 //! responded ticket (its first-response milliseconds, kept for exact
 //! percentiles), plus one 128-bit hash per accepted ticket id.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
-use xxhash_rust::xxh3::xxh3_128;
 
 use super::decimal::ratio;
 use super::reject::{MAX_TICKET_SPAN, RejectReason, Rejection, TimeField, is_sane_time};
+use super::seen::SeenIds;
 use super::{
     COMPLAINT_RESOLUTION_RATE, COMPLEX_ISSUE_AVG_HANDLE_MINUTES, CROSS_DEPARTMENT_RESOLUTION_RATE,
     Clock, FIRST_CONTACT_RESOLUTION_RATE, FIRST_RESPONSE_SLA_RATE,
@@ -252,13 +252,8 @@ struct EmployeeTotals {
 #[derive(Debug)]
 pub struct Aggregator {
     options: AggregationOptions,
-    /// xxh3-128 of each accepted ticket id → its stream index. Storing the
-    /// hash instead of the id keeps memory at 32 bytes or so per ticket
-    /// whatever the id length. Two distinct ids collide with probability
-    /// 2⁻¹²⁸ per pair, about n²/2¹²⁹ for n ids: ~1.5e-27 for a million
-    /// tickets, far below any hardware error rate, so a false "duplicate" is
-    /// not a practical concern.
-    seen: HashMap<u128, u64>,
+    /// Hashes of the accepted ticket ids.
+    seen: SeenIds,
     employees: BTreeMap<String, EmployeeTotals>,
     accepted_count: u64,
     rejected_count: u64,
@@ -271,7 +266,7 @@ impl Aggregator {
     pub fn new(options: AggregationOptions) -> Self {
         Self {
             options,
-            seen: HashMap::new(),
+            seen: SeenIds::new(),
             employees: BTreeMap::new(),
             accepted_count: 0,
             rejected_count: 0,
@@ -286,7 +281,7 @@ impl Aggregator {
     pub fn push(&mut self, index: u64, record: TicketRecord) {
         match self.check(&record) {
             Ok((created, id_hash)) => {
-                self.seen.insert(id_hash, index);
+                self.seen.insert(id_hash);
                 self.accepted_count += 1;
                 if created < self.options.period_start || created >= self.options.period_end {
                     self.outside_period_count += 1;
@@ -314,7 +309,7 @@ impl Aggregator {
     /// Validates a record; on success returns its creation time and id hash.
     /// The duplicate check comes last so that only accepted records claim
     /// an id: a corrected record can follow a rejected one.
-    fn check(&self, r: &TicketRecord) -> Result<(Timestamp, u128), RejectReason> {
+    fn check(&self, r: &TicketRecord) -> Result<(Timestamp, [u64; 2]), RejectReason> {
         if r.ticket_id.trim().is_empty() {
             return Err(RejectReason::MissingTicketId);
         }
@@ -360,9 +355,9 @@ impl Aggregator {
         if r.resolved_on_first_contact && r.resolved.is_none() {
             return Err(RejectReason::FirstContactWithoutResolution);
         }
-        let id_hash = xxh3_128(r.ticket_id.as_bytes());
-        if let Some(&first_index) = self.seen.get(&id_hash) {
-            return Err(RejectReason::DuplicateTicketId { first_index });
+        let id_hash = SeenIds::key(&r.ticket_id);
+        if self.seen.contains(id_hash) {
+            return Err(RejectReason::DuplicateTicketId);
         }
         Ok((created, id_hash))
     }

@@ -446,15 +446,12 @@ fn duplicate_ticket_id_keeps_the_first() {
     );
     assert_eq!(report.accepted_count, 2);
     assert_eq!(report.rejected_count, 2);
-    assert_eq!(
-        report.rejections[0].reason,
-        RejectReason::DuplicateTicketId { first_index: 0 }
-    );
+    assert_eq!(report.rejections[0].reason, RejectReason::DuplicateTicketId);
     assert_eq!(report.rejections[0].index, 1);
     assert_eq!(report.rejections[0].ticket_id, "T-1");
     assert_eq!(
         report.rejections[0].reason.to_string(),
-        "duplicate ticket id, first accepted at index 0"
+        "duplicate ticket id: an earlier record of this stream was accepted with it"
     );
     let s = only(&report);
     assert_eq!(s.employee_id, "e1");
@@ -550,7 +547,10 @@ fn every_rejection_reason() {
             8,
             "resolved_on_first_contact is set but the ticket has no resolved time",
         ),
-        (10, "duplicate ticket id, first accepted at index 9"),
+        (
+            10,
+            "duplicate ticket id: an earlier record of this stream was accepted with it",
+        ),
     ];
     let want: Vec<(u64, String)> = want.into_iter().map(|(i, s)| (i, s.to_owned())).collect();
     assert_eq!(got, want);

@@ -7,6 +7,7 @@ pub mod aggregate;
 pub mod calendar;
 mod decimal;
 pub mod reject;
+mod seen;
 
 pub use aggregate::{
     AbsentMetric, AggregationOptions, Aggregator, EmployeeTicketStats, Percentiles, TicketRecord,

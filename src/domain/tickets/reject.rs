@@ -105,10 +105,8 @@ pub enum RejectReason {
     /// would hide a data problem.
     #[error("resolved_on_first_contact is set but the ticket has no resolved time")]
     FirstContactWithoutResolution,
-    /// The ticket id was already accepted earlier in the stream.
-    #[error("duplicate ticket id, first accepted at index {first_index}")]
-    DuplicateTicketId {
-        /// Stream index of the accepted record with this id.
-        first_index: u64,
-    },
+    /// The ticket id was already accepted earlier in the stream. (Only a
+    /// hash of each id is kept, so its first position is not known.)
+    #[error("duplicate ticket id: an earlier record of this stream was accepted with it")]
+    DuplicateTicketId,
 }
