@@ -19,8 +19,6 @@ mod common;
 
 use common::*;
 use scorecard::api::pb;
-use scorecard::domain::rubric::Registry;
-use scorecard::server::ServeOptions;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
