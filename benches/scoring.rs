@@ -5,7 +5,7 @@
 //! `cargo bench --bench scoring`; one iteration is one review (or one rule,
 //! one validation), so criterion's time per iteration inverts to reviews/s.
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group};
 use rust_decimal::Decimal;
 use scorecard::api::{convert, json, pb};
 use scorecard::domain::rubric::{self, BUILTIN_RUBRIC_SOURCE, Direction, Registry, Rounding, Rule};
@@ -108,4 +108,149 @@ fn rubric_validation(c: &mut Criterion) {
 }
 
 criterion_group!(benches, rule_arithmetic, full_review, rubric_validation);
-criterion_main!(benches);
+
+/// `SCORING_PROFILE=domain/en:1000` (or `proto_to_proto/zh-CN:1000`) runs
+/// that many reviews and exits, without criterion: a fixed amount of work
+/// for `valgrind --tool=callgrind`, whose instruction counts do not depend
+/// on the machine's load. Run it with N and with 0; the difference ÷ N is
+/// the cost of one review.
+fn profile(spec: &str) {
+    let (what, n) = spec
+        .rsplit_once(':')
+        .expect("SCORING_PROFILE is PATH/LOCALE:N");
+    let n: u64 = n.parse().expect("N is a number");
+    let (path, locale) = what.split_once('/').expect("PATH/LOCALE");
+    let registry = Registry::with_builtin();
+    let mut req = worked_example();
+    req.locale = locale.to_string();
+    let request = convert::review_request(req.clone()).expect("the worked example converts");
+    let rubric = rubric::builtin_rubric();
+    let mut bytes = 0usize;
+    for _ in 0..n {
+        match path {
+            "domain" => {
+                let out = scoring::score(rubric, black_box(&request.review)).expect("scores");
+                bytes += out.summary.len();
+            }
+            "proto_to_proto" => {
+                let (_, answer) = score_one(&registry, black_box(req.clone()));
+                bytes += answer.expect("scores").summary.len();
+            }
+            other => panic!("unknown path {other}"),
+        }
+    }
+    println!("{path}/{locale}: {n} reviews ({bytes} summary bytes)");
+}
+
+/// `SCORING_DUMP=N` prints, for N pseudo-random variations of the worked
+/// example (values, points, missing entries, locales) against rubric
+/// variations (precision 0-4, the three roundings, other steps and
+/// penalties), the Debug form of the domain outcome and of the proto
+/// answer. Two builds that print the same text behave the same on these
+/// inputs: the check that an optimisation changed no byte.
+fn dump(n: u64) {
+    use std::fmt::Write as _;
+    let base_spec =
+        rubric::parse_text(BUILTIN_RUBRIC_SOURCE, "json").expect("the built-in rubric parses");
+    let state = std::cell::Cell::new(0x2545_F491_4F6C_DD1Du64);
+    let next = || {
+        let mut x = state.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        state.set(x);
+        x
+    };
+    let roundings = [
+        "ROUNDING_LINEAR",
+        "ROUNDING_PER_FULL_STEP",
+        "ROUNDING_PER_STARTED_STEP",
+    ];
+    let mut rubrics = vec![rubric::validate(&base_spec).expect("valid")];
+    for variant in 0..6u32 {
+        let mut spec = base_spec.clone();
+        spec.precision = Some(variant % 5);
+        for (k, d) in spec.dimensions.iter_mut().enumerate() {
+            for (j, i) in d.indicators.iter_mut().enumerate() {
+                if let Some(r) = i.rule.as_mut() {
+                    r.rounding = roundings[(variant as usize + k + j) % 3].to_string();
+                    r.step = [1.0, 15.0, 0.5, 2.5, 3.0, 0.1][(variant as usize + j) % 6];
+                    r.penalty = [0.5, 1.0, 0.25, 3.0, 0.3, 7.0][(variant as usize + k) % 6];
+                }
+            }
+        }
+        if let Ok(r) = rubric::validate(&spec) {
+            rubrics.push(r);
+        }
+    }
+    let example = worked_example();
+    let mut out = String::new();
+    for case in 0..n {
+        let rubric = &rubrics[(next() % rubrics.len() as u64) as usize];
+        let mut req = example.clone();
+        req.locale = ["zh-CN", "zh-TW", "en", ""][(next() % 4) as usize].to_string();
+        req.allow_partial = next() % 3 == 0;
+        // Counts (small whole numbers here) stay whole; percentages stay
+        // in 0..=100; minutes (above 100) may take any places.
+        let perturb = |v: f64| -> f64 {
+            let cap = if v <= 100.0 { 100.0 } else { 1e6 };
+            if v < 20.0 && v.fract() == 0.0 {
+                return (v + (next() % 9) as f64 - 3.0).max(0.0);
+            }
+            match next() % 6 {
+                0 => v,
+                1 => (v - (next() % 3000) as f64 / 100.0).max(0.0),
+                2 => (v + (next() % 3000) as f64 / 100.0).min(cap),
+                3 => (((v * 1000.0).round() + (next() % 7) as f64) / 1000.0).min(cap),
+                4 => (next() % 101) as f64,
+                _ => (v - (next() % 20) as f64 / 8.0).max(0.0),
+            }
+        };
+        for a in [
+            req.self_assessment.as_mut(),
+            req.supervisor_assessment.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for e in a.entries.iter_mut() {
+                if let Some(pb::assessment_entry::Input::Value(v)) = e.input {
+                    let v = perturb(v);
+                    e.input = Some(match next() % 10 {
+                        0 => pb::assessment_entry::Input::Points((v / 5.0).floor()),
+                        _ => pb::assessment_entry::Input::Value(v),
+                    });
+                }
+            }
+            if req.allow_partial {
+                a.entries.retain(|_| next() % 5 != 0);
+            }
+        }
+        for s in req.submissions.iter_mut() {
+            for v in s.values.values_mut() {
+                *v = perturb(*v);
+            }
+        }
+        let request = convert::review_request(req).expect("converts");
+        let result = scoring::score(rubric, &request.review);
+        let _ = writeln!(out, "case {case}: {result:?}");
+        if let Ok(outcome) = &result {
+            let answer = convert::score_response(rubric, request.review.clone(), outcome.clone());
+            let _ = writeln!(out, "answer {case}: {answer:?}");
+        }
+    }
+    print!("{out}");
+}
+
+fn main() {
+    if let Ok(n) = std::env::var("SCORING_DUMP") {
+        dump(n.parse().expect("SCORING_DUMP is a count"));
+        return;
+    }
+    if let Ok(spec) = std::env::var("SCORING_PROFILE") {
+        profile(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

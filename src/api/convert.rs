@@ -405,20 +405,20 @@ fn direction_proto(direction: rubric::Direction) -> i32 {
     }) as i32
 }
 
-fn rater_proto(rubric: &Rubric, locale: Locale, score: &RaterScore) -> pb::RaterBreakdown {
+/// Moves the outcome's texts (explanations, comments, sources) into the
+/// answer: only the rubric's own texts are copied.
+fn rater_proto(rubric: &Rubric, locale: Locale, score: RaterScore) -> pb::RaterBreakdown {
     let p = rubric.precision;
     let indicators = score
         .indicators
-        .iter()
+        .into_iter()
         .map(|s| {
             let dimension = &rubric.dimensions[s.dimension];
             let indicator = &dimension.indicators[s.indicator];
-            let (kind, source, index) = match &s.source {
-                InputSource::Submission { index, source } => (
-                    pb::InputKind::SubmissionValue,
-                    source.clone(),
-                    *index as u32,
-                ),
+            let (kind, source, index) = match s.source {
+                InputSource::Submission { index, source } => {
+                    (pb::InputKind::SubmissionValue, source, index as u32)
+                }
                 InputSource::RaterValue => (pb::InputKind::RaterValue, String::new(), 0),
                 InputSource::RaterPoints => (pb::InputKind::RaterPoints, String::new(), 0),
                 InputSource::Missing => (pb::InputKind::Missing, String::new(), 0),
@@ -442,8 +442,8 @@ fn rater_proto(rubric: &Rubric, locale: Locale, score: &RaterScore) -> pb::Rater
                 deduction: fixed(s.deduction, p),
                 points: fixed(s.points, p),
                 full_points: fixed(indicator.full_points, p),
-                explanation: s.explanation.clone(),
-                comment: s.comment.clone(),
+                explanation: s.explanation,
+                comment: s.comment,
             }
         })
         .collect();
@@ -470,21 +470,22 @@ fn rater_proto(rubric: &Rubric, locale: Locale, score: &RaterScore) -> pb::Rater
         dimensions,
         total: fixed(score.total, p),
         max_reachable_total: fixed(score.max_reachable_total, p),
-        missing_indicator_ids: score.missing.clone(),
+        missing_indicator_ids: score.missing,
     }
 }
 
-/// The answer to a scored review.
+/// The answer to a scored review. Takes the review and the outcome by
+/// value: their strings move into the answer instead of being copied.
 pub fn score_response(
     rubric: &Rubric,
-    review: &scoring::Review,
-    out: &Outcome,
+    review: scoring::Review,
+    out: Outcome,
 ) -> pb::ScoreReviewResponse {
     let p = rubric.precision;
     let locale = out.locale;
     let losses = out
         .losses
-        .iter()
+        .into_iter()
         .map(|l| {
             let dimension = &rubric.dimensions[l.dimension];
             let indicator = &dimension.indicators[l.indicator];
@@ -501,7 +502,7 @@ pub fn score_response(
                 full_points_value: plain(indicator.rule.target),
                 direction: direction_proto(indicator.rule.direction),
                 unit: unit_proto(indicator.unit),
-                explanation: l.explanation.clone(),
+                explanation: l.explanation,
             }
         })
         .collect();
@@ -516,7 +517,7 @@ pub fn score_response(
         }
     });
     pb::ScoreReviewResponse {
-        review_id: review.review_id.clone(),
+        review_id: review.review_id,
         rubric: Some(pb::RubricInfo {
             id: rubric.id.clone(),
             version: rubric.version,
@@ -525,10 +526,10 @@ pub fn score_response(
         }),
         service_version: crate::VERSION.to_string(),
         locale: locale.tag().to_string(),
-        employee_id: review.employee_id.clone(),
-        period_label: review.period_label.clone(),
-        self_assessment: Some(rater_proto(rubric, locale, &out.self_score)),
-        supervisor_assessment: Some(rater_proto(rubric, locale, &out.supervisor_score)),
+        employee_id: review.employee_id,
+        period_label: review.period_label,
+        self_assessment: Some(rater_proto(rubric, locale, out.self_score)),
+        supervisor_assessment: Some(rater_proto(rubric, locale, out.supervisor_score)),
         self_weight_percent: plain(rubric.blend.self_percent),
         supervisor_weight_percent: plain(rubric.blend.supervisor_percent),
         final_score: fixed(out.final_score, p),
@@ -539,11 +540,11 @@ pub fn score_response(
             self_minus_supervisor: fixed(out.gap, p),
             threshold: plain(rubric.gap_threshold),
             flagged: out.gap_flagged,
-            explanation: out.gap_explanation.clone(),
+            explanation: out.gap_explanation,
         }),
         complete: out.complete,
         max_reachable_final_score: fixed(out.max_reachable_final, p),
-        summary: out.summary.clone(),
+        summary: out.summary,
     }
 }
 

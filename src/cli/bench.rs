@@ -842,7 +842,15 @@ async fn start_scorecard(args: &BenchArgs) -> Result<Started, BoxError> {
         Spawn::Child => {
             let addr = free_port()?;
             let mut child = Some(spawn_child(
-                &["serve".into(), "--listen".into(), addr.to_string()],
+                // No metrics listener: the default (0.0.0.0:9090) could be
+                // taken, and the bench measures scoring, not scrapes.
+                &[
+                    "serve".into(),
+                    "--listen".into(),
+                    addr.to_string(),
+                    "--metrics-listen".into(),
+                    "off".into(),
+                ],
                 &args.server_log,
             )?);
             let url = format!("http://{addr}");

@@ -84,6 +84,21 @@ pub fn plain(value: Decimal) -> String {
 
 /// Appends [`fixed`]`(value, places)` to `out`.
 pub fn write_fixed(out: &mut String, value: Decimal, places: u32) {
+    // No more places than asked: rounding changes nothing, and the value
+    // is printed with zeros up to `places`, as `rescale` would make it
+    // (a 64-bit mantissa times 10^9 still fits 96 bits, so the rescale
+    // never has to give up places). The sign of zero is dropped, as
+    // `round` drops it.
+    let scale = value.scale();
+    if scale <= places
+        && places - scale <= 9
+        && places <= 28
+        && let Ok(n) = u64::try_from(value.mantissa().unsigned_abs())
+    {
+        let negative = value.is_sign_negative() && n != 0;
+        write_digits(out, negative, n, scale as usize, (places - scale) as usize);
+        return;
+    }
     let mut rounded = round(value, places);
     rounded.rescale(places);
     write_display(out, rounded);
@@ -102,31 +117,63 @@ pub fn write_plain(out: &mut String, value: Decimal) {
 pub fn write_display(out: &mut String, value: Decimal) {
     let scale = value.scale() as usize;
     let mantissa = value.mantissa().unsigned_abs();
+    let negative = value.is_sign_negative();
+    match u64::try_from(mantissa) {
+        Ok(n) => write_digits(out, negative, n, scale, 0),
+        Err(_) => write_wide(out, negative, mantissa, scale),
+    }
+}
+
+/// Appends `n / 10^scale` with `scale` fraction digits followed by `pad`
+/// zeros, built backwards in one stack buffer: at most 20 digits, 28 + 9
+/// fraction places, a point, a zero and a sign.
+fn write_digits(out: &mut String, negative: bool, mut n: u64, scale: usize, pad: usize) {
+    let mut buf = [b'0'; 64];
+    let mut pos = buf.len();
+    let places = scale + pad;
+    if places > 0 {
+        // The pad zeros are already there.
+        pos -= pad;
+        for _ in 0..scale {
+            pos -= 1;
+            buf[pos] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        pos -= 1;
+        buf[pos] = b'.';
+    }
+    if n == 0 {
+        pos -= 1;
+        buf[pos] = b'0';
+    }
+    while n > 0 {
+        pos -= 1;
+        buf[pos] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    if negative {
+        pos -= 1;
+        buf[pos] = b'-';
+    }
+    out.push_str(ascii(&buf[pos..]));
+}
+
+/// [`write_display`] for mantissas above 64 bits.
+fn write_wide(out: &mut String, negative: bool, mantissa: u128, scale: usize) {
     // 96-bit mantissa: at most 29 digits, plus zeros up to a scale of 28.
     let mut digits = [b'0'; 40];
     let mut start = digits.len();
-    match u64::try_from(mantissa) {
-        Ok(mut n) => {
-            while n > 0 {
-                start -= 1;
-                digits[start] = b'0' + (n % 10) as u8;
-                n /= 10;
-            }
-        }
-        Err(_) => {
-            let mut n = mantissa;
-            while n > 0 {
-                start -= 1;
-                digits[start] = b'0' + (n % 10) as u8;
-                n /= 10;
-            }
-        }
+    let mut n = mantissa;
+    while n > 0 {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
     }
     // Leading zeros so that there are at least `scale` digits (the array
     // is pre-filled with '0').
     let len = (digits.len() - start).max(scale);
     let start = digits.len() - len;
-    if value.is_sign_negative() {
+    if negative {
         out.push('-');
     }
     let whole = len - scale;
@@ -143,12 +190,37 @@ pub fn write_display(out: &mut String, value: Decimal) {
 }
 
 fn ascii(bytes: &[u8]) -> &str {
-    // Only ASCII digits are ever written into the buffer.
+    // Only ASCII digits, '.' and '-' are ever written into the buffer.
     std::str::from_utf8(bytes).unwrap_or("")
 }
 
 /// Drops trailing zeros and the sign of zero.
 pub fn normalize(value: Decimal) -> Decimal {
+    let scale = value.scale();
+    let mantissa = value.mantissa().unsigned_abs();
+    if mantissa == 0 {
+        // What `Decimal::normalize` makes of any zero.
+        return Decimal::ZERO;
+    }
+    if scale == 0 || mantissa & 1 == 1 {
+        return value;
+    }
+    // The common case, a 64-bit mantissa: strip zeros with word division
+    // instead of 96-bit division. Same value, same (smallest) scale.
+    if let Ok(mut n) = u64::try_from(mantissa) {
+        let mut scale = scale;
+        while scale > 0 && n % 10 == 0 {
+            n /= 10;
+            scale -= 1;
+        }
+        return Decimal::from_parts(
+            n as u32,
+            (n >> 32) as u32,
+            0,
+            value.is_sign_negative(),
+            scale,
+        );
+    }
     normalize_zero(value.normalize())
 }
 
@@ -223,6 +295,43 @@ mod tests {
             let mut out = String::new();
             write_display(&mut out, v);
             assert_eq!(out, v.to_string(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn fast_normalize_fixed_and_plain_match_the_general_paths() {
+        let mut values = vec![Decimal::ZERO, Decimal::MAX, Decimal::MIN, dec!(-0.00)];
+        let mut zero = Decimal::ZERO;
+        zero.set_sign_negative(true);
+        values.push(zero);
+        for m in [
+            0i64,
+            1,
+            -1,
+            10,
+            100,
+            120,
+            -1200,
+            12345,
+            987654321000,
+            i64::MAX,
+            i64::MIN + 1,
+        ] {
+            for scale in 0..=28 {
+                values.push(Decimal::new(m, scale));
+            }
+        }
+        for v in values {
+            let general = normalize_zero(v.normalize());
+            let fast = normalize(v);
+            assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{v:?}");
+            assert_eq!(fast.is_sign_negative(), general.is_sign_negative(), "{v:?}");
+            assert_eq!(plain(v), general.to_string(), "{v:?}");
+            for places in 0..=30 {
+                let mut rounded = round(v, places);
+                rounded.rescale(places);
+                assert_eq!(fixed(v, places), rounded.to_string(), "{v:?} {places}");
+            }
         }
     }
 

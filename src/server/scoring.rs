@@ -47,7 +47,7 @@ pub fn score_one(
     };
     let label = format!("{}@{}", rubric.id, rubric.version);
     let result = scoring::score(&rubric, &request.review)
-        .map(|outcome| convert::score_response(&rubric, &request.review, &outcome));
+        .map(|outcome| convert::score_response(&rubric, request.review, outcome));
     (label, result)
 }
 

@@ -3,6 +3,7 @@
 //! is computed once, when it is built.
 
 use crate::domain::locale::Locale;
+use crate::domain::scoring::RubricTexts;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
@@ -166,6 +167,11 @@ pub struct Rubric {
     pub(super) index: HashMap<String, (usize, usize)>,
     /// Indicators in rubric order, as (dimension index, indicator index).
     pub(super) order: Vec<(usize, usize)>,
+    /// Ordinal of each dimension's first indicator.
+    pub(super) offsets: Vec<usize>,
+    /// The fixed parts of every explanation, per locale: computed once
+    /// here so that scoring only writes the numbers of each review.
+    pub texts: RubricTexts,
 }
 
 impl Rubric {
@@ -185,6 +191,16 @@ impl Rubric {
         self.order
             .iter()
             .map(|&(d, i)| (&self.dimensions[d], &self.dimensions[d].indicators[i]))
+    }
+
+    /// (dimension, indicator) of the indicator at `ordinal` in rubric order.
+    pub fn at(&self, ordinal: usize) -> Option<(usize, usize)> {
+        self.order.get(ordinal).copied()
+    }
+
+    /// Ordinal of dimension `d`'s first indicator.
+    pub fn offset(&self, d: usize) -> usize {
+        self.offsets.get(d).copied().unwrap_or(0)
     }
 
     /// Position of an indicator in rubric order.

@@ -212,7 +212,9 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
 
     let mut index = HashMap::new();
     let mut order = Vec::new();
+    let mut offsets = Vec::with_capacity(dimensions.len());
     for (d, dim) in dimensions.iter().enumerate() {
+        offsets.push(order.len());
         for (i, ind) in dim.indicators.iter().enumerate() {
             index.insert(ind.id.clone(), (d, i));
             order.push((d, i));
@@ -232,8 +234,11 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
         content_hash: String::new(),
         index,
         order,
+        offsets,
+        texts: Default::default(),
     };
     rubric.content_hash = content_hash(&to_spec(&rubric));
+    rubric.texts = crate::domain::scoring::rubric_texts(&rubric);
     Ok(rubric)
 }
 

@@ -129,38 +129,24 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
 /// unique in a rubric, so both ways find the same indicator.
 struct Lookup<'r> {
     rubric: &'r Rubric,
-    /// (dimension, indicator) in rubric order.
-    order: Vec<(usize, usize)>,
-    /// Ordinal of each dimension's first indicator.
-    offsets: Vec<usize>,
 }
 
 impl<'r> Lookup<'r> {
     fn new(rubric: &'r Rubric) -> Self {
-        let mut order = Vec::with_capacity(rubric.indicator_count());
-        let mut offsets = Vec::with_capacity(rubric.dimensions.len());
-        for (d, dimension) in rubric.dimensions.iter().enumerate() {
-            offsets.push(order.len());
-            order.extend((0..dimension.indicators.len()).map(|i| (d, i)));
-        }
-        Self {
-            rubric,
-            order,
-            offsets,
-        }
+        Self { rubric }
     }
 
     /// The indicator `id` with its ordinal; `position` is where it is
     /// expected (any value when there is no expectation).
     fn find(&self, position: usize, id: &str) -> Option<(usize, &'r Indicator)> {
-        if let Some(&(d, i)) = self.order.get(position) {
+        if let Some((d, i)) = self.rubric.at(position) {
             let indicator = &self.rubric.dimensions[d].indicators[i];
             if indicator.id == id {
                 return Some((position, indicator));
             }
         }
         let (d, i, indicator) = self.rubric.indicator(id)?;
-        Some((self.offsets[d] + i, indicator))
+        Some((self.rubric.offset(d) + i, indicator))
     }
 }
 
@@ -369,7 +355,8 @@ fn score_rater(
             let result = match (value, points_given) {
                 (Some(v), _) => {
                     let out = rule::apply(&indicator.rule, full, v, rubric.precision);
-                    let text = explain::rule_outcome(locale, rubric, indicator, v, &out);
+                    let texts = explain::indicator(rubric, ordinal, locale);
+                    let text = explain::rule_outcome(locale, texts, v, &out);
                     IndicatorScore {
                         dimension: d,
                         indicator: i,
@@ -396,7 +383,9 @@ fn score_rater(
                         deduction,
                         points,
                         explanation: explain::direct_points(
-                            locale, rubric, indicator, rater, points,
+                            explain::indicator(rubric, ordinal, locale),
+                            rater,
+                            points,
                         ),
                         comment,
                     }
@@ -413,7 +402,7 @@ fn score_rater(
                         steps: Decimal::ZERO,
                         deduction: Decimal::ZERO,
                         points: Decimal::ZERO,
-                        explanation: explain::missing(locale, rubric, indicator),
+                        explanation: explain::missing(explain::indicator(rubric, ordinal, locale)),
                         comment,
                     }
                 }
@@ -461,8 +450,8 @@ fn largest_losses(
         if cost <= Decimal::ZERO {
             continue;
         }
-        let indicator = &rubric.dimensions[s.dimension].indicators[s.indicator];
         let shown = decimal::round(cost, rubric.precision);
+        let texts = explain::indicator(rubric, ordinal, locale);
         losses.push((
             cost,
             ordinal,
@@ -472,7 +461,7 @@ fn largest_losses(
                 final_score_points: shown,
                 self_deduction: s.deduction,
                 supervisor_deduction: p.deduction,
-                explanation: explain::loss(locale, rubric, indicator, shown),
+                explanation: explain::loss(texts, rubric.precision, shown),
             },
         ));
     }

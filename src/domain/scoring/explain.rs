@@ -1,9 +1,17 @@
 //! One-line explanations in zh-CN, zh-TW and en. Every number in a line is
 //! a number the answer shows, so a person can redo it on a calculator.
 
+//!
+//! Everything in a line that depends only on the rubric (names, targets
+//! with their units, full points, the rule's step and penalty, the fixed
+//! phrases) is written once per rubric and locale by [`rubric_texts`] when
+//! the rubric is validated. Scoring a review then writes only the review's
+//! numbers between those fragments, into one buffer per line.
+
 use super::Rater;
 use super::rule::RuleOutcome;
-use crate::domain::decimal::{self, fixed, plain, write_plain};
+use super::texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
+use crate::domain::decimal::{self, plain, write_fixed, write_plain};
 use crate::domain::locale::Locale;
 use crate::domain::rubric::{Direction, Indicator, Rounding, Rubric, Unit};
 use rust_decimal::Decimal;
@@ -107,49 +115,232 @@ fn zh(locale: Locale) -> Option<&'static Zh> {
     }
 }
 
-/// Appends a value with its unit: "93.5%", "131 min", "131 分钟".
-fn push_quantity(s: &mut String, locale: Locale, unit: Unit, value: Decimal) {
-    write_plain(s, value);
+/// A value's unit suffix: "%", " min", " 分钟", or "".
+fn unit_suffix(locale: Locale, unit: Unit) -> &'static str {
     match (unit, zh(locale)) {
-        (Unit::Percent, _) => s.push('%'),
-        (Unit::Score | Unit::Count, _) => {}
-        (Unit::Minutes, None) => s.push_str(" min"),
-        (Unit::Hours, None) => s.push_str(" h"),
-        (Unit::Minutes, Some(z)) => s.push_str(z.minutes),
-        (Unit::Hours, Some(z)) => s.push_str(z.hours),
+        (Unit::Percent, _) => "%",
+        (Unit::Score | Unit::Count, _) => "",
+        (Unit::Minutes, None) => " min",
+        (Unit::Hours, None) => " h",
+        (Unit::Minutes, Some(z)) => z.minutes,
+        (Unit::Hours, Some(z)) => z.hours,
     }
 }
 
 /// A value with its unit: "93.5%", "131 min", "131 分钟".
 fn quantity(locale: Locale, unit: Unit, value: Decimal) -> String {
-    let mut s = String::with_capacity(16);
-    push_quantity(&mut s, locale, unit, value);
+    let mut s = plain(value);
+    s.push_str(unit_suffix(locale, unit));
     s
 }
 
-/// Appends the step arithmetic: "1.5 × 0.5", "11 / 15 = 0.7333… steps × 1".
-fn push_calculation(s: &mut String, indicator: &Indicator, out: &RuleOutcome, en: bool) {
-    let rule = &indicator.rule;
-    write_plain(s, out.shortfall);
-    if rule.rounding == Rounding::Linear && rule.step == Decimal::ONE {
-        s.push_str(" × ");
-        write_plain(s, rule.penalty);
-        return;
+/// Concatenates fragments.
+fn cat(parts: &[&str]) -> String {
+    parts.concat()
+}
+
+/// The fixed fragments of every explanation of `rubric`, per locale.
+pub fn rubric_texts(rubric: &Rubric) -> RubricTexts {
+    let mut indicators = Vec::with_capacity(rubric.indicator_count());
+    for (_, indicator) in rubric.indicators() {
+        indicators.push(Locale::ALL.map(|locale| indicator_texts(rubric, indicator, locale)));
     }
-    s.push_str(" / ");
-    write_plain(s, rule.step);
-    s.push_str(match rule.rounding {
-        Rounding::Linear => " = ",
-        Rounding::PerFullStep | Rounding::PerStartedStep => " → ",
-    });
-    push_four_places(s, out.steps);
-    s.push_str(match (rule.rounding, en) {
-        (Rounding::Linear, true) => " steps × ",
-        (Rounding::PerFullStep, true) => " full steps × ",
-        (Rounding::PerStartedStep, true) => " started steps × ",
-        (_, false) => " × ",
-    });
-    write_plain(s, rule.penalty);
+    RubricTexts {
+        indicators,
+        review: Locale::ALL.map(|locale| review_texts(rubric, locale)),
+    }
+}
+
+fn indicator_texts(rubric: &Rubric, indicator: &Indicator, locale: Locale) -> IndicatorTexts {
+    let name = indicator.names.get(locale, rubric.default_locale);
+    let rule = &indicator.rule;
+    let unit = unit_suffix(locale, indicator.unit);
+    let tq = quantity(locale, indicator.unit, rule.target);
+    let full = plain(indicator.full_points);
+    let penalty = plain(rule.penalty);
+    let en = zh(locale).is_none();
+    let calc_steps = !(rule.rounding == Rounding::Linear && rule.step == Decimal::ONE);
+    let (calc_mid, calc_end) = if calc_steps {
+        let arrow = match rule.rounding {
+            Rounding::Linear => " = ",
+            Rounding::PerFullStep | Rounding::PerStartedStep => " → ",
+        };
+        let steps = match (rule.rounding, en) {
+            (Rounding::Linear, true) => " steps × ",
+            (Rounding::PerFullStep, true) => " full steps × ",
+            (Rounding::PerStartedStep, true) => " started steps × ",
+            (_, false) => " × ",
+        };
+        (
+            cat(&[" / ", &plain(rule.step), arrow]),
+            cat(&[steps, &penalty]),
+        )
+    } else {
+        (cat(&[" × ", &penalty]), String::new())
+    };
+    let at_least = rule.direction == Direction::AtLeast;
+    match zh(locale) {
+        None => {
+            let (met_word, met_what) = if at_least {
+                (" meets the ", " target: ")
+            } else {
+                (" is within the ", " limit: ")
+            };
+            let (side, what) = if at_least {
+                (" below the ", " target: ")
+            } else {
+                (" over the ", " limit: ")
+            };
+            let bound = if at_least { " or more" } else { " or less" };
+            IndicatorTexts {
+                name: name.to_string(),
+                unit: unit.to_string(),
+                met: cat(&[met_word, &tq, met_what, &full, " of ", &full, "."]),
+                lead: " is ".to_string(),
+                after_shortfall: cat(&[side, &tq, what]),
+                calc_mid,
+                calc_end,
+                calc_steps,
+                end: cat(&[" of ", &full, "."]),
+                cap: String::new(),
+                direct: ["the employee's self-assessment", "the supervisor"].map(|who| {
+                    (
+                        cat(&[name, ": "]),
+                        cat(&[" of ", &full, ", awarded directly by ", who, "."]),
+                    )
+                }),
+                missing: cat(&[name, ": no input yet, 0 of ", &full, " (missing)."]),
+                loss: (
+                    cat(&[name, " cost "]),
+                    cat(&[
+                        " points of the final score; ",
+                        &tq,
+                        bound,
+                        " earns full points.",
+                    ]),
+                ),
+            }
+        }
+        Some(z) => {
+            let (met_word, side, bound) = if at_least {
+                (z.reach, z.below, z.full_at_least)
+            } else {
+                (z.within, z.over, z.full_at_most)
+            };
+            let short_unit = match indicator.unit {
+                Unit::Percent => z.percent_points,
+                Unit::Score => " 分",
+                Unit::Count => "",
+                Unit::Minutes => z.minutes,
+                Unit::Hours => z.hours,
+            };
+            IndicatorTexts {
+                name: name.to_string(),
+                unit: unit.to_string(),
+                met: cat(&[",", met_word, " ", &tq, ",得 ", &full, "/", &full, " 分。"]),
+                lead: cat(&[",", side, " ", &tq, " "]),
+                after_shortfall: cat(&[short_unit, ","]),
+                calc_mid,
+                calc_end,
+                calc_steps,
+                end: cat(&["/", &full, " 分。"]),
+                cap: cat(&["(", z.cap, " ", &full, ")"]),
+                direct: [z.self_rater, z.supervisor_rater].map(|who| {
+                    (
+                        cat(&[name, ":由", who, z.direct, ",得 "]),
+                        cat(&["/", &full, " 分。"]),
+                    )
+                }),
+                missing: cat(&[name, ":", z.missing, " 0/", &full, " 分(缺失)。"]),
+                loss: (
+                    cat(&[name, z.loss, " "]),
+                    cat(&[" 分;", bound, " ", &tq, " ", z.full_marks, "。"]),
+                ),
+            }
+        }
+    }
+}
+
+fn review_texts(rubric: &Rubric, locale: Locale) -> ReviewTexts {
+    let th = plain(rubric.gap_threshold);
+    let sw = plain(rubric.blend.self_percent);
+    let pw = plain(rubric.blend.supervisor_percent);
+    let band_name = |i: usize| {
+        rubric.grade_bands[i]
+            .names
+            .get(locale, rubric.default_locale)
+    };
+    match zh(locale) {
+        None => ReviewTexts {
+            gap: [
+                "Self total ".to_string(),
+                " − supervisor total ".to_string(),
+                " = ".to_string(),
+            ],
+            gap_end: [
+                "within the threshold",
+                "above the threshold: talk about it in the performance interview",
+            ]
+            .map(|verdict| cat(&["; threshold ", &th, ": ", verdict, "."])),
+            summary: [
+                cat(&["Final score = ", &sw, "% × "]),
+                cat(&[" + ", &pw, "% × "]),
+                " = ".to_string(),
+                "; bonus coefficient ".to_string(),
+            ],
+            band_end: (0..rubric.grade_bands.len())
+                .map(|i| cat(&[" (grade ", band_name(i), ")."]))
+                .collect(),
+            no_band_end: ".".to_string(),
+        },
+        Some(z) => ReviewTexts {
+            gap: [
+                cat(&[z.self_total, " "]),
+                cat(&[" ", z.and, z.supervisor_total, " "]),
+                cat(&[" ", z.differ, " "]),
+            ],
+            gap_end: [z.not_flagged, z.flagged]
+                .map(|verdict| cat(&[",", z.threshold, " ", &th, ",", verdict, "。"])),
+            summary: [
+                cat(&[z.final_score, " = ", z.self_total, " "]),
+                cat(&[" × ", &sw, "% + ", z.supervisor_total, " "]),
+                cat(&[" × ", &pw, "% = "]),
+                cat(&[",", z.bonus, " "]),
+            ],
+            band_end: (0..rubric.grade_bands.len())
+                .map(|i| cat(&["(", z.grade, " ", band_name(i), ")。"]))
+                .collect(),
+            no_band_end: "。".to_string(),
+        },
+    }
+}
+
+/// The texts of the indicator at `ordinal` in `locale`.
+pub fn indicator(rubric: &Rubric, ordinal: usize, locale: Locale) -> &IndicatorTexts {
+    static NONE: IndicatorTexts = IndicatorTexts {
+        name: String::new(),
+        unit: String::new(),
+        met: String::new(),
+        lead: String::new(),
+        after_shortfall: String::new(),
+        calc_mid: String::new(),
+        calc_end: String::new(),
+        calc_steps: false,
+        end: String::new(),
+        cap: String::new(),
+        direct: [
+            (String::new(), String::new()),
+            (String::new(), String::new()),
+        ],
+        missing: String::new(),
+        loss: (String::new(), String::new()),
+    };
+    // Every validated rubric has the texts of each of its indicators.
+    rubric
+        .texts
+        .indicators
+        .get(ordinal)
+        .map_or(&NONE, |t| &t[locale_slot(locale)])
 }
 
 /// Appends up to 4 places, with "…" when that is not the exact value.
@@ -166,191 +357,103 @@ fn push_four_places(s: &mut String, value: Decimal) {
 /// The explanation of a value scored by its rule.
 pub fn rule_outcome(
     locale: Locale,
-    rubric: &Rubric,
-    indicator: &Indicator,
+    t: &IndicatorTexts,
     value: Decimal,
     out: &RuleOutcome,
 ) -> String {
-    let mut s = String::with_capacity(160);
-    push_rule_outcome(&mut s, locale, rubric, indicator, value, out);
+    let mut s = String::with_capacity(
+        t.name.len()
+            + t.lead.len()
+            + t.after_shortfall.len()
+            + t.calc_mid.len()
+            + t.calc_end.len()
+            + t.end.len()
+            + t.cap.len()
+            + 96,
+    );
+    s.push_str(&t.name);
+    s.push(' ');
+    write_plain(&mut s, value);
+    s.push_str(&t.unit);
+    if out.shortfall.is_zero() {
+        s.push_str(&t.met);
+        return s;
+    }
+    let simple = !t.calc_steps && !out.capped && out.raw_deduction == out.deduction;
+    s.push_str(&t.lead);
+    write_plain(&mut s, out.shortfall);
+    s.push_str(&t.after_shortfall);
+    let calculation = |s: &mut String| {
+        write_plain(s, out.shortfall);
+        s.push_str(&t.calc_mid);
+        if t.calc_steps {
+            push_four_places(s, out.steps);
+            s.push_str(&t.calc_end);
+        }
+    };
+    match zh(locale) {
+        None => {
+            calculation(&mut s);
+            s.push_str(" = ");
+            if !simple {
+                push_four_places(&mut s, out.raw_deduction);
+                s.push_str(if out.capped { ", capped at " } else { " → " });
+            }
+            write_plain(&mut s, out.deduction);
+            s.push_str(" off, ");
+        }
+        Some(z) => {
+            if !simple {
+                s.push_str(z.calc);
+                s.push(' ');
+                calculation(&mut s);
+                s.push_str(" = ");
+                push_four_places(&mut s, out.raw_deduction);
+                if out.capped {
+                    s.push_str(&t.cap);
+                }
+                s.push(',');
+            }
+            s.push_str("扣 ");
+            write_plain(&mut s, out.deduction);
+            s.push_str(" 分,得 ");
+        }
+    }
+    write_plain(&mut s, out.points);
+    s.push_str(&t.end);
     s
 }
 
-/// Appends "{pts} of {full}." / "{pts}/{full}".
-fn push_of(s: &mut String, points: Decimal, full: Decimal, sep: &str) {
-    write_plain(s, points);
-    s.push_str(sep);
-    write_plain(s, full);
-}
-
-fn push_rule_outcome(
-    s: &mut String,
-    locale: Locale,
-    rubric: &Rubric,
-    indicator: &Indicator,
-    value: Decimal,
-    out: &RuleOutcome,
-) {
-    let name = indicator.names.get(locale, rubric.default_locale);
-    let rule = &indicator.rule;
-    let unit = indicator.unit;
-    let full = indicator.full_points;
-    let met = out.shortfall.is_zero();
-    let simple = rule.rounding == Rounding::Linear
-        && rule.step == Decimal::ONE
-        && !out.capped
-        && out.raw_deduction == out.deduction;
-    s.push_str(name);
-    s.push(' ');
-    push_quantity(s, locale, unit, value);
-    match zh(locale) {
-        None => {
-            if met {
-                s.push_str(match rule.direction {
-                    Direction::AtLeast => " meets the ",
-                    Direction::AtMost => " is within the ",
-                });
-                push_quantity(s, locale, unit, rule.target);
-                s.push_str(match rule.direction {
-                    Direction::AtLeast => " target: ",
-                    Direction::AtMost => " limit: ",
-                });
-                push_of(s, full, full, " of ");
-                s.push('.');
-            } else {
-                let (side, what) = match rule.direction {
-                    Direction::AtLeast => (" below the ", " target: "),
-                    Direction::AtMost => (" over the ", " limit: "),
-                };
-                s.push_str(" is ");
-                write_plain(s, out.shortfall);
-                s.push_str(side);
-                push_quantity(s, locale, unit, rule.target);
-                s.push_str(what);
-                push_calculation(s, indicator, out, true);
-                s.push_str(" = ");
-                if !simple {
-                    push_four_places(s, out.raw_deduction);
-                    s.push_str(if out.capped { ", capped at " } else { " → " });
-                }
-                write_plain(s, out.deduction);
-                s.push_str(" off, ");
-                push_of(s, out.points, full, " of ");
-                s.push('.');
-            }
-        }
-        Some(z) => {
-            s.push(',');
-            if met {
-                s.push_str(match rule.direction {
-                    Direction::AtLeast => z.reach,
-                    Direction::AtMost => z.within,
-                });
-                s.push(' ');
-                push_quantity(s, locale, unit, rule.target);
-                s.push_str(",得 ");
-                push_of(s, full, full, "/");
-                s.push_str(" 分。");
-            } else {
-                s.push_str(match rule.direction {
-                    Direction::AtLeast => z.below,
-                    Direction::AtMost => z.over,
-                });
-                s.push(' ');
-                push_quantity(s, locale, unit, rule.target);
-                s.push(' ');
-                write_plain(s, out.shortfall);
-                s.push_str(match unit {
-                    Unit::Percent => z.percent_points,
-                    Unit::Score => " 分",
-                    Unit::Count => "",
-                    Unit::Minutes => z.minutes,
-                    Unit::Hours => z.hours,
-                });
-                s.push(',');
-                if !simple {
-                    s.push_str(z.calc);
-                    s.push(' ');
-                    push_calculation(s, indicator, out, false);
-                    s.push_str(" = ");
-                    push_four_places(s, out.raw_deduction);
-                    if out.capped {
-                        s.push('(');
-                        s.push_str(z.cap);
-                        s.push(' ');
-                        write_plain(s, full);
-                        s.push(')');
-                    }
-                    s.push(',');
-                }
-                s.push_str("扣 ");
-                write_plain(s, out.deduction);
-                s.push_str(" 分,得 ");
-                push_of(s, out.points, full, "/");
-                s.push_str(" 分。");
-            }
-        }
-    }
+/// `before` + the number + `after`, in one allocation.
+fn around(before: &str, after: &str, write: impl FnOnce(&mut String)) -> String {
+    let mut s = String::with_capacity(before.len() + after.len() + 24);
+    s.push_str(before);
+    write(&mut s);
+    s.push_str(after);
+    s
 }
 
 /// The explanation of points a rater awarded directly.
-pub fn direct_points(
-    locale: Locale,
-    rubric: &Rubric,
-    indicator: &Indicator,
-    rater: Rater,
-    points: Decimal,
-) -> String {
-    let name = indicator.names.get(locale, rubric.default_locale);
-    let (p, full) = (plain(points), plain(indicator.full_points));
-    match zh(locale) {
-        None => {
-            let who = match rater {
-                Rater::SelfAssessment => "the employee's self-assessment",
-                Rater::Supervisor => "the supervisor",
-            };
-            format!("{name}: {p} of {full}, awarded directly by {who}.")
-        }
-        Some(z) => {
-            let who = match rater {
-                Rater::SelfAssessment => z.self_rater,
-                Rater::Supervisor => z.supervisor_rater,
-            };
-            format!("{name}:由{who}{},得 {p}/{full} 分。", z.direct)
-        }
-    }
+pub fn direct_points(t: &IndicatorTexts, rater: Rater, points: Decimal) -> String {
+    let (before, after) = match rater {
+        Rater::SelfAssessment => &t.direct[0],
+        Rater::Supervisor => &t.direct[1],
+    };
+    around(before, after, |s| write_plain(s, points))
 }
 
 /// The explanation of an indicator with no input (allow_partial).
-pub fn missing(locale: Locale, rubric: &Rubric, indicator: &Indicator) -> String {
-    let name = indicator.names.get(locale, rubric.default_locale);
-    let full = plain(indicator.full_points);
-    match zh(locale) {
-        None => format!("{name}: no input yet, 0 of {full} (missing)."),
-        Some(z) => format!("{name}:{} 0/{full} 分(缺失)。", z.missing),
-    }
+pub fn missing(t: &IndicatorTexts) -> String {
+    t.missing.clone()
 }
 
 /// The explanation of a largest-loss item.
-pub fn loss(locale: Locale, rubric: &Rubric, indicator: &Indicator, points: Decimal) -> String {
-    let name = indicator.names.get(locale, rubric.default_locale);
-    let t = quantity(locale, indicator.unit, indicator.rule.target);
-    let p = fixed(points, rubric.precision);
-    match (zh(locale), indicator.rule.direction) {
-        (None, Direction::AtLeast) => {
-            format!("{name} cost {p} points of the final score; {t} or more earns full points.")
-        }
-        (None, Direction::AtMost) => {
-            format!("{name} cost {p} points of the final score; {t} or less earns full points.")
-        }
-        (Some(z), direction) => {
-            let bound = match direction {
-                Direction::AtLeast => z.full_at_least,
-                Direction::AtMost => z.full_at_most,
-            };
-            format!("{name}{} {p} 分;{bound} {t} {}。", z.loss, z.full_marks)
-        }
-    }
+pub fn loss(t: &IndicatorTexts, precision: u32, points: Decimal) -> String {
+    around(&t.loss.0, &t.loss.1, |s| write_fixed(s, points, precision))
+}
+
+fn review(rubric: &Rubric, locale: Locale) -> Option<&ReviewTexts> {
+    rubric.texts.review.get(locale_slot(locale))
 }
 
 /// The explanation of the self/supervisor gap.
@@ -362,30 +465,19 @@ pub fn gap(
     gap: Decimal,
     flagged: bool,
 ) -> String {
+    let Some(t) = review(rubric, locale) else {
+        return String::new();
+    };
     let p = rubric.precision;
-    let (s, v, g, th) = (
-        fixed(own, p),
-        fixed(supervisor, p),
-        fixed(gap, p),
-        plain(rubric.gap_threshold),
-    );
-    match zh(locale) {
-        None => {
-            let verdict = if flagged {
-                "above the threshold: talk about it in the performance interview"
-            } else {
-                "within the threshold"
-            };
-            format!("Self total {s} − supervisor total {v} = {g}; threshold {th}: {verdict}.")
-        }
-        Some(z) => {
-            let verdict = if flagged { z.flagged } else { z.not_flagged };
-            format!(
-                "{} {s} {}{} {v} {} {g},{} {th},{verdict}。",
-                z.self_total, z.and, z.supervisor_total, z.differ, z.threshold
-            )
-        }
+    let end = &t.gap_end[usize::from(flagged)];
+    let mut s =
+        String::with_capacity(t.gap.iter().map(String::len).sum::<usize>() + end.len() + 48);
+    for (text, number) in t.gap.iter().zip([own, supervisor, gap]) {
+        s.push_str(text);
+        write_fixed(&mut s, number, p);
     }
+    s.push_str(end);
+    s
 }
 
 /// The form's closing arithmetic in one line.
@@ -398,37 +490,23 @@ pub fn summary(
     bonus: Decimal,
     band: Option<usize>,
 ) -> String {
+    let Some(t) = review(rubric, locale) else {
+        return String::new();
+    };
     let p = rubric.precision;
-    let (sw, pw) = (
-        plain(rubric.blend.self_percent),
-        plain(rubric.blend.supervisor_percent),
-    );
-    let (s, v, f, b) = (
-        fixed(own, p),
-        fixed(supervisor, p),
-        fixed(final_score, p),
-        fixed(bonus, 4),
-    );
-    let band_name = band.map(|i| {
-        rubric.grade_bands[i]
-            .names
-            .get(locale, rubric.default_locale)
-    });
-    match zh(locale) {
-        None => {
-            let grade = band_name
-                .map(|n| format!(" (grade {n})"))
-                .unwrap_or_default();
-            format!("Final score = {sw}% × {s} + {pw}% × {v} = {f}; bonus coefficient {b}{grade}.")
-        }
-        Some(z) => {
-            let grade = band_name
-                .map(|n| format!("({} {n})", z.grade))
-                .unwrap_or_default();
-            format!(
-                "{} = {} {s} × {sw}% + {} {v} × {pw}% = {f},{} {b}{grade}。",
-                z.final_score, z.self_total, z.supervisor_total, z.bonus
-            )
-        }
+    let end = band
+        .and_then(|i| t.band_end.get(i))
+        .unwrap_or(&t.no_band_end);
+    let mut s =
+        String::with_capacity(t.summary.iter().map(String::len).sum::<usize>() + end.len() + 64);
+    for (text, (number, places)) in
+        t.summary
+            .iter()
+            .zip([(own, p), (supervisor, p), (final_score, p), (bonus, 4)])
+    {
+        s.push_str(text);
+        write_fixed(&mut s, number, places);
     }
+    s.push_str(end);
+    s
 }

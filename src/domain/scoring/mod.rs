@@ -4,8 +4,11 @@
 mod engine;
 mod explain;
 pub mod rule;
+mod texts;
 
 pub use engine::score;
+pub use explain::rubric_texts;
+pub use texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
 
 use crate::domain::locale::Locale;
 use rust_decimal::Decimal;

@@ -1,0 +1,68 @@
+//! The fixed parts of a rubric's explanations, per locale, built once when
+//! the rubric is validated (see [`super::explain`]).
+
+use crate::domain::locale::Locale;
+
+/// Position of a locale in the per-locale arrays of [`RubricTexts`].
+pub fn locale_slot(locale: Locale) -> usize {
+    match locale {
+        Locale::ZhCn => 0,
+        Locale::ZhTw => 1,
+        Locale::En => 2,
+    }
+}
+
+/// The texts a rubric implies, per locale (indexed by [`locale_slot`]).
+/// Built by the scoring module's explanations when the rubric is
+/// validated; each is the exact text the explanation would write.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RubricTexts {
+    /// Per indicator, in rubric order.
+    pub indicators: Vec<[IndicatorTexts; 3]>,
+    pub review: [ReviewTexts; 3],
+}
+
+/// Fixed fragments of one indicator's explanations in one locale.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IndicatorTexts {
+    /// The name (with the rubric's fallback).
+    pub name: String,
+    /// After a value: "%", " min", " 分钟", or "".
+    pub unit: String,
+    /// After the value when the target is met, to the end.
+    pub met: String,
+    /// Unmet, between the value and the shortfall.
+    pub lead: String,
+    /// Unmet, between the shortfall and the calculation.
+    pub after_shortfall: String,
+    /// The calculation after the shortfall: " × 0.5", or " / 15 = ".
+    pub calc_mid: String,
+    /// After the steps (empty when the calculation shows no steps).
+    pub calc_end: String,
+    /// Whether the calculation shows the steps.
+    pub calc_steps: bool,
+    /// Unmet, after the points, to the end.
+    pub end: String,
+    /// The cap note.
+    pub cap: String,
+    /// Direct points, before and after the points, per rater.
+    pub direct: [(String, String); 2],
+    /// The whole explanation of a missing input.
+    pub missing: String,
+    /// A largest-loss line, before and after the points.
+    pub loss: (String, String),
+}
+
+/// Fixed fragments of the gap and summary lines in one locale.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReviewTexts {
+    /// Gap: before self total, before supervisor total, before gap.
+    pub gap: [String; 3],
+    /// Gap: after the gap, when within and above the threshold.
+    pub gap_end: [String; 2],
+    /// Summary: before self total, supervisor total, final, bonus.
+    pub summary: [String; 4],
+    /// Summary: after the bonus, per grade band, and with no band.
+    pub band_end: Vec<String>,
+    pub no_band_end: String,
+}
