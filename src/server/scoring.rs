@@ -51,6 +51,9 @@ pub fn score_one(
     (label, result)
 }
 
+/// Reviews of one stream scored at once, ahead of the one being sent.
+const PIPELINE: usize = 8;
+
 type ScoreStream = Pin<Box<dyn Stream<Item = Result<pb::ScoreReviewsResponse, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -81,18 +84,28 @@ impl pb::scoring_service_server::ScoringService for ScoringApi {
         let registry = self.registry.clone();
         let mut log = StreamLog::start("ScoreReviews");
         let mut index = 0u64;
-        // Lazy map over the inbound stream: one review is read only when
-        // the answer before it has been taken, so a stream of any length
-        // runs in bounded memory under HTTP/2 flow control.
-        let answers = request.into_inner().map(move |item| {
+        // Each review is scored as its own task, a few at a time, and the
+        // answers come back in request order: the stream uses every core,
+        // and memory stays bounded (at most PIPELINE reviews in hand, the
+        // rest held back by HTTP/2 flow control).
+        let scored = futures_util::StreamExt::map(request.into_inner(), move |item| {
+            let registry = registry.clone();
+            async move {
+                let req = item
+                    .map_err(super::limits::limit_status)?
+                    .review
+                    .unwrap_or_default();
+                let review_id = req.review_id.clone();
+                let result = tokio::spawn(async move { score_one(&registry, req).1 })
+                    .await
+                    .map_err(|e| Status::internal(format!("scoring task failed: {e}")))?;
+                Ok::<_, Status>((review_id, result))
+            }
+        });
+        let answers = futures_util::StreamExt::buffered(scored, PIPELINE).map(move |item| {
             // Capture the whole log, so it is dropped (and logs) with the stream.
             let log = &mut log;
-            let req = item
-                .map_err(super::limits::limit_status)?
-                .review
-                .unwrap_or_default();
-            let review_id = req.review_id.clone();
-            let (_, result) = score_one(&registry, req);
+            let (review_id, result) = item?;
             let outcome = match result {
                 Ok(answer) => pb::score_reviews_response::Outcome::Result(answer),
                 Err(e) => {
