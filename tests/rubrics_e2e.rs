@@ -350,59 +350,43 @@ async fn reflection_lists_every_service_in_both_versions() {
         "scorecard.v1.ScoringService",
         "scorecard.v1.TicketStatsService",
     ];
-    {
-        use tonic_reflection::pb::v1::{
-            ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
-            server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
-        };
-        let mut client = ServerReflectionClient::new(server.channel().await);
-        let req = ServerReflectionRequest {
-            host: String::new(),
-            message_request: Some(MessageRequest::ListServices(String::new())),
-        };
-        let mut answers = client
-            .server_reflection_info(tokio_stream::iter([req]))
-            .await
-            .unwrap()
-            .into_inner();
-        let Some(MessageResponse::ListServicesResponse(list)) =
-            answers.next().await.unwrap().unwrap().message_response
-        else {
-            panic!("not a list")
-        };
-        let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
-        for name in expected {
-            assert!(
-                names.iter().any(|n| n == name),
-                "v1 lacks {name}: {names:?}"
-            );
-        }
+    // v1 and v1alpha have the same shape in two generated modules.
+    macro_rules! listed_services {
+        ($version:ident) => {{
+            use tonic_reflection::pb::$version::{
+                ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+                server_reflection_request::MessageRequest,
+                server_reflection_response::MessageResponse,
+            };
+            let mut client = ServerReflectionClient::new(server.channel().await);
+            let req = ServerReflectionRequest {
+                host: String::new(),
+                message_request: Some(MessageRequest::ListServices(String::new())),
+            };
+            let mut answers = client
+                .server_reflection_info(tokio_stream::iter([req]))
+                .await
+                .unwrap()
+                .into_inner();
+            let Some(MessageResponse::ListServicesResponse(list)) =
+                answers.next().await.unwrap().unwrap().message_response
+            else {
+                panic!("not a list")
+            };
+            list.service
+                .into_iter()
+                .map(|s| s.name)
+                .collect::<Vec<String>>()
+        }};
     }
-    {
-        use tonic_reflection::pb::v1alpha::{
-            ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
-            server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
-        };
-        let mut client = ServerReflectionClient::new(server.channel().await);
-        let req = ServerReflectionRequest {
-            host: String::new(),
-            message_request: Some(MessageRequest::ListServices(String::new())),
-        };
-        let mut answers = client
-            .server_reflection_info(tokio_stream::iter([req]))
-            .await
-            .unwrap()
-            .into_inner();
-        let Some(MessageResponse::ListServicesResponse(list)) =
-            answers.next().await.unwrap().unwrap().message_response
-        else {
-            panic!("not a list")
-        };
-        let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    for (version, names) in [
+        ("v1", listed_services!(v1)),
+        ("v1alpha", listed_services!(v1alpha)),
+    ] {
         for name in expected {
             assert!(
                 names.iter().any(|n| n == name),
-                "v1alpha lacks {name}: {names:?}"
+                "{version} lacks {name}: {names:?}"
             );
         }
     }

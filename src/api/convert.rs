@@ -163,7 +163,7 @@ fn entries(
     };
     let mut out = Vec::with_capacity(assessment.entries.len());
     for (i, e) in assessment.entries.into_iter().enumerate() {
-        let input = match e.input {
+        let (name, number, make): (&str, f64, fn(Decimal) -> EntryInput) = match e.input {
             None => {
                 v.push(Violation::new(
                     format!("{field}.entries[{i}]"),
@@ -171,26 +171,18 @@ fn entries(
                 ));
                 continue;
             }
-            Some(pb::assessment_entry::Input::Value(x)) => match decimal::from_f64(x) {
-                Ok(d) => EntryInput::Value(d),
-                Err(reason) => {
-                    v.push(Violation::new(
-                        format!("{field}.entries[{i}].value"),
-                        reason,
-                    ));
-                    continue;
-                }
-            },
-            Some(pb::assessment_entry::Input::Points(x)) => match decimal::from_f64(x) {
-                Ok(d) => EntryInput::Points(d),
-                Err(reason) => {
-                    v.push(Violation::new(
-                        format!("{field}.entries[{i}].points"),
-                        reason,
-                    ));
-                    continue;
-                }
-            },
+            Some(pb::assessment_entry::Input::Value(x)) => ("value", x, EntryInput::Value),
+            Some(pb::assessment_entry::Input::Points(x)) => ("points", x, EntryInput::Points),
+        };
+        let input = match decimal::from_f64(number) {
+            Ok(d) => make(d),
+            Err(reason) => {
+                v.push(Violation::new(
+                    format!("{field}.entries[{i}].{name}"),
+                    reason,
+                ));
+                continue;
+            }
         };
         out.push(scoring::Entry {
             indicator_id: e.indicator_id,
