@@ -19,6 +19,12 @@ fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, String> {
     Timestamp::new(t.seconds, t.nanos).map_err(|e| format!("not a valid timestamp: {e}"))
 }
 
+/// A number of minutes as a duration, to the millisecond.
+pub fn minutes_to_duration(minutes: rust_decimal::Decimal) -> SignedDuration {
+    let millis = (minutes * rust_decimal::Decimal::from(60_000)).trunc();
+    SignedDuration::from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
+}
+
 /// Checks and converts the first message's options. `rubric_limit` is the
 /// first-response limit of the rubric the options name.
 pub fn options(
@@ -101,8 +107,7 @@ pub fn options(
                 continue;
             }
         };
-        let millis = (minutes * rust_decimal::Decimal::from(60_000)).trunc();
-        let duration = SignedDuration::from_millis(i64::try_from(millis).unwrap_or(i64::MAX));
+        let duration = minutes_to_duration(minutes);
         if limits.insert(l.priority.clone(), duration).is_some() {
             v.push(Violation::new(
                 format!("{field}.priority"),

@@ -38,10 +38,7 @@ impl TicketApi {
             .indicator(FIRST_RESPONSE_SLA_RATE)
             .and_then(|(_, _, i)| i.response_limit_minutes);
         Ok(match minutes {
-            Some(m) => {
-                let millis = (m * rust_decimal::Decimal::from(60_000)).trunc();
-                SignedDuration::from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
-            }
+            Some(m) => tickets::minutes_to_duration(m),
             None => SignedDuration::from_mins(DEFAULT_LIMIT_MINUTES),
         })
     }
