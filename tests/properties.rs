@@ -16,8 +16,8 @@ use rust_decimal::Decimal;
 use scorecard::api::{convert, pb};
 use scorecard::domain::decimal;
 use scorecard::domain::rubric::{
-    self, BlendSpec, DimensionSpec, Direction, GradeBandSpec, IndicatorSpec, Registry, Rounding,
-    Rubric, RubricSpec, Rule, RuleSpec, Unit, builtin_rubric,
+    self, BlendSpec, DimensionSpec, Direction, GradeBandSpec, IndicatorSpec, IndicatorUnits,
+    Registry, Rounding, Rubric, RubricSpec, Rule, RuleSpec, Unit, builtin_rubric,
 };
 use scorecard::domain::scoring::{self, Entry, EntryInput, Review, Submission, rule};
 use scorecard::server::scoring::score_one;
@@ -99,9 +99,49 @@ fn a_value() -> impl Strategy<Value = Decimal> {
     prop_oneof![
         4 => (-300_000i64..300_000).prop_map(hundredths),
         1 => (-1e12f64..1e12).prop_map(|x| decimal::from_f64(x).unwrap()),
-        1 => select(vec![93.7, 94.75, 0.1 + 0.2, 1e-9, -1e-9, 1e12, -1e12])
+        1 => select(vec![93.7, 94.75, 0.1 + 0.2, 95.28999999999999, 1e-9, -1e-9, 1e12, -1e12])
             .prop_map(|x| decimal::from_f64(x).unwrap()),
     ]
+}
+
+/// What a rule gave, as decimals.
+struct Applied {
+    shortfall: Decimal,
+    deduction: Decimal,
+    points: Decimal,
+}
+
+/// `rule` with `full` points in millionths, as validation makes it; None
+/// when a number has more than six places (validation refuses those).
+fn units(rule: &Rule, full: Decimal) -> Option<IndicatorUnits> {
+    let m = decimal::to_micros;
+    Some(IndicatorUnits {
+        min_value: None,
+        max_value: None,
+        whole: false,
+        full_points: m(full)?,
+        direction: rule.direction,
+        rounding: rule.rounding,
+        target: m(rule.target)?,
+        step: m(rule.step)?,
+        penalty: m(rule.penalty)?,
+    })
+}
+
+/// Applies `rule` the way the engine does: in millionths when the value
+/// has at most six places, else in `rust_decimal`.
+fn apply(rule: &Rule, full: Decimal, value: Decimal, precision: u32) -> Option<Applied> {
+    let units = units(rule, full)?;
+    let out = match decimal::to_micros(value) {
+        Some(m) => rule::apply(&units, m, precision),
+        None => rule::apply_decimal(rule, full, value, precision),
+    };
+    let d = |micros: i64| Decimal::new(micros, decimal::MICRO_PLACES);
+    Some(Applied {
+        shortfall: out.shortfall,
+        deduction: d(out.deduction),
+        points: d(out.points),
+    })
 }
 
 fn with_rounding(rule: &Rule, rounding: Rounding) -> Rule {
@@ -115,13 +155,29 @@ proptest! {
     #![proptest_config(config(2_000))]
 
     #[test]
+    fn integer_and_decimal_arithmetic_agree_on_every_value_both_take(
+        rule in a_rule(), full in full_points(), value in a_value(), precision in 0u32..=6,
+    ) {
+        let full = decimal::round(full, precision);
+        let (Some(units), Some(micros)) = (units(&rule, full), decimal::to_micros(value)) else {
+            return Ok(());
+        };
+        prop_assert_eq!(
+            rule::apply(&units, micros, precision),
+            rule::apply_decimal(&rule, full, value, precision)
+        );
+    }
+
+    #[test]
     fn points_stay_within_zero_and_full_points(
         rule in a_rule(), full in full_points(), value in a_value(), precision in 0u32..=6,
     ) {
         // Validation keeps full points at the rubric's precision.
         let full = decimal::round(full, precision);
         prop_assume!(full > Decimal::ZERO);
-        let out = rule::apply(&rule, full, value, precision);
+        let out = apply(&rule, full, value, precision);
+        prop_assume!(out.is_some());
+        let out = out.unwrap();
         prop_assert!(out.points >= Decimal::ZERO, "points {} < 0", out.points);
         prop_assert!(out.points <= full, "points {} > full {}", out.points, full);
         prop_assert!(out.deduction >= Decimal::ZERO && out.deduction <= full);
@@ -141,7 +197,7 @@ proptest! {
             Direction::AtLeast => rule.target + hundredths(beyond),
             Direction::AtMost => rule.target - hundredths(beyond),
         };
-        let out = rule::apply(&rule, full, value, precision);
+        let out = apply(&rule, full, value, precision).unwrap();
         prop_assert_eq!(out.shortfall, Decimal::ZERO);
         prop_assert_eq!(out.points, full);
     }
@@ -157,8 +213,10 @@ proptest! {
             Direction::AtLeast => (high, low),
             Direction::AtMost => (low, high),
         };
-        let pb = rule::apply(&rule, full, better, precision).points;
-        let pw = rule::apply(&rule, full, worse, precision).points;
+        let (pb, pw) = match (apply(&rule, full, better, precision), apply(&rule, full, worse, precision)) {
+            (Some(b), Some(w)) => (b.points, w.points),
+            _ => return Ok(()),
+        };
         prop_assert!(pb >= pw, "{:?}: better {} scored {}, worse {} scored {}", rule.direction, better, pb, worse, pw);
     }
 
@@ -168,7 +226,8 @@ proptest! {
     ) {
         let full = decimal::round(full, precision);
         prop_assume!(full > Decimal::ZERO);
-        let d = |r| rule::apply(&with_rounding(&rule, r), full, value, precision).deduction;
+        prop_assume!(apply(&rule, full, value, precision).is_some());
+        let d = |r| apply(&with_rounding(&rule, r), full, value, precision).unwrap().deduction;
         let (floor, linear, ceil) = (d(Rounding::PerFullStep), d(Rounding::Linear), d(Rounding::PerStartedStep));
         prop_assert!(floor <= linear, "PER_FULL_STEP {} > LINEAR {}", floor, linear);
         prop_assert!(linear <= ceil, "LINEAR {} > PER_STARTED_STEP {}", linear, ceil);
@@ -187,7 +246,11 @@ fn the_three_roundings_on_the_sections_own_numbers() {
         rounding: Rounding::Linear,
     };
     let value = decimal::from_f64(93.7).unwrap();
-    let d = |r| rule::apply(&with_rounding(&rule, r), Decimal::from(20), value, 2).deduction;
+    let d = |r| {
+        apply(&with_rounding(&rule, r), Decimal::from(20), value, 2)
+            .unwrap()
+            .deduction
+    };
     assert_eq!(d(Rounding::PerFullStep), hundredths(50));
     assert_eq!(d(Rounding::Linear), hundredths(65));
     assert_eq!(d(Rounding::PerStartedStep), hundredths(100));
@@ -229,7 +292,8 @@ fn wire_max() -> Decimal {
 fn value_at(ind: &rubric::Indicator, fraction: u16) -> Option<Decimal> {
     let lo = ind.min_value.unwrap_or(-wire_max()).max(-wire_max());
     let hi = ind.max_value.unwrap_or(wire_max()).min(wire_max());
-    let mut v = lo + (hi - lo) * Decimal::from(fraction) / Decimal::from(1000);
+    // Six places at most, as the engine accepts.
+    let mut v = (lo + (hi - lo) * Decimal::from(fraction) / Decimal::from(1000)).round_dp(6);
     if ind.unit == Unit::Count {
         v = v.floor();
         if v < lo {
@@ -262,7 +326,7 @@ fn review_for(rubric: &Rubric, gives: &[(Give, Give)], allow_partial: bool) -> R
         let (g_self, g_sup) = gives[k % gives.len()];
         let points_at = |f: u16| {
             decimal::from_f64(wire(
-                ind.full_points * Decimal::from(f) / Decimal::from(1000),
+                (ind.full_points * Decimal::from(f) / Decimal::from(1000)).round_dp(6),
             ))
             .unwrap()
             .min(ind.full_points)

@@ -399,18 +399,30 @@ fn direction_proto(direction: rubric::Direction) -> i32 {
 
 /// Moves the outcome's texts (explanations, comments, sources) into the
 /// answer: only the rubric's own texts are copied.
-fn rater_proto(rubric: &Rubric, locale: Locale, score: RaterScore) -> pb::RaterBreakdown {
+fn rater_proto(
+    rubric: &Rubric,
+    review: &scoring::Review,
+    out: &Outcome,
+    score: &RaterScore,
+) -> pb::RaterBreakdown {
+    let locale = out.locale;
     let p = rubric.precision;
     let indicators = score
         .indicators
-        .into_iter()
+        .iter()
         .map(|s| {
             let dimension = &rubric.dimensions[s.dimension];
             let indicator = &dimension.indicators[s.indicator];
             let (kind, source, index) = match s.source {
-                InputSource::Submission { index, source } => {
-                    (pb::InputKind::SubmissionValue, source, index as u32)
-                }
+                InputSource::Submission { index } => (
+                    pb::InputKind::SubmissionValue,
+                    review
+                        .submissions
+                        .get(index)
+                        .map(|s| s.source.clone())
+                        .unwrap_or_default(),
+                    index as u32,
+                ),
                 InputSource::RaterValue => (pb::InputKind::RaterValue, String::new(), 0),
                 InputSource::RaterPoints => (pb::InputKind::RaterPoints, String::new(), 0),
                 InputSource::Missing => (pb::InputKind::Missing, String::new(), 0),
@@ -434,8 +446,8 @@ fn rater_proto(rubric: &Rubric, locale: Locale, score: RaterScore) -> pb::RaterB
                 deduction: fixed(s.deduction, p),
                 points: fixed(s.points, p),
                 full_points: fixed(indicator.full_points, p),
-                explanation: s.explanation,
-                comment: s.comment,
+                explanation: out.text(s.explanation).to_string(),
+                comment: s.comment.clone(),
             }
         })
         .collect();
@@ -462,7 +474,7 @@ fn rater_proto(rubric: &Rubric, locale: Locale, score: RaterScore) -> pb::RaterB
         dimensions,
         total: fixed(score.total, p),
         max_reachable_total: fixed(score.max_reachable_total, p),
-        missing_indicator_ids: score.missing,
+        missing_indicator_ids: score.missing.clone(),
     }
 }
 
@@ -477,7 +489,7 @@ pub fn score_response(
     let locale = out.locale;
     let losses = out
         .losses
-        .into_iter()
+        .iter()
         .map(|l| {
             let dimension = &rubric.dimensions[l.dimension];
             let indicator = &dimension.indicators[l.indicator];
@@ -494,10 +506,12 @@ pub fn score_response(
                 full_points_value: plain(indicator.rule.target),
                 direction: direction_proto(indicator.rule.direction),
                 unit: unit_proto(indicator.unit),
-                explanation: l.explanation,
+                explanation: out.text(l.explanation).to_string(),
             }
         })
         .collect();
+    let self_breakdown = Some(rater_proto(rubric, &review, &out, &out.self_score));
+    let supervisor_breakdown = Some(rater_proto(rubric, &review, &out, &out.supervisor_score));
     let grade_band = out.grade_band.map(|i| {
         let b = &rubric.grade_bands[i];
         pb::GradeBandResult {
@@ -520,8 +534,8 @@ pub fn score_response(
         locale: locale.tag().to_string(),
         employee_id: review.employee_id,
         period_label: review.period_label,
-        self_assessment: Some(rater_proto(rubric, locale, out.self_score)),
-        supervisor_assessment: Some(rater_proto(rubric, locale, out.supervisor_score)),
+        self_assessment: self_breakdown,
+        supervisor_assessment: supervisor_breakdown,
         self_weight_percent: plain(rubric.blend.self_percent),
         supervisor_weight_percent: plain(rubric.blend.supervisor_percent),
         final_score: fixed(out.final_score, p),
@@ -532,11 +546,11 @@ pub fn score_response(
             self_minus_supervisor: fixed(out.gap, p),
             threshold: plain(rubric.gap_threshold),
             flagged: out.gap_flagged,
-            explanation: out.gap_explanation,
+            explanation: out.text(out.gap_explanation).to_string(),
         }),
         complete: out.complete,
         max_reachable_final_score: fixed(out.max_reachable_final, p),
-        summary: out.summary,
+        summary: out.text(out.summary).to_string(),
     }
 }
 

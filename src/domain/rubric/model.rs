@@ -172,6 +172,39 @@ pub struct Rubric {
     /// The fixed parts of every explanation, per locale: computed once
     /// here so that scoring only writes the numbers of each review.
     pub texts: RubricTexts,
+    /// Every number scoring reads, in millionths: computed once here so
+    /// that scoring is integer arithmetic.
+    pub units: RubricUnits,
+}
+
+/// A rubric's numbers as exact counts of millionths (see
+/// [`crate::domain::decimal::MICRO_PLACES`]); validation guarantees that
+/// each fits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RubricUnits {
+    /// Per indicator, in rubric order.
+    pub indicators: Vec<IndicatorUnits>,
+    /// Per dimension: weight in percent.
+    pub weights: Vec<i64>,
+    pub self_percent: i64,
+    pub supervisor_percent: i64,
+    pub gap_threshold: i64,
+    /// Per grade band: (min score, max score).
+    pub bands: Vec<(i64, i64)>,
+}
+
+/// One indicator's range and rule in millionths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndicatorUnits {
+    pub min_value: Option<i64>,
+    pub max_value: Option<i64>,
+    pub whole: bool,
+    pub full_points: i64,
+    pub direction: Direction,
+    pub rounding: Rounding,
+    pub target: i64,
+    pub step: i64,
+    pub penalty: i64,
 }
 
 impl Rubric {

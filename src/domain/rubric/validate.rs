@@ -236,10 +236,55 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
         order,
         offsets,
         texts: Default::default(),
+        units: Default::default(),
     };
+    rubric.units = units(&rubric).ok_or_else(|| {
+        vec![Violation::new(
+            "",
+            "a number does not fit the engine's fixed-point range",
+        )]
+    })?;
     rubric.content_hash = content_hash(&to_spec(&rubric));
     rubric.texts = crate::domain::scoring::rubric_texts(&rubric);
     Ok(rubric)
+}
+
+/// The rubric's numbers in millionths. Every number was checked to have
+/// at most [`decimal::MICRO_PLACES`] places and a magnitude of at most
+/// 10^9, so None is unreachable.
+fn units(rubric: &Rubric) -> Option<RubricUnits> {
+    let m = decimal::to_micros;
+    let opt = |d: Option<Decimal>| d.map(m).map_or(Some(None), |u| u.map(Some));
+    let mut indicators = Vec::with_capacity(rubric.indicator_count());
+    for (_, i) in rubric.indicators() {
+        indicators.push(IndicatorUnits {
+            min_value: opt(i.min_value)?,
+            max_value: opt(i.max_value)?,
+            whole: i.unit == Unit::Count,
+            full_points: m(i.full_points)?,
+            direction: i.rule.direction,
+            rounding: i.rule.rounding,
+            target: m(i.rule.target)?,
+            step: m(i.rule.step)?,
+            penalty: m(i.rule.penalty)?,
+        });
+    }
+    Some(RubricUnits {
+        indicators,
+        weights: rubric
+            .dimensions
+            .iter()
+            .map(|d| m(d.weight_percent))
+            .collect::<Option<_>>()?,
+        self_percent: m(rubric.blend.self_percent)?,
+        supervisor_percent: m(rubric.blend.supervisor_percent)?,
+        gap_threshold: m(rubric.gap_threshold)?,
+        bands: rubric
+            .grade_bands
+            .iter()
+            .map(|b| Some((m(b.min_score)?, m(b.max_score)?)))
+            .collect::<Option<_>>()?,
+    })
 }
 
 /// The canonical spec of a validated rubric: defaults made explicit,
@@ -350,6 +395,10 @@ impl Checker {
                 return None;
             }
         };
+        if decimal::to_micros(d).is_none() {
+            self.add(field, decimal::too_many_places(d));
+            return None;
+        }
         if d.abs() > MAX_RUBRIC_NUMBER {
             self.add(
                 field,

@@ -1,32 +1,40 @@
 //! From a review and a rubric to an [`Outcome`]: inputs are resolved with
 //! their precedence, checked against the rubric (every violation listed),
 //! then scored with rounding only where SCORING.md section 3 says.
+//!
+//! The arithmetic is exact integer arithmetic in millionths (see
+//! [`decimal::MICRO_PLACES`]): a value or points with more places is
+//! refused with its field path. Sums of weighted scores are kept at the
+//! scale their products have (10^-14, 10^-22), so nothing is rounded
+//! before the points section 3 names. All explanations are written into
+//! one buffer.
 
 use super::explain;
 use super::rule;
 use super::*;
-use crate::domain::rubric::{Indicator, Rubric, Unit};
-use crate::domain::{Error, Violation, decimal};
-use std::cmp::Ordering;
+use crate::domain::decimal::{self, MICRO, MICRO_PLACES, from_units, round_units};
+use crate::domain::rubric::{Indicator, IndicatorUnits, Rubric};
+use crate::domain::{Error, Violation};
 
-const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
+/// Weight% × score: millionths × millionths, over 100.
+const WEIGHTED_SCALE: u32 = 2 * MICRO_PLACES + 2;
+/// Blend% × deduction × weight%: three millionths, over 100 × 100.
+const COST_SCALE: u32 = 3 * MICRO_PLACES + 4;
+/// Bytes of explanation text reserved per indicator.
+const TEXT_PER_INDICATOR: usize = 400;
 
 /// Scores `review` against `rubric`.
 pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
     let mut violations = Vec::new();
-    let lookup = Lookup::new(rubric);
-    let measurements = resolve_measurements(&lookup, review, &mut violations);
-    let self_inputs = resolve_rater(&lookup, review, Rater::SelfAssessment, &mut violations);
-    let supervisor_inputs = resolve_rater(&lookup, review, Rater::Supervisor, &mut violations);
+    let slots = resolve(rubric, review, &mut violations);
 
     if !review.allow_partial {
-        for rater in [Rater::SelfAssessment, Rater::Supervisor] {
-            let inputs = match rater {
-                Rater::SelfAssessment => &self_inputs,
-                Rater::Supervisor => &supervisor_inputs,
-            };
-            for (ordinal, (_, indicator)) in rubric.indicators().enumerate() {
-                if inputs[ordinal].is_none() && measurements[ordinal].is_none() {
+        for (r, rater) in [Rater::SelfAssessment, Rater::Supervisor]
+            .into_iter()
+            .enumerate()
+        {
+            for (slot, (_, indicator)) in slots.iter().zip(rubric.indicators()) {
+                if slot.raters[r].is_none() && slot.measurement.is_none() {
                     violations.push(Violation::new(
                         format!("{}.entries", rater.field()),
                         format!(
@@ -44,64 +52,54 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
     }
 
     let locale = review.locale.unwrap_or(rubric.default_locale);
-    let sources = Sources {
-        measurements: &measurements,
-        submissions: &review.submissions,
+    let units = &rubric.units;
+    let p = rubric.precision;
+    let mut text = String::with_capacity(rubric.indicator_count() * TEXT_PER_INDICATOR + 512);
+    let mut scorer = RaterScorer {
+        rubric,
+        review,
+        slots: &slots,
+        locale,
+        text: &mut text,
     };
-    let self_score = score_rater(
-        rubric,
-        Rater::SelfAssessment,
-        &self_inputs,
-        &sources,
-        locale,
-    );
-    let supervisor_score = score_rater(
-        rubric,
-        Rater::Supervisor,
-        &supervisor_inputs,
-        &sources,
-        locale,
-    );
+    let (self_score, own) = scorer.score(Rater::SelfAssessment, 0);
+    let (supervisor_score, supervisor) = scorer.score(Rater::Supervisor, 1);
 
-    let blend = rubric.blend;
-    let blended = |s: Decimal, p: Decimal| {
-        decimal::round(
-            blend.self_percent * s / HUNDRED + blend.supervisor_percent * p / HUNDRED,
-            rubric.precision,
-        )
+    // self% × self total + supervisor% × supervisor total: millionths² /
+    // 100, rounded to the precision.
+    let blended = |a: i64, b: i64| {
+        let exact = i128::from(units.self_percent) * i128::from(a)
+            + i128::from(units.supervisor_percent) * i128::from(b);
+        to_micros_at(round_units(exact, WEIGHTED_SCALE, p), p)
     };
-    let final_score = blended(self_score.total, supervisor_score.total);
-    let max_reachable_final = blended(
-        self_score.max_reachable_total,
-        supervisor_score.max_reachable_total,
-    );
-    let grade_band = rubric
-        .grade_bands
+    let final_score = blended(own.total, supervisor.total);
+    let max_reachable_final = blended(own.reachable, supervisor.reachable);
+    let grade_band = units
+        .bands
         .iter()
-        .position(|b| b.min_score <= final_score && final_score <= b.max_score);
+        .position(|&(min, max)| min <= final_score && final_score <= max);
     let bonus_coefficient = match grade_band {
         Some(i) => rubric.grade_bands[i].bonus_coefficient,
-        None => decimal::round(final_score / HUNDRED, 4),
+        // final / 100 to 4 places.
+        None => from_units(round_units(final_score.into(), MICRO_PLACES + 2, 4), 4),
     };
 
-    let losses = largest_losses(rubric, &self_score, &supervisor_score, locale);
-    let gap = self_score.total - supervisor_score.total;
-    let gap_flagged = gap.abs() > rubric.gap_threshold;
+    let losses = largest_losses(rubric, &self_score, &supervisor_score, locale, &mut text);
+    let gap = own.total - supervisor.total;
+    let gap_flagged = gap.abs() > units.gap_threshold;
     let complete = self_score.missing.is_empty() && supervisor_score.missing.is_empty();
     let gap_explanation = explain::gap(
+        &mut text,
         locale,
         rubric,
-        self_score.total,
-        supervisor_score.total,
-        gap,
+        [own.total, supervisor.total, gap],
         gap_flagged,
     );
     let summary = explain::summary(
+        &mut text,
         locale,
         rubric,
-        self_score.total,
-        supervisor_score.total,
-        final_score,
+        [own.total, supervisor.total, final_score],
         bonus_coefficient,
         grade_band,
     );
@@ -110,64 +108,70 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
         locale,
         self_score,
         supervisor_score,
-        final_score,
+        final_score: micros(final_score),
         bonus_coefficient,
         grade_band,
         losses,
-        gap,
+        gap: micros(gap),
         gap_flagged,
         gap_explanation,
         complete,
-        max_reachable_final,
+        max_reachable_final: micros(max_reachable_final),
         summary,
+        text,
     })
+}
+
+/// Millionths as a decimal.
+fn micros(units: i64) -> Decimal {
+    Decimal::new(units, MICRO_PLACES)
+}
+
+/// A count of 10^-places (places ≤ 6) in millionths.
+fn to_micros_at(units: i128, places: u32) -> i64 {
+    let scaled = units * 10i128.pow(MICRO_PLACES - places.min(MICRO_PLACES));
+    i64::try_from(scaled).unwrap_or(if scaled < 0 { i64::MIN } else { i64::MAX })
+}
+
+/// One rater's input for an indicator.
+#[derive(Debug, Clone, Copy)]
+enum Input {
+    /// A value the rater gave, from entry `entry`.
+    Value { value: Decimal, entry: usize },
+    /// Points (millionths, at the precision) the rater awarded, from
+    /// entry `entry`.
+    Points { micros: i64, entry: usize },
+}
+
+/// Everything known about one indicator of the rubric before scoring.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// The measured value and the submission it came from.
+    measurement: Option<(Decimal, usize)>,
+    /// Per rater (self, supervisor).
+    raters: [Option<Input>; 2],
+    /// The entry of each rater that named this indicator first.
+    first_entry: [Option<usize>; 2],
 }
 
 /// Finds indicators by id. Requests usually list entries in rubric order,
 /// so the indicator at the entry's own position is tried first (one string
 /// comparison); anything else goes through the rubric's index. Ids are
 /// unique in a rubric, so both ways find the same indicator.
-struct Lookup<'r> {
-    rubric: &'r Rubric,
-}
-
-impl<'r> Lookup<'r> {
-    fn new(rubric: &'r Rubric) -> Self {
-        Self { rubric }
-    }
-
-    /// The indicator `id` with its ordinal; `position` is where it is
-    /// expected (any value when there is no expectation).
-    fn find(&self, position: usize, id: &str) -> Option<(usize, &'r Indicator)> {
-        if let Some((d, i)) = self.rubric.at(position) {
-            let indicator = &self.rubric.dimensions[d].indicators[i];
-            if indicator.id == id {
-                return Some((position, indicator));
-            }
+fn find<'r>(rubric: &'r Rubric, position: usize, id: &str) -> Option<(usize, &'r Indicator)> {
+    if let Some((d, i)) = rubric.at(position) {
+        let indicator = &rubric.dimensions[d].indicators[i];
+        if indicator.id == id {
+            return Some((position, indicator));
         }
-        let (d, i, indicator) = self.rubric.indicator(id)?;
-        Some((self.rubric.offset(d) + i, indicator))
     }
+    let (d, i, indicator) = rubric.indicator(id)?;
+    Some((rubric.offset(d) + i, indicator))
 }
 
-/// A measurement: the value and the submission it came from.
-type Measurement = Option<(Decimal, usize)>;
-/// The measurements per indicator ordinal and the submissions they name.
-struct Sources<'a> {
-    measurements: &'a [Measurement],
-    submissions: &'a [Submission],
-}
-
-/// A rater's input per indicator ordinal.
-type RaterInput<'a> = Option<&'a Entry>;
-
-fn resolve_measurements(
-    lookup: &Lookup<'_>,
-    review: &Review,
-    violations: &mut Vec<Violation>,
-) -> Vec<Measurement> {
-    let rubric = lookup.rubric;
-    let mut out: Vec<Measurement> = vec![None; rubric.indicator_count()];
+/// Resolves every input of the review to its indicator, checking each.
+fn resolve(rubric: &Rubric, review: &Review, violations: &mut Vec<Violation>) -> Vec<Slot> {
+    let mut slots = vec![Slot::default(); rubric.indicator_count()];
     for (si, submission) in review.submissions.iter().enumerate() {
         if !submission.employee_id.is_empty()
             && !review.employee_id.is_empty()
@@ -182,15 +186,17 @@ fn resolve_measurements(
             ));
         }
         for (vi, (id, value)) in submission.values.iter().enumerate() {
+            // Built only for a violation: valid values allocate nothing.
             let field = || format!("submissions[{si}].values[\"{id}\"]");
-            let Some((ordinal, indicator)) = lookup.find(vi, id) else {
+            let Some((ordinal, indicator)) = find(rubric, vi, id) else {
                 violations.push(Violation::new(field(), unknown_indicator(rubric, id)));
                 continue;
             };
-            if let Err(reason) = check_value(indicator, *value) {
+            let units = &rubric.units.indicators[ordinal];
+            if let Err(reason) = check_value(indicator, units, *value) {
                 violations.push(Violation::new(field(), reason));
             }
-            match out[ordinal] {
+            match slots[ordinal].measurement {
                 Some((_, first)) => violations.push(Violation::new(
                     field(),
                     format!(
@@ -198,30 +204,35 @@ fn resolve_measurements(
                         review.submissions[first].source
                     ),
                 )),
-                None => out[ordinal] = Some((*value, si)),
+                None => slots[ordinal].measurement = Some((*value, si)),
             }
         }
     }
-    out
+    for (r, rater) in [Rater::SelfAssessment, Rater::Supervisor]
+        .into_iter()
+        .enumerate()
+    {
+        resolve_rater(rubric, review, rater, r, &mut slots, violations);
+    }
+    slots
 }
 
-fn resolve_rater<'a>(
-    lookup: &Lookup<'_>,
-    review: &'a Review,
+fn resolve_rater(
+    rubric: &Rubric,
+    review: &Review,
     rater: Rater,
+    r: usize,
+    slots: &mut [Slot],
     violations: &mut Vec<Violation>,
-) -> Vec<RaterInput<'a>> {
+) {
     let entries = match rater {
         Rater::SelfAssessment => &review.self_assessment,
         Rater::Supervisor => &review.supervisor_assessment,
     };
-    let rubric = lookup.rubric;
-    let mut out: Vec<RaterInput<'a>> = vec![None; rubric.indicator_count()];
-    let mut first_at: Vec<Option<usize>> = vec![None; rubric.indicator_count()];
     for (ei, entry) in entries.iter().enumerate() {
         // Built only for a violation: valid entries allocate nothing here.
         let path = || format!("{}.entries[{ei}]", rater.field());
-        let Some((ordinal, indicator)) = lookup.find(ei, &entry.indicator_id) else {
+        let Some((ordinal, indicator)) = find(rubric, ei, &entry.indicator_id) else {
             let reason = if entry.indicator_id.is_empty() {
                 "is required".to_string()
             } else {
@@ -230,7 +241,8 @@ fn resolve_rater<'a>(
             violations.push(Violation::new(format!("{}.indicator_id", path()), reason));
             continue;
         };
-        if let Some(first) = first_at[ordinal] {
+        let slot = &mut slots[ordinal];
+        if let Some(first) = slot.first_entry[r] {
             violations.push(Violation::new(
                 format!("{}.indicator_id", path()),
                 format!(
@@ -241,31 +253,27 @@ fn resolve_rater<'a>(
             ));
             continue;
         }
-        first_at[ordinal] = Some(ei);
+        slot.first_entry[r] = Some(ei);
+        let units = &rubric.units.indicators[ordinal];
         // Recorded even when invalid, so it is not also reported missing;
         // nothing is scored while any violation stands.
-        out[ordinal] = Some(entry);
-        match entry.input {
+        slot.raters[r] = Some(match entry.input {
             EntryInput::Value(value) => {
-                if let Err(reason) = check_value(indicator, value) {
+                if let Err(reason) = check_value(indicator, units, value) {
                     violations.push(Violation::new(format!("{}.value", path()), reason));
                 }
+                Input::Value { value, entry: ei }
             }
             EntryInput::Points(points) => {
-                if points < Decimal::ZERO || points > indicator.full_points {
-                    violations.push(Violation::new(
-                        format!("{}.points", path()),
-                        format!(
-                            "{} is outside 0..{} (the indicator's full points)",
-                            decimal::plain(points),
-                            decimal::plain(indicator.full_points)
-                        ),
-                    ));
-                }
+                let micros =
+                    check_points(indicator, points, rubric.precision).unwrap_or_else(|reason| {
+                        violations.push(Violation::new(format!("{}.points", path()), reason));
+                        0
+                    });
+                Input::Points { micros, entry: ei }
             }
-        }
+        });
     }
-    out
 }
 
 fn unknown_indicator(rubric: &Rubric, id: &str) -> String {
@@ -275,157 +283,210 @@ fn unknown_indicator(rubric: &Rubric, id: &str) -> String {
     )
 }
 
-/// Checks a value against the indicator's range and unit.
-fn check_value(indicator: &Indicator, value: Decimal) -> Result<(), String> {
-    if let Some(min) = indicator.min_value
-        && value < min
-    {
+/// Checks a value against the indicator's range and unit: in millionths
+/// when it has at most six places (nearly always), else as a decimal.
+fn check_value(
+    indicator: &Indicator,
+    units: &IndicatorUnits,
+    value: Decimal,
+) -> Result<(), String> {
+    let (below, above, fraction) = match decimal::to_micros(value) {
+        Some(m) => (
+            units.min_value.is_some_and(|min| m < min),
+            units.max_value.is_some_and(|max| m > max),
+            units.whole && m % MICRO != 0,
+        ),
+        None => (
+            indicator.min_value.is_some_and(|min| value < min),
+            indicator.max_value.is_some_and(|max| value > max),
+            units.whole && !value.fract().is_zero(),
+        ),
+    };
+    let (v, id) = (|| decimal::plain(value), &indicator.id);
+    let shown = |bound: Option<Decimal>| bound.map(decimal::plain).unwrap_or_default();
+    if below {
         return Err(format!(
-            "{} is below the minimum {} of {}",
-            decimal::plain(value),
-            decimal::plain(min),
-            indicator.id
+            "{} is below the minimum {} of {id}",
+            v(),
+            shown(indicator.min_value)
         ));
     }
-    if let Some(max) = indicator.max_value
-        && value > max
-    {
+    if above {
         return Err(format!(
-            "{} is above the maximum {} of {}",
-            decimal::plain(value),
-            decimal::plain(max),
-            indicator.id
+            "{} is above the maximum {} of {id}",
+            v(),
+            shown(indicator.max_value)
         ));
     }
-    if indicator.unit == Unit::Count && !value.fract().is_zero() {
-        return Err(format!(
-            "{} is not a whole number; {} is a count",
-            decimal::plain(value),
-            indicator.id
-        ));
+    if fraction {
+        return Err(format!("{} is not a whole number; {id} is a count", v()));
     }
     Ok(())
 }
 
-fn score_rater(
-    rubric: &Rubric,
-    rater: Rater,
-    inputs: &[RaterInput<'_>],
-    sources: &Sources<'_>,
-    locale: crate::domain::locale::Locale,
-) -> RaterScore {
-    let mut indicators = Vec::with_capacity(inputs.len());
-    let mut dimensions = Vec::with_capacity(rubric.dimensions.len());
-    let mut missing = Vec::new();
-    let mut total = Decimal::ZERO;
-    let mut reachable = Decimal::ZERO;
-    let mut ordinal = 0;
-    for (d, dimension) in rubric.dimensions.iter().enumerate() {
-        let mut score = Decimal::ZERO;
-        let mut missing_points = Decimal::ZERO;
-        for (i, indicator) in dimension.indicators.iter().enumerate() {
-            let (source, comment, value, points_given) =
-                match (inputs[ordinal], sources.measurements[ordinal]) {
-                    (Some(entry), _) => match entry.input {
-                        EntryInput::Value(v) => (
-                            InputSource::RaterValue,
-                            entry.comment.clone(),
-                            Some(v),
-                            None,
-                        ),
-                        EntryInput::Points(p) => (
-                            InputSource::RaterPoints,
-                            entry.comment.clone(),
-                            None,
-                            Some(p),
-                        ),
-                    },
-                    (None, Some((v, si))) => (
-                        InputSource::Submission {
-                            index: si,
-                            source: sources.submissions[si].source.clone(),
-                        },
-                        String::new(),
-                        Some(v),
-                        None,
-                    ),
-                    (None, None) => (InputSource::Missing, String::new(), None, None),
-                };
-            let full = indicator.full_points;
-            let result = match (value, points_given) {
-                (Some(v), _) => {
-                    let out = rule::apply(&indicator.rule, full, v, rubric.precision);
-                    let texts = explain::indicator(rubric, ordinal, locale);
-                    let text = explain::rule_outcome(locale, texts, v, &out);
-                    IndicatorScore {
-                        dimension: d,
-                        indicator: i,
-                        source,
-                        value: Some(v),
-                        shortfall: out.shortfall,
-                        steps: out.steps,
-                        deduction: out.deduction,
-                        points: out.points,
-                        explanation: text,
-                        comment,
-                    }
-                }
-                (None, Some(p)) => {
-                    let points = decimal::round(p, rubric.precision);
-                    let deduction = decimal::normalize(full - points);
-                    IndicatorScore {
-                        dimension: d,
-                        indicator: i,
-                        source,
-                        value: None,
-                        shortfall: Decimal::ZERO,
-                        steps: Decimal::ZERO,
-                        deduction,
-                        points,
-                        explanation: explain::direct_points(
-                            explain::indicator(rubric, ordinal, locale),
-                            rater,
-                            points,
-                        ),
-                        comment,
-                    }
-                }
-                (None, None) => {
-                    missing.push(indicator.id.clone());
-                    missing_points += full;
-                    IndicatorScore {
-                        dimension: d,
-                        indicator: i,
-                        source,
-                        value: None,
-                        shortfall: Decimal::ZERO,
-                        steps: Decimal::ZERO,
-                        deduction: Decimal::ZERO,
-                        points: Decimal::ZERO,
-                        explanation: explain::missing(explain::indicator(rubric, ordinal, locale)),
-                        comment,
-                    }
-                }
-            };
-            score += result.points;
-            indicators.push(result);
-            ordinal += 1;
-        }
-        let weighted = dimension.weight_percent * score / HUNDRED;
-        total += weighted;
-        reachable += dimension.weight_percent * (score + missing_points) / HUNDRED;
-        dimensions.push(DimensionScore {
-            score: decimal::normalize(score),
-            weighted: decimal::normalize(weighted),
-        });
+/// Checks directly awarded points against 0..full points; gives them
+/// rounded to the precision, in millionths.
+fn check_points(indicator: &Indicator, points: Decimal, precision: u32) -> Result<i64, String> {
+    if points < Decimal::ZERO || points > indicator.full_points {
+        return Err(format!(
+            "{} is outside 0..{} (the indicator's full points)",
+            decimal::plain(points),
+            decimal::plain(indicator.full_points)
+        ));
     }
-    RaterScore {
-        rater,
-        indicators,
-        dimensions,
-        total: decimal::round(total, rubric.precision),
-        max_reachable_total: decimal::round(reachable, rubric.precision),
-        missing,
+    // Within 0..full points (at most 10^9): always fits.
+    Ok(decimal::to_micros(decimal::round(points, precision)).unwrap_or(0))
+}
+
+/// A rater's totals in millionths, for the blend and the gap.
+struct Totals {
+    total: i64,
+    reachable: i64,
+}
+
+/// Scores one rater after another into one text buffer.
+struct RaterScorer<'a> {
+    rubric: &'a Rubric,
+    review: &'a Review,
+    slots: &'a [Slot],
+    locale: crate::domain::locale::Locale,
+    text: &'a mut String,
+}
+
+impl RaterScorer<'_> {
+    fn score(&mut self, rater: Rater, r: usize) -> (RaterScore, Totals) {
+        let rubric = self.rubric;
+        let p = rubric.precision;
+        let entries = match rater {
+            Rater::SelfAssessment => &self.review.self_assessment,
+            Rater::Supervisor => &self.review.supervisor_assessment,
+        };
+        let mut indicators = Vec::with_capacity(self.slots.len());
+        let mut dimensions = Vec::with_capacity(rubric.dimensions.len());
+        let mut missing = Vec::new();
+        // Σ weight% × dimension score, in 10^-14.
+        let mut total: i128 = 0;
+        let mut reachable: i128 = 0;
+        let mut ordinal = 0;
+        for (d, dimension) in rubric.dimensions.iter().enumerate() {
+            let mut score: i128 = 0;
+            let mut missing_points: i128 = 0;
+            for (i, indicator) in dimension.indicators.iter().enumerate() {
+                let units = &rubric.units.indicators[ordinal];
+                let texts = explain::indicator(rubric, ordinal, self.locale);
+                let slot = &self.slots[ordinal];
+                let comment = |entry: usize| {
+                    entries
+                        .get(entry)
+                        .map(|e| e.comment.clone())
+                        .unwrap_or_default()
+                };
+                let value_input = match slot.raters[r] {
+                    Some(Input::Value { value, entry }) => {
+                        Some((value, InputSource::RaterValue, comment(entry)))
+                    }
+                    Some(Input::Points { .. }) => None,
+                    None => slot.measurement.map(|(value, index)| {
+                        (value, InputSource::Submission { index }, String::new())
+                    }),
+                };
+                let (result, points) = match (value_input, slot.raters[r]) {
+                    (Some((value, source, comment)), _) => {
+                        let out = match decimal::to_micros(value) {
+                            Some(micros) => rule::apply(units, micros, p),
+                            None => rule::apply_decimal(
+                                &indicator.rule,
+                                indicator.full_points,
+                                value,
+                                p,
+                            ),
+                        };
+                        let result = IndicatorScore {
+                            dimension: d,
+                            indicator: i,
+                            source,
+                            value: Some(value),
+                            shortfall: out.shortfall,
+                            steps: from_units(out.steps, rule::SHOWN_PLACES),
+                            deduction: micros(out.deduction),
+                            points: micros(out.points),
+                            explanation: explain::rule_outcome(
+                                self.text,
+                                self.locale,
+                                texts,
+                                value,
+                                &out,
+                            ),
+                            comment,
+                        };
+                        (result, out.points)
+                    }
+                    (
+                        None,
+                        Some(Input::Points {
+                            micros: given,
+                            entry,
+                        }),
+                    ) => {
+                        let points = to_micros_at(round_units(given.into(), MICRO_PLACES, p), p);
+                        let result = IndicatorScore {
+                            dimension: d,
+                            indicator: i,
+                            source: InputSource::RaterPoints,
+                            value: None,
+                            shortfall: Decimal::ZERO,
+                            steps: Decimal::ZERO,
+                            deduction: micros(units.full_points - points),
+                            points: micros(points),
+                            explanation: explain::direct_points(self.text, texts, rater, points),
+                            comment: comment(entry),
+                        };
+                        (result, points)
+                    }
+                    (None, _) => {
+                        missing.push(indicator.id.clone());
+                        missing_points += i128::from(units.full_points);
+                        let result = IndicatorScore {
+                            dimension: d,
+                            indicator: i,
+                            source: InputSource::Missing,
+                            value: None,
+                            shortfall: Decimal::ZERO,
+                            steps: Decimal::ZERO,
+                            deduction: Decimal::ZERO,
+                            points: Decimal::ZERO,
+                            explanation: explain::missing(self.text, texts),
+                            comment: String::new(),
+                        };
+                        (result, 0)
+                    }
+                };
+                score += i128::from(points);
+                indicators.push(result);
+                ordinal += 1;
+            }
+            let weight = i128::from(rubric.units.weights[d]);
+            let weighted = weight * score;
+            total += weighted;
+            reachable += weight * (score + missing_points);
+            dimensions.push(DimensionScore {
+                score: from_units(score, MICRO_PLACES),
+                weighted: from_units(weighted, WEIGHTED_SCALE),
+            });
+        }
+        let total = to_micros_at(round_units(total, WEIGHTED_SCALE, p), p);
+        let reachable = to_micros_at(round_units(reachable, WEIGHTED_SCALE, p), p);
+        (
+            RaterScore {
+                rater,
+                indicators,
+                dimensions,
+                total: micros(total),
+                max_reachable_total: micros(reachable),
+                missing,
+            },
+            Totals { total, reachable },
+        )
     }
 }
 
@@ -434,42 +495,44 @@ fn largest_losses(
     own: &RaterScore,
     supervisor: &RaterScore,
     locale: crate::domain::locale::Locale,
+    text: &mut String,
 ) -> Vec<Loss> {
-    let blend = rubric.blend;
-    let mut losses: Vec<(Decimal, usize, Loss)> = Vec::new();
+    let units = &rubric.units;
+    let m = |d: Decimal| i128::from(decimal::to_micros(d).unwrap_or(0));
+    // (exact cost in 10^-22, ordinal)
+    let mut costs: Vec<(i128, usize)> = Vec::with_capacity(own.indicators.len());
     for (ordinal, (s, p)) in own
         .indicators
         .iter()
         .zip(&supervisor.indicators)
         .enumerate()
     {
-        let weight = rubric.dimensions[s.dimension].weight_percent;
-        let cost = (blend.self_percent * s.deduction + blend.supervisor_percent * p.deduction)
-            * weight
-            / (HUNDRED * HUNDRED);
-        if cost <= Decimal::ZERO {
-            continue;
+        let weight = i128::from(units.weights[s.dimension]);
+        let cost = (i128::from(units.self_percent) * m(s.deduction)
+            + i128::from(units.supervisor_percent) * m(p.deduction))
+            * weight;
+        if cost > 0 {
+            costs.push((cost, ordinal));
         }
-        let shown = decimal::round(cost, rubric.precision);
-        let texts = explain::indicator(rubric, ordinal, locale);
-        losses.push((
-            cost,
-            ordinal,
-            Loss {
-                dimension: s.dimension,
-                indicator: s.indicator,
-                final_score_points: shown,
-                self_deduction: s.deduction,
-                supervisor_deduction: p.deduction,
-                explanation: explain::loss(texts, rubric.precision, shown),
-            },
-        ));
     }
     // Largest exact cost first; rubric order breaks ties, so the order is
     // the same on every run.
-    losses.sort_by(|a, b| match b.0.cmp(&a.0) {
-        Ordering::Equal => a.1.cmp(&b.1),
-        other => other,
-    });
-    losses.into_iter().map(|(_, _, loss)| loss).collect()
+    costs.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let p = rubric.precision;
+    costs
+        .into_iter()
+        .map(|(cost, ordinal)| {
+            let (s, sp) = (&own.indicators[ordinal], &supervisor.indicators[ordinal]);
+            let shown = round_units(cost, COST_SCALE, p);
+            let texts = explain::indicator(rubric, ordinal, locale);
+            Loss {
+                dimension: s.dimension,
+                indicator: s.indicator,
+                final_score_points: from_units(shown, p),
+                self_deduction: s.deduction,
+                supervisor_deduction: sp.deduction,
+                explanation: explain::loss(text, texts, p, shown),
+            }
+        })
+        .collect()
 }

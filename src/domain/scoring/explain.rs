@@ -8,10 +8,12 @@
 //! the rubric is validated. Scoring a review then writes only the review's
 //! numbers between those fragments, into one buffer per line.
 
-use super::Rater;
-use super::rule::RuleOutcome;
+use super::rule::{RuleOutcome, SHOWN_PLACES};
 use super::texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
-use crate::domain::decimal::{self, plain, write_fixed, write_plain};
+use super::{Rater, Span};
+use crate::domain::decimal::{
+    MICRO_PLACES, plain, write_fixed, write_plain, write_units_fixed, write_units_plain,
+};
 use crate::domain::locale::Locale;
 use crate::domain::rubric::{Direction, Indicator, Rounding, Rubric, Unit};
 use rust_decimal::Decimal;
@@ -343,170 +345,172 @@ pub fn indicator(rubric: &Rubric, ordinal: usize, locale: Locale) -> &IndicatorT
         .map_or(&NONE, |t| &t[locale_slot(locale)])
 }
 
-/// Appends up to 4 places, with "…" when that is not the exact value.
-fn push_four_places(s: &mut String, value: Decimal) {
-    let shown = decimal::round(value, 4);
-    if shown == value {
-        write_plain(s, value);
-    } else {
-        write_plain(s, shown);
+/// Appends a number shown to 4 places (ten-thousandths), with "…" when
+/// that is not its exact value.
+fn push_four_places(s: &mut String, shown: i128, exact: bool) {
+    write_units_plain(s, shown, SHOWN_PLACES);
+    if !exact {
         s.push('…');
+    }
+}
+
+/// Appends `micros` without trailing zeros.
+fn push_plain(s: &mut String, micros: i64) {
+    write_units_plain(s, micros.into(), MICRO_PLACES);
+}
+
+/// Runs `write` on the buffer and gives the span of what it appended.
+fn span(text: &mut String, write: impl FnOnce(&mut String)) -> Span {
+    let start = text.len();
+    write(text);
+    let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Span {
+        start: offset(start),
+        end: offset(text.len()),
     }
 }
 
 /// The explanation of a value scored by its rule.
 pub fn rule_outcome(
+    text: &mut String,
     locale: Locale,
     t: &IndicatorTexts,
     value: Decimal,
     out: &RuleOutcome,
-) -> String {
-    let mut s = String::with_capacity(
-        t.name.len()
-            + t.lead.len()
-            + t.after_shortfall.len()
-            + t.calc_mid.len()
-            + t.calc_end.len()
-            + t.end.len()
-            + t.cap.len()
-            + 96,
-    );
-    s.push_str(&t.name);
-    s.push(' ');
-    write_plain(&mut s, value);
-    s.push_str(&t.unit);
-    if out.shortfall.is_zero() {
-        s.push_str(&t.met);
-        return s;
-    }
-    let simple = !t.calc_steps && !out.capped && out.raw_deduction == out.deduction;
-    s.push_str(&t.lead);
-    write_plain(&mut s, out.shortfall);
-    s.push_str(&t.after_shortfall);
-    let calculation = |s: &mut String| {
+) -> Span {
+    span(text, |s| {
+        s.push_str(&t.name);
+        s.push(' ');
+        write_plain(s, value);
+        s.push_str(&t.unit);
+        if out.shortfall.is_zero() {
+            s.push_str(&t.met);
+            return;
+        }
+        let simple = !t.calc_steps && out.raw_is_deduction;
+        s.push_str(&t.lead);
         write_plain(s, out.shortfall);
-        s.push_str(&t.calc_mid);
-        if t.calc_steps {
-            push_four_places(s, out.steps);
-            s.push_str(&t.calc_end);
-        }
-    };
-    match zh(locale) {
-        None => {
-            calculation(&mut s);
-            s.push_str(" = ");
-            if !simple {
-                push_four_places(&mut s, out.raw_deduction);
-                s.push_str(if out.capped { ", capped at " } else { " → " });
+        s.push_str(&t.after_shortfall);
+        let calculation = |s: &mut String| {
+            write_plain(s, out.shortfall);
+            s.push_str(&t.calc_mid);
+            if t.calc_steps {
+                push_four_places(s, out.steps, out.steps_exact);
+                s.push_str(&t.calc_end);
             }
-            write_plain(&mut s, out.deduction);
-            s.push_str(" off, ");
-        }
-        Some(z) => {
-            if !simple {
-                s.push_str(z.calc);
-                s.push(' ');
-                calculation(&mut s);
+        };
+        match zh(locale) {
+            None => {
+                calculation(s);
                 s.push_str(" = ");
-                push_four_places(&mut s, out.raw_deduction);
-                if out.capped {
-                    s.push_str(&t.cap);
+                if !simple {
+                    push_four_places(s, out.raw_deduction, out.raw_exact);
+                    s.push_str(if out.capped { ", capped at " } else { " → " });
                 }
-                s.push(',');
+                push_plain(s, out.deduction);
+                s.push_str(" off, ");
             }
-            s.push_str("扣 ");
-            write_plain(&mut s, out.deduction);
-            s.push_str(" 分,得 ");
+            Some(z) => {
+                if !simple {
+                    s.push_str(z.calc);
+                    s.push(' ');
+                    calculation(s);
+                    s.push_str(" = ");
+                    push_four_places(s, out.raw_deduction, out.raw_exact);
+                    if out.capped {
+                        s.push_str(&t.cap);
+                    }
+                    s.push(',');
+                }
+                s.push_str("扣 ");
+                push_plain(s, out.deduction);
+                s.push_str(" 分,得 ");
+            }
         }
-    }
-    write_plain(&mut s, out.points);
-    s.push_str(&t.end);
-    s
+        push_plain(s, out.points);
+        s.push_str(&t.end);
+    })
 }
 
-/// `before` + the number + `after`, in one allocation.
-fn around(before: &str, after: &str, write: impl FnOnce(&mut String)) -> String {
-    let mut s = String::with_capacity(before.len() + after.len() + 24);
-    s.push_str(before);
-    write(&mut s);
-    s.push_str(after);
-    s
-}
-
-/// The explanation of points a rater awarded directly.
-pub fn direct_points(t: &IndicatorTexts, rater: Rater, points: Decimal) -> String {
+/// The explanation of points (millionths) a rater awarded directly.
+pub fn direct_points(text: &mut String, t: &IndicatorTexts, rater: Rater, points: i64) -> Span {
     let (before, after) = match rater {
         Rater::SelfAssessment => &t.direct[0],
         Rater::Supervisor => &t.direct[1],
     };
-    around(before, after, |s| write_plain(s, points))
+    span(text, |s| {
+        s.push_str(before);
+        push_plain(s, points);
+        s.push_str(after);
+    })
 }
 
 /// The explanation of an indicator with no input (allow_partial).
-pub fn missing(t: &IndicatorTexts) -> String {
-    t.missing.clone()
+pub fn missing(text: &mut String, t: &IndicatorTexts) -> Span {
+    span(text, |s| s.push_str(&t.missing))
 }
 
-/// The explanation of a largest-loss item.
-pub fn loss(t: &IndicatorTexts, precision: u32, points: Decimal) -> String {
-    around(&t.loss.0, &t.loss.1, |s| write_fixed(s, points, precision))
+/// The explanation of a largest-loss item; `points` in 10^-precision.
+pub fn loss(text: &mut String, t: &IndicatorTexts, precision: u32, points: i128) -> Span {
+    span(text, |s| {
+        s.push_str(&t.loss.0);
+        write_units_fixed(s, points, precision, precision);
+        s.push_str(&t.loss.1);
+    })
 }
 
 fn review(rubric: &Rubric, locale: Locale) -> Option<&ReviewTexts> {
     rubric.texts.review.get(locale_slot(locale))
 }
 
-/// The explanation of the self/supervisor gap.
+/// The explanation of the self/supervisor gap: self total, supervisor
+/// total and their difference, in millionths.
 pub fn gap(
+    text: &mut String,
     locale: Locale,
     rubric: &Rubric,
-    own: Decimal,
-    supervisor: Decimal,
-    gap: Decimal,
+    numbers: [i64; 3],
     flagged: bool,
-) -> String {
+) -> Span {
     let Some(t) = review(rubric, locale) else {
-        return String::new();
+        return span(text, |_| ());
     };
     let p = rubric.precision;
-    let end = &t.gap_end[usize::from(flagged)];
-    let mut s =
-        String::with_capacity(t.gap.iter().map(String::len).sum::<usize>() + end.len() + 48);
-    for (text, number) in t.gap.iter().zip([own, supervisor, gap]) {
-        s.push_str(text);
-        write_fixed(&mut s, number, p);
-    }
-    s.push_str(end);
-    s
+    span(text, |s| {
+        for (fragment, number) in t.gap.iter().zip(numbers) {
+            s.push_str(fragment);
+            write_units_fixed(s, number.into(), MICRO_PLACES, p);
+        }
+        s.push_str(&t.gap_end[usize::from(flagged)]);
+    })
 }
 
-/// The form's closing arithmetic in one line.
+/// The form's closing arithmetic in one line: self total, supervisor
+/// total, final score (millionths) and the bonus coefficient.
 pub fn summary(
+    text: &mut String,
     locale: Locale,
     rubric: &Rubric,
-    own: Decimal,
-    supervisor: Decimal,
-    final_score: Decimal,
+    numbers: [i64; 3],
     bonus: Decimal,
     band: Option<usize>,
-) -> String {
+) -> Span {
     let Some(t) = review(rubric, locale) else {
-        return String::new();
+        return span(text, |_| ());
     };
     let p = rubric.precision;
     let end = band
         .and_then(|i| t.band_end.get(i))
         .unwrap_or(&t.no_band_end);
-    let mut s =
-        String::with_capacity(t.summary.iter().map(String::len).sum::<usize>() + end.len() + 64);
-    for (text, (number, places)) in
-        t.summary
-            .iter()
-            .zip([(own, p), (supervisor, p), (final_score, p), (bonus, 4)])
-    {
-        s.push_str(text);
-        write_fixed(&mut s, number, places);
-    }
-    s.push_str(end);
-    s
+    span(text, |s| {
+        for (fragment, number) in t.summary.iter().zip(numbers) {
+            s.push_str(fragment);
+            write_units_fixed(s, number.into(), MICRO_PLACES, p);
+        }
+        if let Some(fragment) = t.summary.get(3) {
+            s.push_str(fragment);
+            write_fixed(s, bonus, 4);
+        }
+        s.push_str(end);
+    })
 }

@@ -70,10 +70,10 @@ impl Rater {
 }
 
 /// Where an indicator's input came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputSource {
-    /// A value from `submissions[index]`.
-    Submission { index: usize, source: String },
+    /// A value from `submissions[index]` of the review.
+    Submission { index: usize },
     /// A value the rater gave.
     RaterValue,
     /// Points the rater awarded directly.
@@ -91,11 +91,20 @@ pub struct IndicatorScore {
     /// The value scored; None for direct points or missing.
     pub value: Option<Decimal>,
     pub shortfall: Decimal,
+    /// Steps of shortfall after the rule's rounding, to 4 places.
     pub steps: Decimal,
     pub deduction: Decimal,
     pub points: Decimal,
-    pub explanation: String,
+    /// In [`Outcome::text`].
+    pub explanation: Span,
     pub comment: String,
+}
+
+/// Where one explanation lies in [`Outcome::text`] (byte offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
 }
 
 /// One dimension as one rater scored it.
@@ -130,7 +139,8 @@ pub struct Loss {
     pub final_score_points: Decimal,
     pub self_deduction: Decimal,
     pub supervisor_deduction: Decimal,
-    pub explanation: String,
+    /// In [`Outcome::text`].
+    pub explanation: Span,
 }
 
 /// The whole answer for one review.
@@ -150,10 +160,24 @@ pub struct Outcome {
     /// self total − supervisor total.
     pub gap: Decimal,
     pub gap_flagged: bool,
-    pub gap_explanation: String,
+    /// In [`Outcome::text`].
+    pub gap_explanation: Span,
     pub complete: bool,
     pub max_reachable_final: Decimal,
-    pub summary: String,
+    /// In [`Outcome::text`].
+    pub summary: Span,
+    /// Every explanation of the answer, one after another, written into
+    /// one buffer; the spans above say where each is.
+    pub text: String,
+}
+
+impl Outcome {
+    /// The explanation at `span`.
+    pub fn text(&self, span: Span) -> &str {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

@@ -1,51 +1,149 @@
 //! The arithmetic of one rule: shortfall, steps, deduction, points.
+//!
+//! [`apply`] is the path nearly every value takes: a value with at most six
+//! decimal places, like every number of a rubric, is an exact count of
+//! millionths, the products formed stay below 10^37, inside `i128`, and the
+//! one division by the step is done with its remainder, so every rounding
+//! decision is exact. [`apply_decimal`] takes any other value (a double
+//! such as 95.28999999999999 reads with 14 places) through `rust_decimal`,
+//! exact to 28 significant digits; both give the same outcome wherever
+//! both apply, which a property test checks.
 
-use crate::domain::decimal;
-use crate::domain::rubric::{Direction, Rounding, Rule};
+use crate::domain::decimal::{self, MICRO, MICRO_PLACES, div_round_exact};
+use crate::domain::rubric::{Direction, IndicatorUnits, Rounding, Rule};
 use rust_decimal::Decimal;
 
+/// Places the steps and the raw deduction are shown to.
+pub const SHOWN_PLACES: u32 = 4;
+const SHOWN: i128 = 10_000;
+
 /// Everything a rule computed for one value, each number shown in answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleOutcome {
     /// How far the value is on the wrong side of the target (0 when met).
     pub shortfall: Decimal,
-    /// Steps of shortfall after the rule's rounding (exact).
-    pub steps: Decimal,
-    /// steps × penalty, before the cap and rounding (exact).
-    pub raw_deduction: Decimal,
+    /// Steps of shortfall after the rule's rounding, in ten-thousandths,
+    /// rounded half away from zero.
+    pub steps: i128,
+    /// Whether `steps` is the exact step count.
+    pub steps_exact: bool,
+    /// steps × penalty before the cap and rounding, in ten-thousandths,
+    /// rounded half away from zero.
+    pub raw_deduction: i128,
+    /// Whether `raw_deduction` is exact.
+    pub raw_exact: bool,
+    /// Whether the raw deduction is exactly the deduction: neither capped
+    /// nor rounded.
+    pub raw_is_deduction: bool,
     /// True when the raw deduction exceeded full points.
     pub capped: bool,
-    /// min(full points, steps × penalty), rounded to the precision.
-    pub deduction: Decimal,
-    /// full points − deduction.
-    pub points: Decimal,
+    /// min(full points, steps × penalty), rounded to the precision, in
+    /// millionths.
+    pub deduction: i64,
+    /// full points − deduction, in millionths.
+    pub points: i64,
 }
 
-/// Applies `rule` to `value` (SCORING.md section 3, steps 1-2).
-pub fn apply(rule: &Rule, full_points: Decimal, value: Decimal, precision: u32) -> RuleOutcome {
+/// Applies the rule of `indicator` to `value` (millionths) at `precision`
+/// places (at most six): SCORING.md section 3, steps 1-2.
+pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutcome {
+    let full = indicator.full_points;
+    let shortfall = match indicator.direction {
+        Direction::AtLeast => indicator.target - value,
+        Direction::AtMost => value - indicator.target,
+    };
+    if shortfall <= 0 {
+        return RuleOutcome {
+            shortfall: Decimal::ZERO,
+            steps: 0,
+            steps_exact: true,
+            raw_deduction: 0,
+            raw_exact: true,
+            raw_is_deduction: true,
+            capped: false,
+            deduction: 0,
+            points: full,
+        };
+    }
+    let (sf, step, penalty) = (
+        i128::from(shortfall),
+        i128::from(indicator.step),
+        i128::from(indicator.penalty),
+    );
+    let micro = i128::from(MICRO);
+    // The raw deduction as the fraction numerator / denominator, in
+    // millionths of a point.
+    let (steps, steps_exact, numerator, denominator) = match indicator.rounding {
+        // shortfall / step steps; shortfall × penalty / step points.
+        Rounding::Linear => {
+            let (steps, exact) = div_round_exact(sf * SHOWN, step);
+            (steps, exact, sf * penalty, step)
+        }
+        Rounding::PerFullStep | Rounding::PerStartedStep => {
+            let mut whole = sf / step;
+            if indicator.rounding == Rounding::PerStartedStep && sf % step != 0 {
+                whole += 1;
+            }
+            (whole * SHOWN, true, whole * penalty, 1)
+        }
+    };
+    let capped = numerator > i128::from(full) * denominator;
+    // The numerator is in millionths² per step unit; one more factor of a
+    // million brings the fraction to points.
+    let unit = denominator * micro;
+    let (raw_deduction, raw_exact) = div_round_exact(numerator * SHOWN, unit);
+    let (deduction, raw_is_deduction) = if capped {
+        (full, false)
+    } else {
+        // Not capped: numerator ≤ full × denominator, so this product
+        // stays below 10^37.
+        let places = 10i128.pow(precision.min(MICRO_PLACES));
+        let (rounded, exact) = div_round_exact(numerator * places, unit);
+        let micros = rounded * (micro / places);
+        (i64::try_from(micros).unwrap_or(full), exact)
+    };
+    RuleOutcome {
+        shortfall: Decimal::new(shortfall, MICRO_PLACES),
+        steps,
+        steps_exact,
+        raw_deduction,
+        raw_exact,
+        raw_is_deduction,
+        capped,
+        deduction,
+        points: full - deduction,
+    }
+}
+
+/// [`apply`] for a value of any scale, in `rust_decimal`.
+pub fn apply_decimal(
+    rule: &Rule,
+    full_points: Decimal,
+    value: Decimal,
+    precision: u32,
+) -> RuleOutcome {
     let shortfall = match rule.direction {
         Direction::AtLeast => rule.target - value,
         Direction::AtMost => value - rule.target,
     }
     .max(Decimal::ZERO);
+    let full = decimal::to_micros(full_points).unwrap_or(0);
     if shortfall.is_zero() {
-        // Met: nothing to divide, full points.
-        let deduction = decimal::round(Decimal::ZERO.min(full_points), precision);
         return RuleOutcome {
             shortfall: Decimal::ZERO,
-            steps: Decimal::ZERO,
-            raw_deduction: Decimal::ZERO,
-            capped: Decimal::ZERO > full_points,
-            deduction,
-            points: decimal::normalize(full_points - deduction),
+            steps: 0,
+            steps_exact: true,
+            raw_deduction: 0,
+            raw_exact: true,
+            raw_is_deduction: true,
+            capped: false,
+            deduction: 0,
+            points: full,
         };
     }
-    let (steps, raw_deduction) = match rule.rounding {
-        // Multiply before dividing: when the exact deduction is a finite
-        // decimal (a rounding tie such as 0.125), it is computed exactly.
-        // A one-unit step (every rule of the built-in rubric) divides by
-        // one: the same values without two 96-bit divisions.
-        Rounding::Linear if rule.step == Decimal::ONE => (shortfall, shortfall * rule.penalty),
+    // Multiply before dividing: when the exact deduction is a finite
+    // decimal (a rounding tie such as 0.125), it is computed exactly.
+    let (steps, raw) = match rule.rounding {
         Rounding::Linear => (shortfall / rule.step, shortfall * rule.penalty / rule.step),
         Rounding::PerFullStep => {
             let steps = (shortfall / rule.step).floor();
@@ -56,22 +154,53 @@ pub fn apply(rule: &Rule, full_points: Decimal, value: Decimal, precision: u32) 
             (steps, steps * rule.penalty)
         }
     };
-    let capped = raw_deduction > full_points;
-    let deduction = decimal::round(raw_deduction.min(full_points), precision);
+    let capped = raw > full_points;
+    let rounded = decimal::round(raw.min(full_points), precision);
+    let deduction = decimal::to_micros(rounded).unwrap_or(full);
+    let (steps, steps_exact) = shown(steps);
+    let (raw_deduction, raw_exact) = shown(raw);
     RuleOutcome {
         shortfall: decimal::normalize(shortfall),
-        steps: decimal::normalize(steps),
-        raw_deduction: decimal::normalize(raw_deduction),
+        steps,
+        steps_exact,
+        raw_deduction,
+        raw_exact,
+        raw_is_deduction: !capped && raw == rounded,
         capped,
         deduction,
-        points: decimal::normalize(full_points - deduction),
+        points: full - deduction,
     }
+}
+
+/// `value` rounded to [`SHOWN_PLACES`] in ten-thousandths, and whether
+/// that is exact.
+fn shown(value: Decimal) -> (i128, bool) {
+    let rounded = decimal::round(value, SHOWN_PLACES);
+    let mut at_scale = rounded;
+    at_scale.rescale(SHOWN_PLACES);
+    (at_scale.mantissa(), rounded == value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::decimal::{from_units, to_micros};
+    use rust_decimal::Decimal;
     use rust_decimal_macros::dec;
+
+    fn m(d: Decimal) -> i64 {
+        to_micros(d).expect("six places at most")
+    }
+
+    /// A millionths count as a decimal, for comparing with `dec!`.
+    fn d(micros: i64) -> Decimal {
+        from_units(micros.into(), MICRO_PLACES)
+    }
+
+    /// Ten-thousandths as a decimal.
+    fn shown(units: i128) -> Decimal {
+        from_units(units, SHOWN_PLACES)
+    }
 
     fn rule(
         direction: Direction,
@@ -79,17 +208,21 @@ mod tests {
         step: Decimal,
         penalty: Decimal,
         rounding: Rounding,
-    ) -> Rule {
-        Rule {
+    ) -> IndicatorUnits {
+        IndicatorUnits {
+            min_value: None,
+            max_value: None,
+            whole: false,
+            full_points: m(dec!(20)),
             direction,
-            target,
-            step,
-            penalty,
             rounding,
+            target: m(target),
+            step: m(step),
+            penalty: m(penalty),
         }
     }
 
-    fn at_least_95() -> Rule {
+    fn at_least_95() -> IndicatorUnits {
         rule(
             Direction::AtLeast,
             dec!(95),
@@ -102,28 +235,30 @@ mod tests {
     #[test]
     fn percent_below_target_loses_exactly_half_a_point_per_percent() {
         // 95 − 93.7 = 1.3 short; 1.3 × 0.5 = 0.65 off; 20 − 0.65 = 19.35.
-        let out = apply(&at_least_95(), dec!(20), dec!(93.7), 2);
+        let out = apply(&at_least_95(), m(dec!(93.7)), 2);
         assert_eq!(out.shortfall, dec!(1.3));
-        assert_eq!(out.deduction, dec!(0.65));
-        assert_eq!(out.points, dec!(19.35));
-        assert_eq!(out.points.to_string(), "19.35");
+        assert_eq!(d(out.deduction), dec!(0.65));
+        assert_eq!(d(out.points), dec!(19.35));
+        assert!(out.raw_is_deduction && out.raw_exact && out.steps_exact);
     }
 
     #[test]
     fn a_tie_rounds_half_away_from_zero() {
         // 95 − 94.75 = 0.25 short; × 0.5 = 0.125 → 0.13 off; 19.87 points.
-        let out = apply(&at_least_95(), dec!(20), dec!(94.75), 2);
-        assert_eq!(out.raw_deduction, dec!(0.125));
-        assert_eq!(out.deduction, dec!(0.13));
-        assert_eq!(out.points, dec!(19.87));
+        let out = apply(&at_least_95(), m(dec!(94.75)), 2);
+        assert_eq!(shown(out.raw_deduction), dec!(0.125));
+        assert!(out.raw_exact);
+        assert!(!out.raw_is_deduction);
+        assert_eq!(d(out.deduction), dec!(0.13));
+        assert_eq!(d(out.points), dec!(19.87));
     }
 
     #[test]
     fn meeting_or_beating_the_target_scores_full_points() {
         for value in [dec!(95), dec!(99.9), dec!(100)] {
-            let out = apply(&at_least_95(), dec!(20), value, 2);
+            let out = apply(&at_least_95(), m(value), 2);
             assert_eq!(out.shortfall, dec!(0));
-            assert_eq!(out.points, dec!(20));
+            assert_eq!(d(out.points), dec!(20));
         }
     }
 
@@ -138,33 +273,59 @@ mod tests {
             dec!(1),
             Rounding::Linear,
         );
-        let out = apply(&r, dec!(20), dec!(131), 2);
+        let out = apply(&r, m(dec!(131)), 2);
         assert_eq!(out.shortfall, dec!(11));
-        assert_eq!(out.deduction, dec!(0.73));
-        assert_eq!(out.points, dec!(19.27));
+        assert_eq!(shown(out.steps), dec!(0.7333));
+        assert!(!out.steps_exact);
+        assert_eq!(shown(out.raw_deduction), dec!(0.7333));
+        assert!(!out.raw_exact);
+        assert_eq!(d(out.deduction), dec!(0.73));
+        assert_eq!(d(out.points), dec!(19.27));
         // Under the limit: full points.
-        assert_eq!(apply(&r, dec!(20), dec!(95), 2).points, dec!(20));
+        assert_eq!(d(apply(&r, m(dec!(95)), 2).points), dec!(20));
+    }
+
+    #[test]
+    fn shown_steps_round_half_away_from_zero() {
+        // 10 over, step 15: 0.6666… steps, shown as 0.6667.
+        let r = rule(
+            Direction::AtMost,
+            dec!(120),
+            dec!(15),
+            dec!(1),
+            Rounding::Linear,
+        );
+        let out = apply(&r, m(dec!(130)), 2);
+        assert_eq!(shown(out.steps), dec!(0.6667));
+        assert_eq!(d(out.deduction), dec!(0.67));
     }
 
     #[test]
     fn the_three_rounding_modes_count_steps_differently() {
         // 150 min vs ≤ 120, step 20, 3 points off per step: 30 over = 1.5 steps.
         let mk = |rounding| rule(Direction::AtMost, dec!(120), dec!(20), dec!(3), rounding);
-        let linear = apply(&mk(Rounding::Linear), dec!(20), dec!(150), 2);
-        let full = apply(&mk(Rounding::PerFullStep), dec!(20), dec!(150), 2);
-        let started = apply(&mk(Rounding::PerStartedStep), dec!(20), dec!(150), 2);
+        let linear = apply(&mk(Rounding::Linear), m(dec!(150)), 2);
+        let full = apply(&mk(Rounding::PerFullStep), m(dec!(150)), 2);
+        let started = apply(&mk(Rounding::PerStartedStep), m(dec!(150)), 2);
         assert_eq!(
-            (linear.steps, linear.deduction, linear.points),
+            (shown(linear.steps), d(linear.deduction), d(linear.points)),
             (dec!(1.5), dec!(4.5), dec!(15.5))
         );
         assert_eq!(
-            (full.steps, full.deduction, full.points),
+            (shown(full.steps), d(full.deduction), d(full.points)),
             (dec!(1), dec!(3), dec!(17))
         );
         assert_eq!(
-            (started.steps, started.deduction, started.points),
+            (
+                shown(started.steps),
+                d(started.deduction),
+                d(started.points)
+            ),
             (dec!(2), dec!(6), dec!(14))
         );
+        // Exactly two steps is two steps in every mode.
+        let two = apply(&mk(Rounding::PerStartedStep), m(dec!(160)), 2);
+        assert_eq!(shown(two.steps), dec!(2));
     }
 
     #[test]
@@ -177,11 +338,12 @@ mod tests {
             dec!(5),
             Rounding::Linear,
         );
-        let out = apply(&r, dec!(20), dec!(7), 2);
-        assert_eq!(out.raw_deduction, dec!(35));
+        let out = apply(&r, m(dec!(7)), 2);
+        assert_eq!(shown(out.raw_deduction), dec!(35));
         assert!(out.capped);
-        assert_eq!(out.deduction, dec!(20));
-        assert_eq!(out.points, dec!(0));
+        assert!(!out.raw_is_deduction);
+        assert_eq!(d(out.deduction), dec!(20));
+        assert_eq!(d(out.points), dec!(0));
     }
 
     #[test]
@@ -194,15 +356,15 @@ mod tests {
             dec!(1),
             Rounding::Linear,
         );
-        let out = apply(&r, dec!(20), dec!(-1.5), 2);
+        let out = apply(&r, m(dec!(-1.5)), 2);
         assert_eq!(out.shortfall, dec!(6.5));
-        assert_eq!(out.deduction, dec!(6.5));
-        assert_eq!(out.points, dec!(13.5));
+        assert_eq!(d(out.deduction), dec!(6.5));
+        assert_eq!(d(out.points), dec!(13.5));
     }
 
     #[test]
     fn precision_sets_where_the_deduction_is_rounded() {
-        // 0.7333… off at 0 places → 1; at 3 places → 0.733.
+        // 0.7333… off at 0 places → 1; at 3 places → 0.733; at 6 → 0.733333.
         let r = rule(
             Direction::AtMost,
             dec!(120),
@@ -210,7 +372,32 @@ mod tests {
             dec!(1),
             Rounding::Linear,
         );
-        assert_eq!(apply(&r, dec!(20), dec!(131), 0).deduction, dec!(1));
-        assert_eq!(apply(&r, dec!(20), dec!(131), 3).deduction, dec!(0.733));
+        assert_eq!(d(apply(&r, m(dec!(131)), 0).deduction), dec!(1));
+        assert_eq!(d(apply(&r, m(dec!(131)), 3).deduction), dec!(0.733));
+        assert_eq!(d(apply(&r, m(dec!(131)), 6).deduction), dec!(0.733333));
+    }
+
+    #[test]
+    fn the_largest_values_stay_exact() {
+        // 10^12 against an at-most target of 0, step 10^-6, penalty 10^9,
+        // full points 10^9: 10^18 steps, capped at full points.
+        let mut r = rule(
+            Direction::AtMost,
+            dec!(0),
+            dec!(0.000001),
+            dec!(1000000000),
+            Rounding::PerStartedStep,
+        );
+        r.full_points = m(dec!(1000000000));
+        let out = apply(&r, m(dec!(1000000000000)), 6);
+        assert_eq!(shown(out.steps), dec!(1000000000000000000));
+        assert!(out.capped);
+        assert_eq!(d(out.points), dec!(0));
+        // The same with a step of 7 × 10^-6: 10^18 / 7 steps, linear.
+        r.step = 7;
+        r.rounding = Rounding::Linear;
+        let out = apply(&r, m(dec!(999999999999.999999)), 6);
+        assert!(out.capped);
+        assert_eq!(d(out.deduction), dec!(1000000000));
     }
 }
