@@ -6,7 +6,7 @@
 //! one validation), so criterion's time per iteration inverts to reviews/s.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group};
-use scorecard::api::{convert, json, pb};
+use scorecard::api::{answer, convert, json, pb};
 use scorecard::domain::rubric::{self, BUILTIN_RUBRIC_SOURCE, Registry};
 use scorecard::domain::scoring;
 use scorecard::server::scoring::score_one;
@@ -118,12 +118,12 @@ fn profile(spec: &str) {
             }
             "proto_to_proto" => {
                 let (_, answer) = score_one(&registry, black_box(req.clone()));
-                bytes += answer.expect("scores").summary.len();
+                bytes += answer.expect("scores").as_slice().len();
             }
             other => panic!("unknown path {other}"),
         }
     }
-    println!("{path}/{locale}: {n} reviews ({bytes} summary bytes)");
+    println!("{path}/{locale}: {n} reviews ({bytes} bytes of output)");
 }
 
 /// `SCORING_DUMP=N` prints, for N pseudo-random variations of the worked
@@ -219,7 +219,8 @@ fn dump(n: u64) {
         let result = scoring::score(rubric, &request.review);
         let _ = writeln!(out, "case {case}: {result:?}");
         if let Ok(outcome) = &result {
-            let answer = convert::score_response(rubric, request.review.clone(), outcome.clone());
+            let encoded = answer::score_review(rubric, &request.review, outcome);
+            let answer: pb::ScoreReviewResponse = encoded.decode().expect("decodes");
             let _ = writeln!(out, "answer {case}: {answer:?}");
         }
     }

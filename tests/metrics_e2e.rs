@@ -84,4 +84,3 @@ async fn metrics_count_calls_codes_reviews_and_records() {
     let _ = tx.send(());
     let _ = handle.await;
 }
-

@@ -79,7 +79,7 @@ fn the_finest_step_with_the_largest_value_and_penalty_scores_zero() {
         &Registry::with_builtin(),
         review(count_rubric(1e-6, 1e9), 1e12),
     );
-    let answer = answer.expect("scored");
+    let answer: pb::ScoreReviewResponse = answer.expect("scored").decode().expect("decodes");
     let own = answer.self_assessment.as_ref().unwrap();
     assert_eq!(own.indicators[0].deduction, "20.00");
     assert_eq!(own.indicators[0].points, "0.00");

@@ -154,21 +154,34 @@ pub fn div_round(n: i128, d: i128) -> i128 {
 /// as a count of `10^-places`.
 pub fn round_units(units: i128, scale: u32, places: u32) -> i128 {
     if places >= scale {
-        return units * 10i128.pow(places - scale);
+        return units * pow10(places - scale);
     }
-    div_round(units, 10i128.pow(scale - places))
+    div_round(units, pow10(scale - places))
+}
+
+/// 10^n as an `i128` (n ≤ 38), from a table for the common exponents.
+fn pow10(n: u32) -> i128 {
+    match POW10_U64.get(n as usize) {
+        Some(&p) => p.into(),
+        None => 10i128.pow(n),
+    }
+}
+
+/// Drops trailing zeros of `n × 10^-scale`, down to `floor` places.
+fn strip_zeros(mut n: u64, mut scale: u32, floor: u32) -> (u64, u32) {
+    while scale > floor && n.is_multiple_of(10) {
+        n /= 10;
+        scale -= 1;
+    }
+    (n, scale)
 }
 
 /// Appends `units × 10^-scale` without trailing zeros ("19.25", "20").
 pub fn write_units_plain(out: &mut String, units: i128, scale: u32) {
     let negative = units < 0;
     match u64::try_from(units.unsigned_abs()) {
-        Ok(mut n) => {
-            let mut scale = scale;
-            while scale > 0 && n % 10 == 0 {
-                n /= 10;
-                scale -= 1;
-            }
+        Ok(n) => {
+            let (n, scale) = strip_zeros(n, scale, 0);
             write_scaled(out, negative, n, scale, 0);
         }
         Err(_) => {
@@ -185,6 +198,22 @@ pub fn write_units_plain(out: &mut String, units: i128, scale: u32) {
 /// Appends `units × 10^-scale` with exactly `places` decimals, rounding
 /// half away from zero when it has more.
 pub fn write_units_fixed(out: &mut String, units: i128, scale: u32, places: u32) {
+    let negative = units < 0;
+    if scale > places
+        && let Ok(n) = u64::try_from(units.unsigned_abs())
+    {
+        // Zeros first (points in millionths shown to 2 places are
+        // usually exact), then rounding in 64 bits.
+        let (mut n, scale) = strip_zeros(n, scale, places);
+        if let Some(&unit) = POW10_U64.get((scale - places) as usize) {
+            if scale > places {
+                let (q, r) = (n / unit, n % unit);
+                n = if r >= unit - r { q + 1 } else { q };
+            }
+            write_scaled(out, negative, n, places, 0);
+            return;
+        }
+    }
     if scale > places {
         write_units(out, round_units(units, scale, places), places, 0);
     } else {
@@ -200,8 +229,7 @@ fn write_units(out: &mut String, units: i128, scale: u32, pad: u32) {
     match u64::try_from(magnitude) {
         Ok(n) => write_scaled(out, negative, n, scale, pad),
         Err(_) => {
-            // Above 64 bits, so never zero.
-            write_wide(out, negative, magnitude, scale as usize);
+            write_wide(out, negative && magnitude != 0, magnitude, scale as usize);
             if scale == 0 && pad > 0 {
                 out.push('.');
             }

@@ -171,9 +171,9 @@ pub async fn serve_with_metrics(
 
     let auth = options.auth.clone();
     let max = options.max_message_bytes;
-    let scoring = pb::scoring_service_server::ScoringServiceServer::new(scoring::ScoringApi::new(
-        registry.clone(),
-    ))
+    let scoring = crate::api::encoded::scoring_service_server::ScoringServiceServer::new(
+        scoring::ScoringApi::new(registry.clone()),
+    )
     .max_decoding_message_size(max);
     let rubrics = pb::rubric_service_server::RubricServiceServer::new(rubrics::RubricApi::new(
         registry.clone(),

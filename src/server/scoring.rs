@@ -1,8 +1,9 @@
 //! ScoringService: convert in, score in the domain, convert out.
 
 use super::telemetry::{CallLog, StreamLog};
+use crate::api::answer::{self, Encoded};
 use crate::api::convert::{self, RubricChoice};
-use crate::api::{pb, status};
+use crate::api::{encoded, pb, status};
 use crate::domain::rubric::{BUILTIN_RUBRIC_ID, Registry, Rubric};
 use crate::domain::{Error, scoring};
 use std::pin::Pin;
@@ -31,12 +32,17 @@ pub fn resolve_rubric(registry: &Registry, choice: &RubricChoice) -> Result<Arc<
     }
 }
 
-/// Scores one request: the whole path from proto to proto. Returns the
-/// rubric label for the log alongside the answer.
-pub fn score_one(
-    registry: &Registry,
-    req: pb::ScoreReviewRequest,
-) -> (String, Result<pb::ScoreReviewResponse, Error>) {
+/// A scored review: the rubric it was scored against, the review and
+/// what scoring gave.
+pub struct Scored {
+    pub rubric: Arc<Rubric>,
+    pub review: scoring::Review,
+    pub outcome: scoring::Outcome,
+}
+
+/// Converts, resolves the rubric and scores one request. Returns the
+/// rubric label for the log alongside.
+pub fn score(registry: &Registry, req: pb::ScoreReviewRequest) -> (String, Result<Scored, Error>) {
     let request = match convert::review_request(req) {
         Ok(r) => r,
         Err(e) => return (String::new(), Err(e)),
@@ -46,22 +52,35 @@ pub fn score_one(
         Err(e) => return (String::new(), Err(e)),
     };
     let label = format!("{}@{}", rubric.id, rubric.version);
-    let result = scoring::score(&rubric, &request.review)
-        .map(|outcome| convert::score_response(&rubric, request.review, outcome));
+    let result = scoring::score(&rubric, &request.review).map(|outcome| Scored {
+        rubric,
+        review: request.review,
+        outcome,
+    });
     (label, result)
+}
+
+/// Scores one request: the whole path from proto to the encoded answer.
+pub fn score_one(
+    registry: &Registry,
+    req: pb::ScoreReviewRequest,
+) -> (String, Result<Encoded, Error>) {
+    let (label, result) = score(registry, req);
+    let answer = result.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome));
+    (label, answer)
 }
 
 /// Reviews of one stream scored at once, ahead of the one being sent.
 const PIPELINE: usize = 8;
 
-type ScoreStream = Pin<Box<dyn Stream<Item = Result<pb::ScoreReviewsResponse, Status>> + Send>>;
+type ScoreStream = Pin<Box<dyn Stream<Item = Result<Encoded, Status>> + Send>>;
 
 #[tonic::async_trait]
-impl pb::scoring_service_server::ScoringService for ScoringApi {
+impl encoded::scoring_service_server::ScoringService for ScoringApi {
     async fn score_review(
         &self,
         request: Request<pb::ScoreReviewRequest>,
-    ) -> Result<Response<pb::ScoreReviewResponse>, Status> {
+    ) -> Result<Response<Encoded>, Status> {
         let caller = super::telemetry::caller(&request);
         let req = request.into_inner();
         let mut log = CallLog::start("ScoreReview", &req.review_id);
@@ -83,45 +102,44 @@ impl pb::scoring_service_server::ScoringService for ScoringApi {
     ) -> Result<Response<Self::ScoreReviewsStream>, Status> {
         let registry = self.registry.clone();
         let mut log = StreamLog::start("ScoreReviews");
-        let mut index = 0u64;
-        // Each review is scored as its own task, a few at a time, and the
-        // answers come back in request order: the stream uses every core,
-        // and memory stays bounded (at most PIPELINE reviews in hand, the
-        // rest held back by HTTP/2 flow control).
+        // Each review is scored and encoded as its own task, a few at a
+        // time, and the answers come back in request order: the stream
+        // uses every core, and memory stays bounded (at most PIPELINE
+        // reviews in hand, the rest held back by HTTP/2 flow control).
+        let mut next_index = 0u64;
         let scored = futures_util::StreamExt::map(request.into_inner(), move |item| {
             let registry = registry.clone();
+            let index = next_index;
+            next_index += 1;
             async move {
                 let req = item
                     .map_err(super::limits::limit_status)?
                     .review
                     .unwrap_or_default();
-                let review_id = req.review_id.clone();
-                let result = tokio::spawn(async move { score_one(&registry, req).1 })
-                    .await
-                    .map_err(|e| Status::internal(format!("scoring task failed: {e}")))?;
-                Ok::<_, Status>((review_id, result))
+                tokio::spawn(async move {
+                    let review_id = req.review_id.clone();
+                    let (_, result) = score(&registry, req);
+                    let item = answer::score_reviews_item(
+                        &review_id,
+                        index,
+                        result
+                            .as_ref()
+                            .map(|s| (s.rubric.as_ref(), &s.review, &s.outcome)),
+                    );
+                    (item, result.is_ok())
+                })
+                .await
+                .map_err(|e| Status::internal(format!("scoring task failed: {e}")))
             }
         });
         let answers = futures_util::StreamExt::buffered(scored, PIPELINE).map(move |item| {
             // Capture the whole log, so it is dropped (and logs) with the stream.
             let log = &mut log;
-            let (review_id, result) = item?;
-            let outcome = match result {
-                Ok(answer) => pb::score_reviews_response::Outcome::Result(answer),
-                Err(e) => {
-                    log.errors += 1;
-                    pb::score_reviews_response::Outcome::Error(status::to_rpc_status(
-                        &status::to_status(&e),
-                    ))
-                }
-            };
+            let (answer, ok) = item?;
             log.count += 1;
-            let answer = pb::ScoreReviewsResponse {
-                review_id,
-                index,
-                outcome: Some(outcome),
-            };
-            index += 1;
+            if !ok {
+                log.errors += 1;
+            }
             Ok(answer)
         });
         Ok(Response::new(Box::pin(answers)))

@@ -1,11 +1,13 @@
 //! The baseline server: the same three methods as scorecard, over the same
-//! generated tonic services, answering each call with a prepared answer of
-//! the same encoded size and doing no scoring. What it costs is what the
+//! generated tonic services (ScoringService's answering with encoded bytes,
+//! as scorecard's does), answering each call with a prepared answer of the
+//! same encoded size and doing no scoring. What it costs is what the
 //! transport costs (HTTP/2, gRPC framing, prost decode of the request and a
-//! memcpy-like encode of the answer), so scorecard's throughput divided by
-//! the baseline's is what scoring adds.
+//! copy of the answer), so scorecard's throughput divided by the
+//! baseline's is what scoring adds.
 
-use crate::api::pb;
+use crate::api::answer::Encoded;
+use crate::api::{encoded, pb};
 use prost::Message;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -19,6 +21,10 @@ use tonic::{Request, Response, Status, Streaming};
 #[derive(Debug, Clone)]
 pub struct Answers {
     review: pb::ScoreReviewResponse,
+    /// `review`, encoded once.
+    review_bytes: Encoded,
+    /// `review` as the `result` field of a ScoreReviewsResponse, encoded once.
+    result_field: Vec<u8>,
     push: pb::PushResponseTimesResponse,
     fail: bool,
 }
@@ -26,8 +32,13 @@ pub struct Answers {
 impl Answers {
     /// Answers padded to `review_bytes` and `push_bytes` encoded bytes.
     pub fn sized(review_id: &str, review_bytes: usize, push_bytes: usize) -> Self {
+        let review = padded_review(review_id, review_bytes);
+        let mut result_field = Vec::new();
+        prost::encoding::message::encode(3, &review, &mut result_field);
         Self {
-            review: padded_review(review_id, review_bytes),
+            review_bytes: Encoded(review.encode_to_vec()),
+            result_field,
+            review,
             push: padded_push(push_bytes),
             fail: false,
         }
@@ -89,18 +100,18 @@ fn failure() -> Status {
     Status::internal("baseline server told to fail")
 }
 
-type AnswerStream = Pin<Box<dyn Stream<Item = Result<pb::ScoreReviewsResponse, Status>> + Send>>;
+type AnswerStream = Pin<Box<dyn Stream<Item = Result<Encoded, Status>> + Send>>;
 
 #[tonic::async_trait]
-impl pb::scoring_service_server::ScoringService for Baseline {
+impl encoded::scoring_service_server::ScoringService for Baseline {
     async fn score_review(
         &self,
         _request: Request<pb::ScoreReviewRequest>,
-    ) -> Result<Response<pb::ScoreReviewResponse>, Status> {
+    ) -> Result<Response<Encoded>, Status> {
         if self.0.fail {
             return Err(failure());
         }
-        Ok(Response::new(self.0.review.clone()))
+        Ok(Response::new(self.0.review_bytes.clone()))
     }
 
     type ScoreReviewsStream = AnswerStream;
@@ -113,22 +124,27 @@ impl pb::scoring_service_server::ScoringService for Baseline {
         let mut index = 0u64;
         let stream = request.into_inner().map(move |item| {
             let _request = item?;
-            let outcome = if answers.fail {
-                pb::score_reviews_response::Outcome::Error(tonic_types::pb::Status {
-                    code: tonic::Code::Internal as i32,
-                    message: "baseline server told to fail".to_string(),
-                    details: Vec::new(),
-                })
-            } else {
-                pb::score_reviews_response::Outcome::Result(answers.review.clone())
-            };
-            let answer = pb::ScoreReviewsResponse {
+            let mut answer = pb::ScoreReviewsResponse {
                 review_id: answers.review.review_id.clone(),
                 index,
-                outcome: Some(outcome),
+                outcome: None,
             };
             index += 1;
-            Ok(answer)
+            if answers.fail {
+                answer.outcome = Some(pb::score_reviews_response::Outcome::Error(
+                    tonic_types::pb::Status {
+                        code: tonic::Code::Internal as i32,
+                        message: "baseline server told to fail".to_string(),
+                        details: Vec::new(),
+                    },
+                ));
+                return Ok(Encoded(answer.encode_to_vec()));
+            }
+            // The prepared answer after the two small fields.
+            let mut bytes = Vec::with_capacity(answer.encoded_len() + answers.result_field.len());
+            answer.encode_raw(&mut bytes);
+            bytes.extend_from_slice(&answers.result_field);
+            Ok(Encoded(bytes))
         });
         Ok(Response::new(Box::pin(stream)))
     }
@@ -174,7 +190,7 @@ pub async fn start(
     let service = Baseline(Arc::new(answers));
     tokio::spawn(async move {
         let result = Server::builder()
-            .add_service(pb::scoring_service_server::ScoringServiceServer::new(
+            .add_service(encoded::scoring_service_server::ScoringServiceServer::new(
                 service.clone(),
             ))
             .add_service(pb::ticket_stats_service_server::TicketStatsServiceServer::new(service))

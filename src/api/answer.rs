@@ -1,0 +1,417 @@
+//! ScoreReview answers encoded straight from the domain outcome into
+//! protobuf bytes.
+//!
+//! An answer is some 400 strings (ids, names, numbers, explanations).
+//! Building the generated `pb::ScoreReviewResponse` meant one allocation
+//! for each, then an encoding pass, then freeing them all: more work than
+//! scoring the review. Here every field is written once, in field-number
+//! order and with proto3's defaults left out, exactly as prost would encode
+//! the same message; the server sends the bytes through a service whose
+//! output type is [`Encoded`]. Tests decode the bytes with the generated
+//! types, so the schema stays the one contract (review.proto,
+//! scoring_service.proto).
+
+use super::pb;
+use crate::domain::Error;
+use crate::domain::decimal::{write_fixed, write_plain};
+use crate::domain::locale::Locale;
+use crate::domain::rubric::{self, Rubric};
+use crate::domain::scoring::{InputSource, Outcome, RaterScore, Review};
+use bytes::{Buf, BufMut};
+use prost::encoding::{DecodeContext, WireType, encode_varint, skip_field};
+use prost::{DecodeError, Message};
+use rust_decimal::Decimal;
+
+/// An encoded protobuf message, sent as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Encoded(pub Vec<u8>);
+
+impl Encoded {
+    /// The message these bytes encode.
+    pub fn decode<M: Message + Default>(&self) -> Result<M, DecodeError> {
+        M::decode(self.0.as_slice())
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Encoding writes the bytes; decoding keeps nothing (the server never
+/// decodes an `Encoded`).
+impl Message for Encoded {
+    fn encode_raw(&self, buf: &mut impl BufMut) {
+        buf.put_slice(&self.0);
+    }
+
+    fn merge_field(
+        &mut self,
+        tag: u32,
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        skip_field(wire_type, tag, buf, ctx)
+    }
+
+    fn encoded_len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// Bytes reserved for an answer per indicator of the rubric (two rater
+/// lines and a loss line with their ids, names and numbers).
+const BYTES_PER_INDICATOR: usize = 900;
+
+/// The ScoreReviewResponse for a scored review.
+pub fn score_review(rubric: &Rubric, review: &Review, out: &Outcome) -> Encoded {
+    let mut w = Writer::with_capacity(rubric.indicator_count() * BYTES_PER_INDICATOR + 1024);
+    write_score_review(&mut w, rubric, review, out);
+    Encoded(w.buf)
+}
+
+/// One ScoreReviewsResponse: the answer for the review at `index` of the
+/// stream, or the error it alone got.
+pub fn score_reviews_item(
+    review_id: &str,
+    index: u64,
+    result: Result<(&Rubric, &Review, &Outcome), &Error>,
+) -> Encoded {
+    let capacity = match &result {
+        Ok((rubric, ..)) => rubric.indicator_count() * BYTES_PER_INDICATOR + 1024,
+        Err(_) => 512,
+    };
+    let mut w = Writer::with_capacity(capacity);
+    w.string(1, review_id);
+    w.uint(2, index);
+    match result {
+        Ok((rubric, review, out)) => {
+            w.message(3, |w| write_score_review(w, rubric, review, out));
+        }
+        Err(e) => {
+            let status = super::status::to_rpc_status(&super::status::to_status(e));
+            w.message(4, |w| status.encode_raw(&mut w.buf));
+        }
+    }
+    Encoded(w.buf)
+}
+
+fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Outcome) {
+    let p = rubric.precision;
+    let locale = out.locale;
+    let name = |names| named(rubric, names, locale);
+    w.string(1, &review.review_id);
+    w.message(2, |w| {
+        w.string(1, &rubric.id);
+        w.uint(2, rubric.version.into());
+        w.string(3, &rubric.content_hash);
+        w.string(4, rubric.name(locale));
+    });
+    w.string(3, crate::VERSION);
+    w.string(4, locale.tag());
+    w.string(5, &review.employee_id);
+    w.string(6, &review.period_label);
+    for (tag, score) in [(7, &out.self_score), (8, &out.supervisor_score)] {
+        w.message(tag, |w| write_rater(w, rubric, review, out, score));
+    }
+    w.plain(9, rubric.blend.self_percent);
+    w.plain(10, rubric.blend.supervisor_percent);
+    w.fixed(11, out.final_score, p);
+    w.fixed(12, out.bonus_coefficient, 4);
+    if let Some(band) = out.grade_band.and_then(|i| rubric.grade_bands.get(i)) {
+        w.message(13, |w| {
+            w.string(1, &band.id);
+            w.string(2, name(&band.names));
+            w.plain(3, band.min_score);
+            w.plain(4, band.max_score);
+            w.fixed(5, band.bonus_coefficient, 4);
+        });
+    }
+    for loss in &out.losses {
+        let dimension = &rubric.dimensions[loss.dimension];
+        let indicator = &dimension.indicators[loss.indicator];
+        w.message(14, |w| {
+            w.string(1, &indicator.id);
+            w.string(2, &dimension.id);
+            w.string(3, name(&indicator.names));
+            w.fixed(4, loss.final_score_points, p);
+            w.fixed(5, loss.self_deduction, p);
+            w.fixed(6, loss.supervisor_deduction, p);
+            w.plain(7, indicator.rule.target);
+            w.enumeration(8, direction_proto(indicator.rule.direction));
+            w.enumeration(9, unit_proto(indicator.unit));
+            w.string(10, out.text(loss.explanation));
+        });
+    }
+    w.message(15, |w| {
+        w.fixed(1, out.gap, p);
+        w.plain(2, rubric.gap_threshold);
+        w.boolean(3, out.gap_flagged);
+        w.string(4, out.text(out.gap_explanation));
+    });
+    w.boolean(16, out.complete);
+    w.fixed(17, out.max_reachable_final, p);
+    w.string(18, out.text(out.summary));
+}
+
+fn write_rater(
+    w: &mut Writer,
+    rubric: &Rubric,
+    review: &Review,
+    out: &Outcome,
+    score: &RaterScore,
+) {
+    let p = rubric.precision;
+    let name = |names| named(rubric, names, out.locale);
+    let rater = match score.rater {
+        crate::domain::scoring::Rater::SelfAssessment => pb::Rater::Self_,
+        crate::domain::scoring::Rater::Supervisor => pb::Rater::Supervisor,
+    };
+    w.enumeration(1, rater as i32);
+    for s in &score.indicators {
+        let dimension = &rubric.dimensions[s.dimension];
+        let indicator = &dimension.indicators[s.indicator];
+        let (kind, source, index) = match s.source {
+            InputSource::Submission { index } => (
+                pb::InputKind::SubmissionValue,
+                review
+                    .submissions
+                    .get(index)
+                    .map_or("", |s| s.source.as_str()),
+                index,
+            ),
+            InputSource::RaterValue => (pb::InputKind::RaterValue, "", 0),
+            InputSource::RaterPoints => (pb::InputKind::RaterPoints, "", 0),
+            InputSource::Missing => (pb::InputKind::Missing, "", 0),
+        };
+        w.message(2, |w| {
+            w.string(1, &indicator.id);
+            w.string(2, &dimension.id);
+            w.string(3, name(&indicator.names));
+            w.enumeration(4, kind as i32);
+            w.string(5, source);
+            w.uint(6, index as u64);
+            if let Some(value) = s.value {
+                w.plain(7, value);
+            }
+            w.enumeration(8, unit_proto(indicator.unit));
+            w.enumeration(9, direction_proto(indicator.rule.direction));
+            w.plain(10, indicator.rule.target);
+            w.plain(11, s.shortfall);
+            w.plain(12, s.steps);
+            w.fixed(13, s.deduction, p);
+            w.fixed(14, s.points, p);
+            w.fixed(15, indicator.full_points, p);
+            w.string(16, out.text(s.explanation));
+            w.string(17, &s.comment);
+        });
+    }
+    for (d, s) in rubric.dimensions.iter().zip(&score.dimensions) {
+        w.message(3, |w| {
+            w.string(1, &d.id);
+            w.string(2, name(&d.names));
+            w.fixed(3, s.score, p);
+            w.fixed(4, d.max_score, p);
+            w.plain(5, d.weight_percent);
+            w.plain(6, s.weighted);
+        });
+    }
+    w.fixed(4, score.total, p);
+    w.fixed(5, score.max_reachable_total, p);
+    for id in &score.missing {
+        w.repeated_string(6, id);
+    }
+}
+
+/// A name in `locale`, else in the rubric's default locale.
+fn named<'a>(rubric: &Rubric, names: &'a rubric::Names, locale: Locale) -> &'a str {
+    names.get(locale, rubric.default_locale)
+}
+
+pub(crate) fn unit_proto(unit: rubric::Unit) -> i32 {
+    (match unit {
+        rubric::Unit::Percent => pb::Unit::Percent,
+        rubric::Unit::Score => pb::Unit::Score,
+        rubric::Unit::Count => pb::Unit::Count,
+        rubric::Unit::Minutes => pb::Unit::Minutes,
+        rubric::Unit::Hours => pb::Unit::Hours,
+    }) as i32
+}
+
+pub(crate) fn direction_proto(direction: rubric::Direction) -> i32 {
+    (match direction {
+        rubric::Direction::AtLeast => pb::Direction::AtLeast,
+        rubric::Direction::AtMost => pb::Direction::AtMost,
+    }) as i32
+}
+
+/// Writes protobuf fields the way prost encodes them: proto3 scalars only
+/// when they are not the default, nested messages length-delimited.
+struct Writer {
+    buf: Vec<u8>,
+    /// Where numbers are formatted before they are written.
+    number: String,
+}
+
+impl Writer {
+    fn with_capacity(capacity: usize) -> Self {
+        Self {
+            buf: Vec::with_capacity(capacity),
+            number: String::with_capacity(32),
+        }
+    }
+
+    fn varint(&mut self, mut value: u64) {
+        while value >= 0x80 {
+            self.buf.push(value as u8 | 0x80);
+            value >>= 7;
+        }
+        self.buf.push(value as u8);
+    }
+
+    fn key(&mut self, tag: u32, wire_type: WireType) {
+        self.varint(u64::from(tag << 3 | wire_type as u32));
+    }
+
+    /// A string field (left out when empty).
+    fn string(&mut self, tag: u32, value: &str) {
+        if !value.is_empty() {
+            self.repeated_string(tag, value);
+        }
+    }
+
+    /// An element of a repeated string field (written even when empty).
+    fn repeated_string(&mut self, tag: u32, value: &str) {
+        self.key(tag, WireType::LengthDelimited);
+        self.varint(value.len() as u64);
+        self.buf.extend_from_slice(value.as_bytes());
+    }
+
+    /// A uint32 or uint64 field (left out when 0).
+    fn uint(&mut self, tag: u32, value: u64) {
+        if value != 0 {
+            self.key(tag, WireType::Varint);
+            self.varint(value);
+        }
+    }
+
+    /// An enum field (left out when 0); negative values are ten bytes, as
+    /// protobuf encodes an int32.
+    fn enumeration(&mut self, tag: u32, value: i32) {
+        if value != 0 {
+            self.key(tag, WireType::Varint);
+            self.varint(i64::from(value) as u64);
+        }
+    }
+
+    /// A bool field (left out when false).
+    fn boolean(&mut self, tag: u32, value: bool) {
+        if value {
+            self.key(tag, WireType::Varint);
+            self.buf.push(1);
+        }
+    }
+
+    /// A decimal without trailing zeros, as a string field.
+    fn plain(&mut self, tag: u32, value: Decimal) {
+        self.formatted(tag, |s| write_plain(s, value));
+    }
+
+    /// A decimal with exactly `places` decimals, as a string field.
+    fn fixed(&mut self, tag: u32, value: Decimal, places: u32) {
+        self.formatted(tag, |s| write_fixed(s, value, places));
+    }
+
+    fn formatted(&mut self, tag: u32, write: impl FnOnce(&mut String)) {
+        let mut number = std::mem::take(&mut self.number);
+        number.clear();
+        write(&mut number);
+        self.string(tag, &number);
+        self.number = number;
+    }
+
+    /// A nested message field, written by `body` (always present, as
+    /// prost writes a `Some` message even when it is empty).
+    fn message(&mut self, tag: u32, body: impl FnOnce(&mut Self)) {
+        self.key(tag, WireType::LengthDelimited);
+        // Room for a two-byte length (bodies of 128 to 16,383 bytes: most
+        // of an answer's messages); others move the body once.
+        let start = self.buf.len();
+        self.buf.extend_from_slice(&[0, 0]);
+        body(self);
+        let len = self.buf.len() - start - 2;
+        if len < 0x80 {
+            self.buf[start] = len as u8;
+            self.buf.copy_within(start + 2.., start + 1);
+            self.buf.pop();
+        } else if len < 0x4000 {
+            self.buf[start] = len as u8 | 0x80;
+            self.buf[start + 1] = (len >> 7) as u8;
+        } else {
+            let mut length = Vec::with_capacity(10);
+            encode_varint(len as u64, &mut length);
+            self.buf.splice(start..start + 2, length);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_lengths_and_defaults_encode_as_prost_does() {
+        // A message long enough for a two-byte length, with defaults left
+        // out: compared with prost's own encoding of the same message.
+        let expected = pb::RaterGap {
+            self_minus_supervisor: "3.09".into(),
+            threshold: String::new(),
+            flagged: true,
+            explanation: "x".repeat(300),
+        };
+        let mut w = Writer::with_capacity(0);
+        w.message(15, |w| {
+            w.string(1, "3.09");
+            w.string(2, "");
+            w.boolean(3, true);
+            w.string(4, &"x".repeat(300));
+        });
+        let mut reference = Vec::new();
+        prost::encoding::message::encode(15, &expected, &mut reference);
+        assert_eq!(w.buf, reference);
+    }
+
+    #[test]
+    fn bodies_of_every_length_class_get_the_right_length_prefix() {
+        // 0, 127 (one byte), 128, 16,383 (two bytes), 16,384, 70,000 (three).
+        for n in [0usize, 1, 127, 128, 300, 16_383, 16_384, 70_000] {
+            let expected = pb::RaterGap {
+                explanation: "y".repeat(n),
+                ..Default::default()
+            };
+            let mut w = Writer::with_capacity(0);
+            w.message(7, |w| w.string(4, &"y".repeat(n)));
+            w.boolean(16, true);
+            let mut reference = Vec::new();
+            prost::encoding::message::encode(7, &expected, &mut reference);
+            prost::encoding::bool::encode(16, &true, &mut reference);
+            assert_eq!(w.buf, reference, "body of {n} bytes");
+        }
+    }
+
+    #[test]
+    fn zero_false_and_empty_are_left_out() {
+        let mut w = Writer::with_capacity(0);
+        w.uint(2, 0);
+        w.enumeration(8, 0);
+        w.boolean(16, false);
+        w.string(1, "");
+        assert!(w.buf.is_empty());
+        w.repeated_string(6, "");
+        assert_eq!(w.buf, [0x32, 0x00]);
+    }
+}
