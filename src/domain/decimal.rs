@@ -167,8 +167,18 @@ fn pow10(n: u32) -> i128 {
     }
 }
 
-/// Drops trailing zeros of `n × 10^-scale`, down to `floor` places.
+/// Drops trailing zeros of `n × 10^-scale`, down to `floor` places: four
+/// and two at a time first (points in millionths end in four or six).
 fn strip_zeros(mut n: u64, mut scale: u32, floor: u32) -> (u64, u32) {
+    if n == 0 {
+        return (0, floor.min(scale));
+    }
+    for (k, unit) in [(4, 10_000), (2, 100)] {
+        if scale >= floor + k && n.is_multiple_of(unit) {
+            n /= unit;
+            scale -= k;
+        }
+    }
     while scale > floor && n.is_multiple_of(10) {
         n /= 10;
         scale -= 1;
