@@ -8,10 +8,6 @@ use scorecard::domain::rubric::Registry;
 use scorecard::server::scoring::score_one;
 use std::hint::black_box;
 
-/// The allocator the server runs with (src/main.rs).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn worked_example() -> pb::ScoreReviewRequest {
     let text = include_str!("../examples/worked-example.json");
     json::from_json("scorecard.v1.ScoreReviewRequest", text).expect("the worked example parses")

@@ -10,10 +10,6 @@ use scorecard::domain::tickets::{
 };
 use std::collections::BTreeMap;
 
-/// The allocator the server runs with (src/main.rs).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const RECORDS: usize = 10_000;
 const EMPLOYEES: usize = 50;
 /// 2026-10-01T00:00:00Z.
