@@ -224,6 +224,18 @@ async fn every_bad_request_gets_its_code_and_field_path() {
             "",
         ),
         (
+            "inline rule step with more than 6 decimal places",
+            |r| {
+                set_inline(r, |x| {
+                    if let Some(rule) = x.dimensions[1].indicators[1].rule.as_mut() {
+                        rule.step = 100.0 / 7.0;
+                    }
+                })
+            },
+            Code::InvalidArgument,
+            "inline_rubric.dimensions[1].indicators[1].rule.step",
+        ),
+        (
             "inline weights not summing to 100",
             |r| set_inline(r, |x| x.dimensions[3].weight_percent = 15.0),
             Code::InvalidArgument,
