@@ -118,22 +118,28 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
     for (tag, score) in [(7, &out.self_score), (8, &out.supervisor_score)] {
         w.message(tag, |w| write_rater(w, rubric, review, out, score));
     }
-    w.plain(9, rubric.blend.self_percent);
-    w.plain(10, rubric.blend.supervisor_percent);
+    let shown = &rubric.shown;
+    w.string(9, &shown.self_percent);
+    w.string(10, &shown.supervisor_percent);
     w.fixed(11, out.final_score, p);
     w.fixed(12, out.bonus_coefficient, 4);
-    if let Some(band) = out.grade_band.and_then(|i| rubric.grade_bands.get(i)) {
+    if let Some((band, (min, max, bonus))) = out
+        .grade_band
+        .and_then(|i| Some((rubric.grade_bands.get(i)?, shown.bands.get(i)?)))
+    {
         w.message(13, |w| {
             w.string(1, &band.id);
             w.string(2, name(&band.names));
-            w.plain(3, band.min_score);
-            w.plain(4, band.max_score);
-            w.fixed(5, band.bonus_coefficient, 4);
+            w.string(3, min);
+            w.string(4, max);
+            w.string(5, bonus);
         });
     }
     for loss in &out.losses {
         let dimension = &rubric.dimensions[loss.dimension];
         let indicator = &dimension.indicators[loss.indicator];
+        let ordinal = rubric.offset(loss.dimension) + loss.indicator;
+        let target = shown.indicators.get(ordinal).map_or("", |s| s.0.as_str());
         w.message(14, |w| {
             w.string(1, &indicator.id);
             w.string(2, &dimension.id);
@@ -141,7 +147,7 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
             w.fixed(4, loss.final_score_points, p);
             w.fixed(5, loss.self_deduction, p);
             w.fixed(6, loss.supervisor_deduction, p);
-            w.plain(7, indicator.rule.target);
+            w.string(7, target);
             w.enumeration(8, direction_proto(indicator.rule.direction));
             w.enumeration(9, unit_proto(indicator.unit));
             w.string(10, out.text(loss.explanation));
@@ -149,7 +155,7 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
     }
     w.message(15, |w| {
         w.fixed(1, out.gap, p);
-        w.plain(2, rubric.gap_threshold);
+        w.string(2, &shown.gap_threshold);
         w.boolean(3, out.gap_flagged);
         w.string(4, out.text(out.gap_explanation));
     });
@@ -172,7 +178,8 @@ fn write_rater(
         crate::domain::scoring::Rater::Supervisor => pb::Rater::Supervisor,
     };
     w.enumeration(1, rater as i32);
-    for s in &score.indicators {
+    let shown = &rubric.shown;
+    for (s, (target, full_points)) in score.indicators.iter().zip(&shown.indicators) {
         let dimension = &rubric.dimensions[s.dimension];
         let indicator = &dimension.indicators[s.indicator];
         let (kind, source, index) = match s.source {
@@ -200,23 +207,28 @@ fn write_rater(
             }
             w.enumeration(8, unit_proto(indicator.unit));
             w.enumeration(9, direction_proto(indicator.rule.direction));
-            w.plain(10, indicator.rule.target);
+            w.string(10, target);
             w.plain(11, s.shortfall);
             w.plain(12, s.steps);
             w.fixed(13, s.deduction, p);
             w.fixed(14, s.points, p);
-            w.fixed(15, indicator.full_points, p);
+            w.string(15, full_points);
             w.string(16, out.text(s.explanation));
             w.string(17, &s.comment);
         });
     }
-    for (d, s) in rubric.dimensions.iter().zip(&score.dimensions) {
+    for ((d, s), (weight, max_score)) in rubric
+        .dimensions
+        .iter()
+        .zip(&score.dimensions)
+        .zip(&shown.dimensions)
+    {
         w.message(3, |w| {
             w.string(1, &d.id);
             w.string(2, name(&d.names));
             w.fixed(3, s.score, p);
-            w.fixed(4, d.max_score, p);
-            w.plain(5, d.weight_percent);
+            w.string(4, max_score);
+            w.string(5, weight);
             w.plain(6, s.weighted);
         });
     }

@@ -175,6 +175,23 @@ pub struct Rubric {
     /// Every number scoring reads, in millionths: computed once here so
     /// that scoring is integer arithmetic.
     pub units: RubricUnits,
+    /// The rubric's own numbers as answers show them, formatted once.
+    pub shown: RubricShown,
+}
+
+/// The rubric's numbers as every answer shows them: plain ("95"), or at
+/// the rubric's precision ("20.00") where the answer shows points.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RubricShown {
+    /// Per indicator, in rubric order: (target, full points).
+    pub indicators: Vec<(String, String)>,
+    /// Per dimension: (weight percent, maximum score).
+    pub dimensions: Vec<(String, String)>,
+    pub self_percent: String,
+    pub supervisor_percent: String,
+    pub gap_threshold: String,
+    /// Per grade band: (min score, max score, bonus coefficient to 4 places).
+    pub bands: Vec<(String, String, String)>,
 }
 
 /// A rubric's numbers as exact counts of millionths (see

@@ -237,7 +237,9 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
         offsets,
         texts: Default::default(),
         units: Default::default(),
+        shown: Default::default(),
     };
+    rubric.shown = shown(&rubric);
     rubric.units = units(&rubric).ok_or_else(|| {
         vec![Violation::new(
             "",
@@ -285,6 +287,37 @@ fn units(rubric: &Rubric) -> Option<RubricUnits> {
             .map(|b| Some((m(b.min_score)?, m(b.max_score)?)))
             .collect::<Option<_>>()?,
     })
+}
+
+/// The rubric's numbers as answers show them.
+fn shown(rubric: &Rubric) -> RubricShown {
+    let p = rubric.precision;
+    let (plain, fixed) = (decimal::plain, decimal::fixed);
+    RubricShown {
+        indicators: rubric
+            .indicators()
+            .map(|(_, i)| (plain(i.rule.target), fixed(i.full_points, p)))
+            .collect(),
+        dimensions: rubric
+            .dimensions
+            .iter()
+            .map(|d| (plain(d.weight_percent), fixed(d.max_score, p)))
+            .collect(),
+        self_percent: plain(rubric.blend.self_percent),
+        supervisor_percent: plain(rubric.blend.supervisor_percent),
+        gap_threshold: plain(rubric.gap_threshold),
+        bands: rubric
+            .grade_bands
+            .iter()
+            .map(|b| {
+                (
+                    plain(b.min_score),
+                    plain(b.max_score),
+                    fixed(b.bonus_coefficient, 4),
+                )
+            })
+            .collect(),
+    }
 }
 
 /// The canonical spec of a validated rubric: defaults made explicit,
