@@ -228,9 +228,10 @@ pub fn apply_decimal(
 /// that is exact.
 fn shown(value: Decimal) -> (i128, bool) {
     let rounded = decimal::round(value, SHOWN_PLACES);
-    let mut at_scale = rounded;
-    at_scale.rescale(SHOWN_PLACES);
-    (at_scale.mantissa(), rounded == value)
+    // At most SHOWN_PLACES places after rounding; scaled in i128, which
+    // holds any Decimal × 10^4.
+    let units = rounded.mantissa() * 10i128.pow(SHOWN_PLACES - rounded.scale().min(SHOWN_PLACES));
+    (units, rounded == value)
 }
 
 #[cfg(test)]
@@ -427,6 +428,32 @@ mod tests {
         assert_eq!(d(apply(&r, m(dec!(131)), 0).deduction), dec!(1));
         assert_eq!(d(apply(&r, m(dec!(131)), 3).deduction), dec!(0.733));
         assert_eq!(d(apply(&r, m(dec!(131)), 6).deduction), dec!(0.733333));
+    }
+
+    #[test]
+    fn a_value_with_more_than_six_places_takes_the_decimal_path() {
+        // 150.0000001 min vs ≤ 120, step 15, 1 point: 30.0000001 over.
+        // Started steps: 3 (3 off, 17); full steps: 2 (2 off, 18); linear:
+        // 2.00000000666… steps, shown 2 with "not exact", 2.00 off, 18.
+        let rule = |rounding| Rule {
+            direction: Direction::AtMost,
+            target: dec!(120),
+            step: dec!(15),
+            penalty: dec!(1),
+            rounding,
+        };
+        let value = dec!(150.0000001);
+        assert_eq!(to_micros(value), None);
+        let apply = |rounding| apply_decimal(&rule(rounding), dec!(20), value, 2);
+        let started = apply(Rounding::PerStartedStep);
+        assert_eq!(started.shortfall, dec!(30.0000001));
+        assert_eq!((shown(started.steps), d(started.points)), (dec!(3), dec!(17)));
+        let full = apply(Rounding::PerFullStep);
+        assert_eq!((shown(full.steps), d(full.points)), (dec!(2), dec!(18)));
+        let linear = apply(Rounding::Linear);
+        assert_eq!(shown(linear.steps), dec!(2));
+        assert!(!linear.steps_exact && !linear.raw_exact && !linear.raw_is_deduction);
+        assert_eq!((d(linear.deduction), d(linear.points)), (dec!(2), dec!(18)));
     }
 
     #[test]
