@@ -85,3 +85,67 @@ fn the_finest_step_with_the_largest_value_and_penalty_scores_zero() {
     assert_eq!(own.indicators[0].points, "0.00");
     assert_eq!(answer.final_score, "0.00");
 }
+
+/// Found in review: totals past 2^63 millionths (9.2 × 10^12 points) were
+/// held in an i64 and saturated. 10,000 indicators of 10^9 full points in
+/// one dimension (weight 100): every one met gives a total of 10^13; with
+/// every input missing, 0 scored and 10^13 still reachable.
+#[test]
+fn totals_beyond_sixty_four_bits_of_millionths_stay_exact() {
+    let indicators: Vec<String> = (0..10_000)
+        .map(|i| {
+            format!(
+                r#"{{"id": "k{i}", "names": {{"en": "K{i}"}}, "unit": "COUNT", "full_points": 1e9,
+                    "rule": {{"direction": "AT_LEAST", "target": 1, "step": 1, "penalty": 1}}}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"id": "wide", "version": 1, "default_locale": "en", "names": {{"en": "Wide"}},
+            "dimensions": [{{"id": "d", "names": {{"en": "D"}}, "weight_percent": 100,
+                             "indicators": [{}]}}]}}"#,
+        indicators.join(",")
+    );
+    let spec = rubric::parse_text(&text, "json").expect("the rubric parses");
+    let inline = Some(pb::score_review_request::RubricSource::InlineRubric(
+        convert::rubric_proto(&spec),
+    ));
+    let registry = Registry::with_builtin();
+
+    let met = pb::ScoreReviewRequest {
+        review_id: "met".into(),
+        rubric_source: inline.clone(),
+        submissions: vec![pb::MetricSubmission {
+            source: "hr".into(),
+            values: (0..10_000).map(|i| (format!("k{i}"), 1.0)).collect(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let answer: pb::ScoreReviewResponse = score_one(&registry, met)
+        .1
+        .expect("scored")
+        .decode()
+        .expect("decodes");
+    let own = answer.self_assessment.as_ref().unwrap();
+    assert_eq!(own.total, "10000000000000.00");
+    assert_eq!(answer.final_score, "10000000000000.00");
+    // No bands: final / 100 to 4 places.
+    assert_eq!(answer.bonus_coefficient, "100000000000.0000");
+
+    let missing = pb::ScoreReviewRequest {
+        review_id: "missing".into(),
+        rubric_source: inline,
+        allow_partial: true,
+        ..Default::default()
+    };
+    let answer: pb::ScoreReviewResponse = score_one(&registry, missing)
+        .1
+        .expect("scored")
+        .decode()
+        .expect("decodes");
+    let own = answer.self_assessment.as_ref().unwrap();
+    assert_eq!(own.total, "0.00");
+    assert_eq!(own.max_reachable_total, "10000000000000.00");
+    assert_eq!(answer.max_reachable_final_score, "10000000000000.00");
+}

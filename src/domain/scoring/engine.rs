@@ -67,9 +67,8 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
 
     // self% × self total + supervisor% × supervisor total: millionths² /
     // 100, rounded to the precision.
-    let blended = |a: i64, b: i64| {
-        let exact = i128::from(units.self_percent) * i128::from(a)
-            + i128::from(units.supervisor_percent) * i128::from(b);
+    let blended = |a: i128, b: i128| {
+        let exact = i128::from(units.self_percent) * a + i128::from(units.supervisor_percent) * b;
         to_micros_at(round_units(exact, WEIGHTED_SCALE, p), p)
     };
     let final_score = blended(own.total, supervisor.total);
@@ -77,16 +76,16 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
     let grade_band = units
         .bands
         .iter()
-        .position(|&(min, max)| min <= final_score && final_score <= max);
+        .position(|&(min, max)| i128::from(min) <= final_score && final_score <= i128::from(max));
     let bonus_coefficient = match grade_band {
         Some(i) => rubric.grade_bands[i].bonus_coefficient,
         // final / 100 to 4 places.
-        None => from_units(round_units(final_score.into(), MICRO_PLACES + 2, 4), 4),
+        None => from_units(round_units(final_score, MICRO_PLACES + 2, 4), 4),
     };
 
     let losses = largest_losses(rubric, &self_score, &supervisor_score, locale, &mut text);
     let gap = own.total - supervisor.total;
-    let gap_flagged = gap.abs() > units.gap_threshold;
+    let gap_flagged = gap.abs() > i128::from(units.gap_threshold);
     let complete = self_score.missing.is_empty() && supervisor_score.missing.is_empty();
     let gap_explanation = explain::gap(
         &mut text,
@@ -108,15 +107,15 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
         locale,
         self_score,
         supervisor_score,
-        final_score: micros(final_score),
+        final_score: wide_micros(final_score),
         bonus_coefficient,
         grade_band,
         losses,
-        gap: micros(gap),
+        gap: wide_micros(gap),
         gap_flagged,
         gap_explanation,
         complete,
-        max_reachable_final: micros(max_reachable_final),
+        max_reachable_final: wide_micros(max_reachable_final),
         summary,
         text,
     })
@@ -127,10 +126,15 @@ fn micros(units: i64) -> Decimal {
     Decimal::new(units, MICRO_PLACES)
 }
 
+/// Millionths beyond 64 bits (a rater total of a rubric with many
+/// indicators of large full points) as a decimal.
+fn wide_micros(units: i128) -> Decimal {
+    from_units(units, MICRO_PLACES)
+}
+
 /// A count of 10^-places (places ≤ 6) in millionths.
-fn to_micros_at(units: i128, places: u32) -> i64 {
-    let scaled = units * 10i128.pow(MICRO_PLACES - places.min(MICRO_PLACES));
-    i64::try_from(scaled).unwrap_or(if scaled < 0 { i64::MIN } else { i64::MAX })
+fn to_micros_at(units: i128, places: u32) -> i128 {
+    units * 10i128.pow(MICRO_PLACES - places.min(MICRO_PLACES))
 }
 
 /// One rater's input for an indicator.
@@ -340,8 +344,8 @@ fn check_points(indicator: &Indicator, points: Decimal, precision: u32) -> Resul
 
 /// A rater's totals in millionths, for the blend and the gap.
 struct Totals {
-    total: i64,
-    reachable: i64,
+    total: i128,
+    reachable: i128,
 }
 
 /// Scores one rater after another into one text buffer.
@@ -428,7 +432,12 @@ impl RaterScorer<'_> {
                             entry,
                         }),
                     ) => {
-                        let points = to_micros_at(round_units(given.into(), MICRO_PLACES, p), p);
+                        // Within 0..full points: fits.
+                        let points = i64::try_from(to_micros_at(
+                            round_units(given.into(), MICRO_PLACES, p),
+                            p,
+                        ))
+                        .unwrap_or(units.full_points);
                         let result = IndicatorScore {
                             dimension: d,
                             indicator: i,
@@ -481,8 +490,8 @@ impl RaterScorer<'_> {
                 rater,
                 indicators,
                 dimensions,
-                total: micros(total),
-                max_reachable_total: micros(reachable),
+                total: wide_micros(total),
+                max_reachable_total: wide_micros(reachable),
                 missing,
             },
             Totals { total, reachable },

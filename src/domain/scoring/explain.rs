@@ -469,7 +469,7 @@ pub fn gap(
     text: &mut String,
     locale: Locale,
     rubric: &Rubric,
-    numbers: [i64; 3],
+    numbers: [i128; 3],
     flagged: bool,
 ) -> Span {
     let Some(t) = review(rubric, locale) else {
@@ -479,7 +479,7 @@ pub fn gap(
     span(text, |s| {
         for (fragment, number) in t.gap.iter().zip(numbers) {
             s.push_str(fragment);
-            write_units_fixed(s, number.into(), MICRO_PLACES, p);
+            write_units_fixed(s, number, MICRO_PLACES, p);
         }
         s.push_str(&t.gap_end[usize::from(flagged)]);
     })
@@ -491,7 +491,7 @@ pub fn summary(
     text: &mut String,
     locale: Locale,
     rubric: &Rubric,
-    numbers: [i64; 3],
+    numbers: [i128; 3],
     bonus: Decimal,
     band: Option<usize>,
 ) -> Span {
@@ -505,7 +505,7 @@ pub fn summary(
     span(text, |s| {
         for (fragment, number) in t.summary.iter().zip(numbers) {
             s.push_str(fragment);
-            write_units_fixed(s, number.into(), MICRO_PLACES, p);
+            write_units_fixed(s, number, MICRO_PLACES, p);
         }
         if let Some(fragment) = t.summary.get(3) {
             s.push_str(fragment);

@@ -447,7 +447,10 @@ mod tests {
         let apply = |rounding| apply_decimal(&rule(rounding), dec!(20), value, 2);
         let started = apply(Rounding::PerStartedStep);
         assert_eq!(started.shortfall, dec!(30.0000001));
-        assert_eq!((shown(started.steps), d(started.points)), (dec!(3), dec!(17)));
+        assert_eq!(
+            (shown(started.steps), d(started.points)),
+            (dec!(3), dec!(17))
+        );
         let full = apply(Rounding::PerFullStep);
         assert_eq!((shown(full.steps), d(full.points)), (dec!(2), dec!(18)));
         let linear = apply(Rounding::Linear);
