@@ -16,7 +16,7 @@ use crate::domain::Error;
 use crate::domain::decimal::{write_fixed, write_plain};
 use crate::domain::locale::Locale;
 use crate::domain::rubric::{self, Rubric};
-use crate::domain::scoring::{InputSource, Outcome, RaterScore, Review};
+use crate::domain::scoring::{InputSource, Outcome, RaterScore, Review, Span};
 use bytes::{Buf, BufMut};
 use prost::encoding::{DecodeContext, WireType, encode_varint, skip_field};
 use prost::{DecodeError, Message};
@@ -202,13 +202,18 @@ fn write_rater(
             w.enumeration(4, kind as i32);
             w.string(5, source);
             w.uint(6, index as u64);
-            if let Some(value) = s.value {
-                w.plain(7, value);
+            // Numbers the explanation already shows are copied from it.
+            if s.value.is_some() {
+                w.string(7, out.text(s.value_text));
             }
             w.enumeration(8, unit_proto(indicator.unit));
             w.enumeration(9, direction_proto(indicator.rule.direction));
             w.string(10, target);
-            w.plain(11, s.shortfall);
+            if s.shortfall_text == Span::default() {
+                w.plain(11, s.shortfall);
+            } else {
+                w.string(11, out.text(s.shortfall_text));
+            }
             w.plain(12, s.steps);
             w.fixed(13, s.deduction, p);
             w.fixed(14, s.points, p);

@@ -405,6 +405,8 @@ impl RaterScorer<'_> {
                                 p,
                             ),
                         };
+                        let shown =
+                            explain::rule_outcome(self.text, self.locale, texts, value, &out);
                         let result = IndicatorScore {
                             dimension: d,
                             indicator: i,
@@ -414,13 +416,9 @@ impl RaterScorer<'_> {
                             steps: from_units(out.steps, rule::SHOWN_PLACES),
                             deduction: micros(out.deduction),
                             points: micros(out.points),
-                            explanation: explain::rule_outcome(
-                                self.text,
-                                self.locale,
-                                texts,
-                                value,
-                                &out,
-                            ),
+                            explanation: shown.explanation,
+                            value_text: shown.value,
+                            shortfall_text: shown.shortfall,
                             comment,
                         };
                         (result, out.points)
@@ -448,6 +446,8 @@ impl RaterScorer<'_> {
                             deduction: micros(units.full_points - points),
                             points: micros(points),
                             explanation: explain::direct_points(self.text, texts, rater, points),
+                            value_text: Span::default(),
+                            shortfall_text: Span::default(),
                             comment: comment(entry),
                         };
                         (result, points)
@@ -465,6 +465,8 @@ impl RaterScorer<'_> {
                             deduction: Decimal::ZERO,
                             points: Decimal::ZERO,
                             explanation: explain::missing(self.text, texts),
+                            value_text: Span::default(),
+                            shortfall_text: Span::default(),
                             comment: String::new(),
                         };
                         (result, 0)

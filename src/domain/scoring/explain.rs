@@ -363,10 +363,24 @@ fn push_plain(s: &mut String, micros: i64) {
 fn span(text: &mut String, write: impl FnOnce(&mut String)) -> Span {
     let start = text.len();
     write(text);
+    between(start, text.len())
+}
+
+/// Where a rule's explanation, and the value and shortfall it shows, lie
+/// in the text.
+pub struct RuleText {
+    pub explanation: Span,
+    pub value: Span,
+    /// Empty when the target is met (no shortfall is written).
+    pub shortfall: Span,
+}
+
+/// `start..end` of the text as a span.
+fn between(start: usize, end: usize) -> Span {
     let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     Span {
         start: offset(start),
-        end: offset(text.len()),
+        end: offset(end),
     }
 }
 
@@ -377,59 +391,73 @@ pub fn rule_outcome(
     t: &IndicatorTexts,
     value: Decimal,
     out: &RuleOutcome,
-) -> Span {
-    span(text, |s| {
-        s.push_str(&t.name);
-        s.push(' ');
-        write_plain(s, value);
-        s.push_str(&t.unit);
-        if out.shortfall.is_zero() {
-            s.push_str(&t.met);
-            return;
-        }
-        let simple = !t.calc_steps && out.raw_is_deduction;
-        s.push_str(&t.lead);
-        write_plain(s, out.shortfall);
-        s.push_str(&t.after_shortfall);
-        let calculation = |s: &mut String| {
-            write_plain(s, out.shortfall);
-            s.push_str(&t.calc_mid);
-            if t.calc_steps {
-                push_four_places(s, out.steps, out.steps_exact);
-                s.push_str(&t.calc_end);
-            }
+) -> RuleText {
+    let s = text;
+    let start = s.len();
+    s.push_str(&t.name);
+    s.push(' ');
+    let value_start = s.len();
+    write_plain(s, value);
+    let value_span = between(value_start, s.len());
+    s.push_str(&t.unit);
+    if out.shortfall.is_zero() {
+        s.push_str(&t.met);
+        return RuleText {
+            explanation: between(start, s.len()),
+            value: value_span,
+            shortfall: Span::default(),
         };
-        match zh(locale) {
-            None => {
+    }
+    let simple = !t.calc_steps && out.raw_is_deduction;
+    s.push_str(&t.lead);
+    let shortfall_start = s.len();
+    write_plain(s, out.shortfall);
+    let shortfall = shortfall_start..s.len();
+    s.push_str(&t.after_shortfall);
+    let calculation = |s: &mut String| {
+        // The shortfall once more, copied rather than formatted again.
+        s.extend_from_within(shortfall.clone());
+        s.push_str(&t.calc_mid);
+        if t.calc_steps {
+            push_four_places(s, out.steps, out.steps_exact);
+            s.push_str(&t.calc_end);
+        }
+    };
+    match zh(locale) {
+        None => {
+            calculation(s);
+            s.push_str(" = ");
+            if !simple {
+                push_four_places(s, out.raw_deduction, out.raw_exact);
+                s.push_str(if out.capped { ", capped at " } else { " → " });
+            }
+            push_plain(s, out.deduction);
+            s.push_str(" off, ");
+        }
+        Some(z) => {
+            if !simple {
+                s.push_str(z.calc);
+                s.push(' ');
                 calculation(s);
                 s.push_str(" = ");
-                if !simple {
-                    push_four_places(s, out.raw_deduction, out.raw_exact);
-                    s.push_str(if out.capped { ", capped at " } else { " → " });
+                push_four_places(s, out.raw_deduction, out.raw_exact);
+                if out.capped {
+                    s.push_str(&t.cap);
                 }
-                push_plain(s, out.deduction);
-                s.push_str(" off, ");
+                s.push(',');
             }
-            Some(z) => {
-                if !simple {
-                    s.push_str(z.calc);
-                    s.push(' ');
-                    calculation(s);
-                    s.push_str(" = ");
-                    push_four_places(s, out.raw_deduction, out.raw_exact);
-                    if out.capped {
-                        s.push_str(&t.cap);
-                    }
-                    s.push(',');
-                }
-                s.push_str("扣 ");
-                push_plain(s, out.deduction);
-                s.push_str(" 分,得 ");
-            }
+            s.push_str("扣 ");
+            push_plain(s, out.deduction);
+            s.push_str(" 分,得 ");
         }
-        push_plain(s, out.points);
-        s.push_str(&t.end);
-    })
+    }
+    push_plain(s, out.points);
+    s.push_str(&t.end);
+    RuleText {
+        explanation: between(start, s.len()),
+        value: value_span,
+        shortfall: between(shortfall.start, shortfall.end),
+    }
 }
 
 /// The explanation of points (millionths) a rater awarded directly.

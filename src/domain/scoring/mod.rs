@@ -97,6 +97,10 @@ pub struct IndicatorScore {
     pub points: Decimal,
     /// In [`Outcome::text`].
     pub explanation: Span,
+    /// The value and the shortfall as the explanation shows them, in
+    /// [`Outcome::text`]; empty where the explanation shows none.
+    pub value_text: Span,
+    pub shortfall_text: Span,
     pub comment: String,
 }
 
