@@ -44,6 +44,23 @@ pub struct RuleOutcome {
     pub points: i64,
 }
 
+impl RuleOutcome {
+    /// A value at or beyond the target: full points (millionths).
+    fn met(full_points: i64) -> Self {
+        RuleOutcome {
+            shortfall: Decimal::ZERO,
+            steps: 0,
+            steps_exact: true,
+            raw_deduction: 0,
+            raw_exact: true,
+            raw_is_deduction: true,
+            capped: false,
+            deduction: 0,
+            points: full_points,
+        }
+    }
+}
+
 /// Applies the rule of `indicator` to `value` (millionths) at `precision`
 /// places (at most six): SCORING.md section 3, steps 1-2.
 pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutcome {
@@ -53,20 +70,7 @@ pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutc
         Direction::AtMost => value - indicator.target,
     };
     if shortfall <= 0 {
-        return RuleOutcome {
-            shortfall: Decimal::ZERO,
-            steps: 0,
-            steps_exact: true,
-            raw_deduction: 0,
-            raw_exact: true,
-            raw_is_deduction: true,
-            capped: false,
-            deduction: 0,
-            points: full,
-        };
-    }
-    if let Some(out) = apply_small(indicator, shortfall, precision) {
-        return out;
+        return RuleOutcome::met(full);
     }
     let (sf, step, penalty) = (
         i128::from(shortfall),
@@ -118,55 +122,6 @@ pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutc
     }
 }
 
-/// [`apply`] in 64-bit arithmetic for a LINEAR rule whose products fit
-/// (a shortfall and a penalty below 1,000 with a step of at most 1,000, as
-/// every rule of a form like the built-in one): the same steps, in fewer
-/// instructions than 128-bit arithmetic. None sends the value to the
-/// general path.
-fn apply_small(indicator: &IndicatorUnits, shortfall: i64, precision: u32) -> Option<RuleOutcome> {
-    const LIMIT: i64 = 1_000 * MICRO;
-    let (step, penalty, full) = (indicator.step, indicator.penalty, indicator.full_points);
-    if indicator.rounding != Rounding::Linear
-        || shortfall >= LIMIT
-        || penalty >= LIMIT
-        || step > LIMIT
-        || full >= LIMIT
-        || precision > MICRO_PLACES
-    {
-        return None;
-    }
-    // Each below 10^9 millionths: shortfall × penalty < 10^18 and
-    // full × step < 10^18 fit; the two products scaled further are checked.
-    let numerator = shortfall * penalty;
-    let shown = numerator.checked_mul(10_000)?;
-    let unit = step * MICRO;
-    let round = |n: i64, d: i64| {
-        let (q, r) = (n / d, n % d);
-        (if 2 * r >= d { q + 1 } else { q }, r == 0)
-    };
-    let (steps, steps_exact) = round(shortfall * 10_000, step);
-    let (raw_deduction, raw_exact) = round(shown, unit);
-    let capped = numerator > full * step;
-    let (deduction, raw_is_deduction) = if capped {
-        (full, false)
-    } else {
-        let places = 10i64.pow(precision);
-        let (rounded, exact) = round(numerator.checked_mul(places)?, unit);
-        (rounded * (MICRO / places), exact)
-    };
-    Some(RuleOutcome {
-        shortfall: Decimal::new(shortfall, MICRO_PLACES),
-        steps: steps.into(),
-        steps_exact,
-        raw_deduction: raw_deduction.into(),
-        raw_exact,
-        raw_is_deduction,
-        capped,
-        deduction,
-        points: full - deduction,
-    })
-}
-
 /// [`apply`] for a value of any scale, in `rust_decimal`.
 pub fn apply_decimal(
     rule: &Rule,
@@ -181,17 +136,7 @@ pub fn apply_decimal(
     .max(Decimal::ZERO);
     let full = decimal::to_micros(full_points).unwrap_or(0);
     if shortfall.is_zero() {
-        return RuleOutcome {
-            shortfall: Decimal::ZERO,
-            steps: 0,
-            steps_exact: true,
-            raw_deduction: 0,
-            raw_exact: true,
-            raw_is_deduction: true,
-            capped: false,
-            deduction: 0,
-            points: full,
-        };
+        return RuleOutcome::met(full);
     }
     // Multiply before dividing: when the exact deduction is a finite
     // decimal (a rounding tie such as 0.125), it is computed exactly.
