@@ -389,58 +389,10 @@ pub fn write_plain(out: &mut String, value: Decimal) {
     write_units_plain(out, value.mantissa(), value.scale());
 }
 
-/// Appends `value` exactly as its `Display` prints it: a `-` when the sign
-/// is negative (even of zero), the whole digits ("0" when none), and
-/// `scale` fraction digits. Hand-written because answers print thousands
-/// of decimals per second and `Display` goes through the formatter and
-/// divides the 96-bit mantissa digit by digit.
-pub fn write_display(out: &mut String, value: Decimal) {
-    let scale = value.scale() as usize;
-    let mantissa = value.mantissa().unsigned_abs();
-    let negative = value.is_sign_negative();
-    match u64::try_from(mantissa) {
-        Ok(n) => write_digits(out, negative, n, scale, 0),
-        Err(_) => write_wide(out, negative, mantissa, scale),
-    }
-}
-
-/// Appends `n / 10^scale` with `scale` fraction digits followed by `pad`
-/// zeros, built backwards in one stack buffer: at most 20 digits, 28 + 9
-/// fraction places, a point, a zero and a sign.
-fn write_digits(out: &mut String, negative: bool, mut n: u64, scale: usize, pad: usize) {
-    let mut buf = [b'0'; 64];
-    let mut pos = buf.len();
-    let places = scale + pad;
-    if places > 0 {
-        // The pad zeros are already there.
-        pos -= pad;
-        for _ in 0..scale {
-            pos -= 1;
-            buf[pos] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        pos -= 1;
-        buf[pos] = b'.';
-    }
-    if n == 0 {
-        pos -= 1;
-        buf[pos] = b'0';
-    }
-    while n > 0 {
-        pos -= 1;
-        buf[pos] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    if negative {
-        pos -= 1;
-        buf[pos] = b'-';
-    }
-    out.push_str(ascii(&buf[pos..]));
-}
-
-/// [`write_display`] for mantissas above 64 bits.
+/// `mantissa / 10^scale` for mantissas above 64 bits or scales above 18
+/// (at most 39 digits and a scale of at most 40).
 fn write_wide(out: &mut String, negative: bool, mantissa: u128, scale: usize) {
-    // 96-bit mantissa: at most 29 digits, plus zeros up to a scale of 28.
+    // At most 39 digits (a u128), plus leading zeros up to the scale.
     let mut digits = [b'0'; 40];
     let mut start = digits.len();
     let mut n = mantissa;
@@ -545,37 +497,6 @@ mod tests {
         assert_eq!(fixed(dec!(88), 2), "88.00");
         assert_eq!(fixed(dec!(-0.001), 2), "0.00");
         assert_eq!(plain(dec!(19.250)), "19.25");
-    }
-
-    #[test]
-    fn hand_written_formatting_matches_display() {
-        let mut values = vec![
-            Decimal::ZERO,
-            Decimal::NEGATIVE_ONE,
-            Decimal::MAX,
-            Decimal::MIN,
-            dec!(0.0000000000000000000000000001),
-            dec!(-0.00),
-            dec!(19.250),
-            dec!(0.7333333333333333333333333333),
-            dec!(-1.5),
-            dec!(123456789012345678901234.5678),
-            Decimal::new(-0, 3),
-            Decimal::from_i128_with_scale(0, 5),
-        ];
-        let mut zero = Decimal::ZERO;
-        zero.set_sign_negative(true);
-        values.push(zero);
-        for m in [1i64, 7, 10, 99, 100, 12345, -12345, 987654321987] {
-            for scale in 0..=28 {
-                values.push(Decimal::new(m, scale));
-            }
-        }
-        for v in values {
-            let mut out = String::new();
-            write_display(&mut out, v);
-            assert_eq!(out, v.to_string(), "{v:?}");
-        }
     }
 
     #[test]
