@@ -3,7 +3,7 @@
 //! Memory grows with the number of employees and distinct ticket ids, never
 //! with the bytes streamed: per employee only counters and one integer per
 //! responded ticket (its first-response milliseconds, kept for exact
-//! percentiles), plus one 128-bit hash per accepted ticket id.
+//! percentiles), plus 72 bits of a hash per accepted ticket id (see [`SeenIds`]).
 
 use std::collections::BTreeMap;
 
@@ -280,8 +280,7 @@ impl Aggregator {
     /// it never stops the stream.
     pub fn push(&mut self, index: u64, record: TicketRecord) {
         match self.check(&record) {
-            Ok((created, id_hash)) => {
-                self.seen.insert(id_hash);
+            Ok(created) => {
                 self.accepted_count += 1;
                 if created < self.options.period_start || created >= self.options.period_end {
                     self.outside_period_count += 1;
@@ -306,10 +305,10 @@ impl Aggregator {
         }
     }
 
-    /// Validates a record; on success returns its creation time and id hash.
-    /// The duplicate check comes last so that only accepted records claim
-    /// an id: a corrected record can follow a rejected one.
-    fn check(&self, r: &TicketRecord) -> Result<(Timestamp, [u64; 2]), RejectReason> {
+    /// Validates a record; on success claims its id and returns its
+    /// creation time. The duplicate check comes last so that only accepted
+    /// records claim an id: a corrected record can follow a rejected one.
+    fn check(&mut self, r: &TicketRecord) -> Result<Timestamp, RejectReason> {
         if r.ticket_id.trim().is_empty() {
             return Err(RejectReason::MissingTicketId);
         }
@@ -355,11 +354,10 @@ impl Aggregator {
         if r.resolved_on_first_contact && r.resolved.is_none() {
             return Err(RejectReason::FirstContactWithoutResolution);
         }
-        let id_hash = SeenIds::key(&r.ticket_id);
-        if self.seen.contains(id_hash) {
+        if !self.seen.insert(self.seen.key(&r.ticket_id)) {
             return Err(RejectReason::DuplicateTicketId);
         }
-        Ok((created, id_hash))
+        Ok(created)
     }
 
     /// Adds an accepted in-period record to its employee's totals.
