@@ -13,7 +13,7 @@
 
 use super::pb;
 use crate::domain::Error;
-use crate::domain::decimal::{write_fixed, write_plain};
+use crate::domain::decimal::{Digits, fixed_digits, plain_digits, write_fixed, write_plain};
 use crate::domain::locale::Locale;
 use crate::domain::rubric::{self, Rubric};
 use crate::domain::scoring::{InputSource, Outcome, RaterScore, Review, Span};
@@ -303,9 +303,15 @@ impl Writer {
 
     /// An element of a repeated string field (written even when empty).
     fn repeated_string(&mut self, tag: u32, value: &str) {
+        self.repeated_bytes(tag, value.as_bytes());
+    }
+
+    /// A length-delimited field of these bytes (written even when empty);
+    /// for a string field, they must be UTF-8.
+    fn repeated_bytes(&mut self, tag: u32, value: &[u8]) {
         self.key(tag, WireType::LengthDelimited);
         self.varint(value.len() as u64);
-        self.buf.extend_from_slice(value.as_bytes());
+        self.buf.extend_from_slice(value);
     }
 
     /// A uint32 or uint64 field (left out when 0).
@@ -335,12 +341,22 @@ impl Writer {
 
     /// A decimal without trailing zeros, as a string field.
     fn plain(&mut self, tag: u32, value: Decimal) {
-        self.formatted(tag, |s| write_plain(s, value));
+        let mut digits = Digits::new();
+        if plain_digits(&mut digits, value.mantissa(), value.scale()) {
+            self.repeated_bytes(tag, digits.as_bytes());
+        } else {
+            self.formatted(tag, |s| write_plain(s, value));
+        }
     }
 
     /// A decimal with exactly `places` decimals, as a string field.
     fn fixed(&mut self, tag: u32, value: Decimal, places: u32) {
-        self.formatted(tag, |s| write_fixed(s, value, places));
+        let mut digits = Digits::new();
+        if fixed_digits(&mut digits, value.mantissa(), value.scale(), places) {
+            self.repeated_bytes(tag, digits.as_bytes());
+        } else {
+            self.formatted(tag, |s| write_fixed(s, value, places));
+        }
     }
 
     fn formatted(&mut self, tag: u32, write: impl FnOnce(&mut String)) {

@@ -188,22 +188,10 @@ fn strip_zeros(mut n: u64, mut scale: u32, floor: u32) -> (u64, u32) {
 
 /// Appends `units × 10^-scale` without trailing zeros ("19.25", "20").
 pub fn write_units_plain(out: &mut String, units: i128, scale: u32) {
-    let negative = units < 0;
-    match u64::try_from(units.unsigned_abs()) {
-        // The scales answers use most (millionths, ten-thousandths, and
-        // what requests carry), with constant divisors.
-        Ok(n) => match scale {
-            0 => write_scaled(out, negative, n, 0, 0),
-            1 => write_plain_at::<10, 1>(out, negative, n),
-            2 => write_plain_at::<100, 2>(out, negative, n),
-            4 => write_plain_at::<10_000, 4>(out, negative, n),
-            6 => write_plain_at::<1_000_000, 6>(out, negative, n),
-            _ => {
-                let (n, scale) = strip_zeros(n, scale, 0);
-                write_scaled(out, negative, n, scale, 0);
-            }
-        },
-        Err(_) => {
+    let mut digits = Digits::new();
+    match plain_digits(&mut digits, units, scale) {
+        true => digits.append_to(out),
+        false => {
             let (mut units, mut scale) = (units, scale);
             while scale > 0 && units % 10 == 0 {
                 units /= 10;
@@ -214,50 +202,60 @@ pub fn write_units_plain(out: &mut String, units: i128, scale: u32) {
     }
 }
 
-/// [`write_units_plain`] of `n / UNIT` (UNIT = 10^SCALE): the whole part,
-/// then the fraction without its trailing zeros.
-fn write_plain_at<const UNIT: u64, const SCALE: u32>(out: &mut String, negative: bool, n: u64) {
+/// Writes the text of [`write_units_plain`] into `digits` (a new one) when
+/// the magnitude fits 64 bits and the scale is at most 18, nearly always;
+/// false, with nothing written, otherwise.
+#[inline]
+pub fn plain_digits(digits: &mut Digits, units: i128, scale: u32) -> bool {
+    let negative = units < 0;
+    let Ok(n) = u64::try_from(units.unsigned_abs()) else {
+        return false;
+    };
+    // The scales answers use most (millionths, ten-thousandths, and what
+    // requests carry), with constant divisors.
+    match scale {
+        0 => scaled(digits, negative, n, 0),
+        1 => plain_at::<10, 1>(digits, negative, n),
+        2 => plain_at::<100, 2>(digits, negative, n),
+        4 => plain_at::<10_000, 4>(digits, negative, n),
+        6 => plain_at::<1_000_000, 6>(digits, negative, n),
+        _ => {
+            let (n, scale) = strip_zeros(n, scale, 0);
+            scaled(digits, negative, n, scale)
+        }
+    }
+}
+
+/// `n / UNIT` (UNIT = 10^SCALE): the whole part, then the fraction without
+/// its trailing zeros.
+#[inline]
+fn plain_at<const UNIT: u64, const SCALE: u32>(
+    digits: &mut Digits,
+    negative: bool,
+    n: u64,
+) -> bool {
+    let fraction = n % UNIT;
+    if fraction != 0 {
+        let (fraction, places) = strip_zeros(fraction, SCALE, 0);
+        digits.padded(fraction, places as usize);
+        digits.byte(b'.');
+    }
+    digits.number(n / UNIT);
     if negative && n != 0 {
-        out.push('-');
+        digits.byte(b'-');
     }
-    let mut buffer = itoa::Buffer::new();
-    out.push_str(buffer.format(n / UNIT));
-    let mut fraction = n % UNIT;
-    if fraction == 0 {
-        return;
-    }
-    let mut places = SCALE;
-    while fraction.is_multiple_of(10) {
-        fraction /= 10;
-        places -= 1;
-    }
-    out.push('.');
-    // The fraction's digits with its leading zeros: those of
-    // 10^places + fraction after the leading 1.
-    let digits = buffer.format(POW10_U64[places as usize] + fraction);
-    out.push_str(digits.get(1..).unwrap_or_default());
+    true
 }
 
 /// Appends `units × 10^-scale` with exactly `places` decimals, rounding
 /// half away from zero when it has more.
 pub fn write_units_fixed(out: &mut String, units: i128, scale: u32, places: u32) {
-    let negative = units < 0;
-    // Millionths (points, totals) at a rubric's precision, with constant
-    // divisors.
-    if scale == MICRO_PLACES
-        && let Ok(n) = u64::try_from(units.unsigned_abs())
-    {
-        match places {
-            0 => return write_micros_fixed::<1_000_000, 1, 0>(out, negative, n),
-            1 => return write_micros_fixed::<100_000, 10, 1>(out, negative, n),
-            2 => return write_micros_fixed::<10_000, 100, 2>(out, negative, n),
-            3 => return write_micros_fixed::<1_000, 1_000, 3>(out, negative, n),
-            4 => return write_micros_fixed::<100, 10_000, 4>(out, negative, n),
-            5 => return write_micros_fixed::<10, 100_000, 5>(out, negative, n),
-            6 => return write_micros_fixed::<1, 1_000_000, 6>(out, negative, n),
-            _ => {}
-        }
+    let mut digits = Digits::new();
+    if fixed_digits(&mut digits, units, scale, places) {
+        digits.append_to(out);
+        return;
     }
+    let negative = units < 0;
     if scale > places
         && let Ok(n) = u64::try_from(units.unsigned_abs())
     {
@@ -280,28 +278,53 @@ pub fn write_units_fixed(out: &mut String, units: i128, scale: u32, places: u32)
     }
 }
 
-/// [`write_units_fixed`] of `n` millionths at PLACES places: rounded half
-/// away from zero by DROP (10^(6 − PLACES)), then split by UNIT
-/// (10^PLACES).
-fn write_micros_fixed<const DROP: u64, const UNIT: u64, const PLACES: u32>(
-    out: &mut String,
+/// Writes the text of [`write_units_fixed`] into `digits` (a new one) for
+/// millionths (points, totals) at up to 6 places, with constant divisors,
+/// or for a count already at `places`, when the magnitude fits 64 bits;
+/// false, with nothing written, otherwise.
+#[inline]
+pub fn fixed_digits(digits: &mut Digits, units: i128, scale: u32, places: u32) -> bool {
+    let negative = units < 0;
+    let Ok(n) = u64::try_from(units.unsigned_abs()) else {
+        return false;
+    };
+    if scale == MICRO_PLACES {
+        match places {
+            0 => micros_fixed::<1_000_000, 1, 0>(digits, negative, n),
+            1 => micros_fixed::<100_000, 10, 1>(digits, negative, n),
+            2 => micros_fixed::<10_000, 100, 2>(digits, negative, n),
+            3 => micros_fixed::<1_000, 1_000, 3>(digits, negative, n),
+            4 => micros_fixed::<100, 10_000, 4>(digits, negative, n),
+            5 => micros_fixed::<10, 100_000, 5>(digits, negative, n),
+            6 => micros_fixed::<1, 1_000_000, 6>(digits, negative, n),
+            _ => false,
+        }
+    } else {
+        scale == places && scaled(digits, negative, n, scale)
+    }
+}
+
+/// `n` millionths at PLACES places: rounded half away from zero by
+/// DROP = 10^(6 − PLACES), then split by UNIT = 10^PLACES.
+#[inline]
+fn micros_fixed<const DROP: u64, const UNIT: u64, const PLACES: u32>(
+    digits: &mut Digits,
     negative: bool,
     n: u64,
-) {
+) -> bool {
     let (mut q, r) = (n / DROP, n % DROP);
     if DROP > 1 && r >= DROP - r {
         q += 1;
     }
-    if negative && q != 0 {
-        out.push('-');
-    }
-    let mut buffer = itoa::Buffer::new();
-    out.push_str(buffer.format(q / UNIT));
     if PLACES > 0 {
-        out.push('.');
-        let digits = buffer.format(UNIT + q % UNIT);
-        out.push_str(digits.get(1..).unwrap_or_default());
+        digits.padded(q % UNIT, PLACES as usize);
+        digits.byte(b'.');
     }
+    digits.number(q / UNIT);
+    if negative && q != 0 {
+        digits.byte(b'-');
+    }
+    true
 }
 
 /// Appends `units × 10^-scale` with `scale` places and `pad` more zeros.
@@ -323,33 +346,130 @@ fn write_units(out: &mut String, units: i128, scale: u32, pad: u32) {
     }
 }
 
-/// Appends `n / 10^scale` with `scale` places and `pad` more zeros: the
-/// whole part, then the fraction as the digits of `10^scale + fraction`
-/// after its leading 1, each printed by `itoa`.
+/// Appends `n / 10^scale` with `scale` places and `pad` more zeros.
 fn write_scaled(out: &mut String, negative: bool, n: u64, scale: u32, pad: u32) {
-    if scale > 18 {
-        write_wide(out, negative && n != 0, n.into(), scale as usize);
-        for _ in 0..pad {
-            out.push('0');
+    let mut digits = Digits::new();
+    if scaled(&mut digits, negative, n, scale) {
+        digits.append_to(out);
+        if scale == 0 && pad > 0 {
+            out.push('.');
         }
-        return;
-    }
-    if negative && n != 0 {
-        out.push('-');
-    }
-    let mut buffer = itoa::Buffer::new();
-    let unit = POW10_U64[scale as usize];
-    out.push_str(buffer.format(n / unit));
-    if scale + pad == 0 {
-        return;
-    }
-    out.push('.');
-    if scale > 0 {
-        let digits = buffer.format(unit + n % unit);
-        out.push_str(digits.get(1..).unwrap_or_default());
+    } else {
+        write_wide(out, negative && n != 0, n.into(), scale as usize);
     }
     for _ in 0..pad {
         out.push('0');
+    }
+}
+
+/// `n / 10^scale` with `scale` places (at most 18); false above.
+#[inline]
+fn scaled(digits: &mut Digits, negative: bool, n: u64, scale: u32) -> bool {
+    if scale > 18 {
+        return false;
+    }
+    let unit = POW10_U64[scale as usize];
+    if scale > 0 {
+        digits.padded(n % unit, scale as usize);
+        digits.byte(b'.');
+    }
+    digits.number(n / unit);
+    if negative && n != 0 {
+        digits.byte(b'-');
+    }
+    true
+}
+
+/// "00" to "99", for writing two digits at a time.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// A number's text, built right to left in a stack buffer: a sign, up to
+/// 20 whole digits, a point and up to 18 fraction digits. Only ASCII
+/// digits, '.' and '-' are ever written, so its bytes can go straight into
+/// an encoded protobuf string.
+#[derive(Clone, Copy)]
+pub struct Digits {
+    /// Pre-filled with '0', so leading zeros of a fraction cost nothing.
+    buffer: [u8; 48],
+    /// Where the text starts; it ends at the end of the buffer.
+    start: usize,
+}
+
+impl Digits {
+    #[inline]
+    pub fn new() -> Self {
+        Digits {
+            buffer: [b'0'; 48],
+            start: 48,
+        }
+    }
+
+    /// Prepends the digits of `n`, at least one.
+    #[inline]
+    fn number(&mut self, mut n: u64) {
+        let mut at = self.start;
+        while n >= 100 {
+            let pair = 2 * (n % 100) as usize;
+            n /= 100;
+            at -= 2;
+            self.buffer[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        }
+        if n >= 10 {
+            let pair = 2 * n as usize;
+            at -= 2;
+            self.buffer[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        } else {
+            at -= 1;
+            self.buffer[at] = b'0' + n as u8;
+        }
+        self.start = at;
+    }
+
+    /// Prepends exactly `width` digits of `n` < 10^`width`, leading zeros
+    /// included (they are already in the buffer).
+    #[inline]
+    fn padded(&mut self, n: u64, width: usize) {
+        let end = self.start;
+        if n != 0 {
+            self.number(n);
+        }
+        self.start = end - width;
+    }
+
+    #[inline]
+    fn byte(&mut self, byte: u8) {
+        self.start -= 1;
+        self.buffer[self.start] = byte;
+    }
+
+    /// The text, as ASCII bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buffer[self.start..]
+    }
+
+    /// Appends the text (each ASCII byte is its own char: no UTF-8 check).
+    #[inline]
+    pub fn append_to(&self, out: &mut String) {
+        out.extend(self.as_bytes().iter().map(|&b| char::from(b)));
+    }
+}
+
+impl Default for Digits {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Digits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = String::new();
+        self.append_to(&mut text);
+        write!(f, "Digits({text:?})")
     }
 }
 
@@ -537,6 +657,54 @@ mod tests {
                     continue;
                 }
                 assert_eq!(fixed(v, places), rounded.to_string(), "{v:?} {places}");
+            }
+        }
+    }
+
+    /// The stack-buffer text the answer writer copies is the text the
+    /// string writers append, and it is refused (false) only past 64 bits
+    /// or 18 places.
+    #[test]
+    fn digits_are_the_text_the_string_writers_append() {
+        let text = |digits: &Digits| String::from_utf8(digits.as_bytes().to_vec()).unwrap();
+        let fixed_text = |units: i128, scale: u32, places: u32| {
+            let mut digits = Digits::new();
+            fixed_digits(&mut digits, units, scale, places).then(|| text(&digits))
+        };
+        let plain_text = |units: i128, scale: u32| {
+            let mut digits = Digits::new();
+            plain_digits(&mut digits, units, scale).then(|| text(&digits))
+        };
+        // Worked by hand: millionths at 2 and 5 places, half away from zero.
+        assert_eq!(fixed_text(1_234_567, 6, 2).as_deref(), Some("1.23"));
+        assert_eq!(fixed_text(-999_995, 6, 5).as_deref(), Some("-1.00000"));
+        assert_eq!(fixed_text(-4_999, 6, 2).as_deref(), Some("0.00"));
+        assert_eq!(fixed_text(5, 0, 0).as_deref(), Some("5"));
+        assert_eq!(
+            fixed_text(u64::MAX.into(), 6, 6).as_deref(),
+            Some("18446744073709.551615")
+        );
+        assert_eq!(fixed_text(i128::from(u64::MAX) + 1, 6, 2), None);
+        assert_eq!(fixed_text(1, 2, 3), None, "more places than the scale");
+        assert_eq!(plain_text(-30_500, 4).as_deref(), Some("-3.05"));
+        assert_eq!(plain_text(1, 6).as_deref(), Some("0.000001"));
+        assert_eq!(plain_text(1_000, 18).as_deref(), Some("0.000000000000001"));
+        assert_eq!(plain_text(123, 19), None);
+        // Against rust_decimal's own text (an independent reference).
+        for units in [0i64, 1, -1, 7, -1_250_000, 999_999_999_999, i64::MIN] {
+            for scale in 0..=19 {
+                let v = Decimal::new(units, scale);
+                if let Some(text) = plain_text(units.into(), scale) {
+                    let expected = normalize_zero(v.normalize()).to_string();
+                    assert_eq!(text, expected, "{v:?}");
+                }
+                for places in 0..=8 {
+                    let mut rounded = round(v, places);
+                    rounded.rescale(places);
+                    if let Some(text) = fixed_text(units.into(), scale, places) {
+                        assert_eq!(text, rounded.to_string(), "{v:?} to {places} places");
+                    }
+                }
             }
         }
     }
