@@ -206,7 +206,8 @@ pub fn write_units_plain(out: &mut String, units: i128, scale: u32) {
 /// the magnitude fits 64 bits and the scale is at most 18, nearly always;
 /// false, with nothing written, otherwise.
 #[inline]
-pub fn plain_digits(digits: &mut Digits, units: i128, scale: u32) -> bool {
+pub(crate) fn plain_digits(digits: &mut Digits, units: i128, scale: u32) -> bool {
+    debug_assert_eq!(digits.start, digits.buffer.len(), "a new Digits");
     let negative = units < 0;
     let Ok(n) = u64::try_from(units.unsigned_abs()) else {
         return false;
@@ -283,7 +284,8 @@ pub fn write_units_fixed(out: &mut String, units: i128, scale: u32, places: u32)
 /// or for a count already at `places`, when the magnitude fits 64 bits;
 /// false, with nothing written, otherwise.
 #[inline]
-pub fn fixed_digits(digits: &mut Digits, units: i128, scale: u32, places: u32) -> bool {
+pub(crate) fn fixed_digits(digits: &mut Digits, units: i128, scale: u32, places: u32) -> bool {
+    debug_assert_eq!(digits.start, digits.buffer.len(), "a new Digits");
     let negative = units < 0;
     let Ok(n) = u64::try_from(units.unsigned_abs()) else {
         return false;
@@ -393,7 +395,7 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
 /// digits, '.' and '-' are ever written, so its bytes can go straight into
 /// an encoded protobuf string.
 #[derive(Clone, Copy)]
-pub struct Digits {
+pub(crate) struct Digits {
     /// Pre-filled with '0', so leading zeros of a fraction cost nothing.
     buffer: [u8; 48],
     /// Where the text starts; it ends at the end of the buffer.
@@ -402,7 +404,7 @@ pub struct Digits {
 
 impl Digits {
     #[inline]
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Digits {
             buffer: [b'0'; 48],
             start: 48,
@@ -448,13 +450,13 @@ impl Digits {
     }
 
     /// The text, as ASCII bytes.
-    pub fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.buffer[self.start..]
     }
 
     /// Appends the text (each ASCII byte is its own char: no UTF-8 check).
     #[inline]
-    pub fn append_to(&self, out: &mut String) {
+    pub(crate) fn append_to(&self, out: &mut String) {
         out.extend(self.as_bytes().iter().map(|&b| char::from(b)));
     }
 }
