@@ -189,16 +189,15 @@ fn strip_zeros(mut n: u64, mut scale: u32, floor: u32) -> (u64, u32) {
 /// Appends `units × 10^-scale` without trailing zeros ("19.25", "20").
 pub fn write_units_plain(out: &mut String, units: i128, scale: u32) {
     let mut digits = Digits::new();
-    match plain_digits(&mut digits, units, scale) {
-        true => digits.append_to(out),
-        false => {
-            let (mut units, mut scale) = (units, scale);
-            while scale > 0 && units % 10 == 0 {
-                units /= 10;
-                scale -= 1;
-            }
-            write_units(out, units, scale, 0);
+    if plain_digits(&mut digits, units, scale) {
+        digits.append_to(out);
+    } else {
+        let (mut units, mut scale) = (units, scale);
+        while scale > 0 && units % 10 == 0 {
+            units /= 10;
+            scale -= 1;
         }
+        write_units(out, units, scale, 0);
     }
 }
 
@@ -235,16 +234,8 @@ fn plain_at<const UNIT: u64, const SCALE: u32>(
     negative: bool,
     n: u64,
 ) -> bool {
-    let fraction = n % UNIT;
-    if fraction != 0 {
-        let (fraction, places) = strip_zeros(fraction, SCALE, 0);
-        digits.padded(fraction, places as usize);
-        digits.byte(b'.');
-    }
-    digits.number(n / UNIT);
-    if negative && n != 0 {
-        digits.byte(b'-');
-    }
+    let (fraction, places) = strip_zeros(n % UNIT, SCALE, 0);
+    digits.fixed_point(negative, n / UNIT, fraction, places);
     true
 }
 
@@ -318,14 +309,7 @@ fn micros_fixed<const DROP: u64, const UNIT: u64, const PLACES: u32>(
     if DROP > 1 && r >= DROP - r {
         q += 1;
     }
-    if PLACES > 0 {
-        digits.padded(q % UNIT, PLACES as usize);
-        digits.byte(b'.');
-    }
-    digits.number(q / UNIT);
-    if negative && q != 0 {
-        digits.byte(b'-');
-    }
+    digits.fixed_point(negative, q / UNIT, q % UNIT, PLACES);
     true
 }
 
@@ -371,14 +355,7 @@ fn scaled(digits: &mut Digits, negative: bool, n: u64, scale: u32) -> bool {
         return false;
     }
     let unit = POW10_U64[scale as usize];
-    if scale > 0 {
-        digits.padded(n % unit, scale as usize);
-        digits.byte(b'.');
-    }
-    digits.number(n / unit);
-    if negative && n != 0 {
-        digits.byte(b'-');
-    }
+    digits.fixed_point(negative, n / unit, n % unit, scale);
     true
 }
 
@@ -394,7 +371,6 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
 /// 20 whole digits, a point and up to 18 fraction digits. Only ASCII
 /// digits, '.' and '-' are ever written, so its bytes can go straight into
 /// an encoded protobuf string.
-#[derive(Clone, Copy)]
 pub(crate) struct Digits {
     /// Pre-filled with '0', so leading zeros of a fraction cost nothing.
     buffer: [u8; 48],
@@ -408,6 +384,21 @@ impl Digits {
         Digits {
             buffer: [b'0'; 48],
             start: 48,
+        }
+    }
+
+    /// Writes `whole.fraction` with exactly `places` fraction digits
+    /// (`fraction` < 10^`places`; no point when `places` is 0), and a minus
+    /// sign when negative and not zero.
+    #[inline]
+    fn fixed_point(&mut self, negative: bool, whole: u64, fraction: u64, places: u32) {
+        if places > 0 {
+            self.padded(fraction, places as usize);
+            self.byte(b'.');
+        }
+        self.number(whole);
+        if negative && (whole != 0 || fraction != 0) {
+            self.byte(b'-');
         }
     }
 
@@ -458,20 +449,6 @@ impl Digits {
     #[inline]
     pub(crate) fn append_to(&self, out: &mut String) {
         out.extend(self.as_bytes().iter().map(|&b| char::from(b)));
-    }
-}
-
-impl Default for Digits {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Debug for Digits {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut text = String::new();
-        self.append_to(&mut text);
-        write!(f, "Digits({text:?})")
     }
 }
 

@@ -3,7 +3,8 @@
 //! Memory grows with the number of employees and distinct ticket ids, never
 //! with the bytes streamed: per employee only counters and one integer per
 //! responded ticket (its first-response milliseconds, kept for exact
-//! percentiles), plus 72 bits of a hash per accepted ticket id (see [`SeenIds`]).
+//! percentiles), plus 72 bits of a hash per accepted ticket id (see
+//! `seen.rs`).
 
 use std::collections::BTreeMap;
 
