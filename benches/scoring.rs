@@ -19,6 +19,33 @@ fn worked_example() -> pb::ScoreReviewRequest {
 
 const LOCALES: [&str; 3] = ["zh-CN", "zh-TW", "en"];
 
+/// The worked example with every supervisor value one away from the
+/// employee's own: no indicator's outcome or explanation is shared
+/// between the raters (in the worked example 15 of 20 values are the same
+/// for both, and each is scored and explained once).
+fn distinct_values(mut req: pb::ScoreReviewRequest) -> pb::ScoreReviewRequest {
+    let own: Vec<f64> = req
+        .self_assessment
+        .iter()
+        .flat_map(|a| &a.entries)
+        .map(|e| match e.input {
+            Some(pb::assessment_entry::Input::Value(v)) => v,
+            _ => panic!("the worked example gives values"),
+        })
+        .collect();
+    for (e, v) in req
+        .supervisor_assessment
+        .iter_mut()
+        .flat_map(|a| &mut a.entries)
+        .zip(own)
+    {
+        // Counts and rates stay in range: 0 becomes 1, others drop by 1.
+        let other = if v >= 1.0 { v - 1.0 } else { v + 1.0 };
+        e.input = Some(pb::assessment_entry::Input::Value(other));
+    }
+    req
+}
+
 fn rule_arithmetic(c: &mut Criterion) {
     let mut group = c.benchmark_group("rule");
     group.throughput(Throughput::Elements(1));
@@ -66,6 +93,14 @@ fn full_review(c: &mut Criterion) {
             b.iter(|| scoring::score(rubric, black_box(&request.review)).expect("scores"))
         });
     }
+    // The worst case for sharing: no value the same for both raters.
+    let mut req = distinct_values(example);
+    req.locale = "en".to_string();
+    let request = convert::review_request(req).expect("the variant converts");
+    let rubric = rubric::builtin_rubric();
+    group.bench_function("domain_distinct/en", |b| {
+        b.iter(|| scoring::score(rubric, black_box(&request.review)).expect("scores"))
+    });
     group.finish();
 }
 
@@ -89,7 +124,8 @@ fn rubric_validation(c: &mut Criterion) {
 
 criterion_group!(benches, rule_arithmetic, full_review, rubric_validation);
 
-/// `SCORING_PROFILE=domain/en:1000` (or `proto_to_proto/zh-CN:1000`) runs
+/// `SCORING_PROFILE=domain/en:1000` (or `proto_to_proto/zh-CN:1000`, or
+/// `domain_distinct/en:1000` for [`distinct_values`]) runs
 /// that many reviews and exits, without criterion: a fixed amount of work
 /// for `valgrind --tool=callgrind`, whose instruction counts do not depend
 /// on the machine's load. Run it with N and with 0; the difference ÷ N is
@@ -102,13 +138,16 @@ fn profile(spec: &str) {
     let (path, locale) = what.split_once('/').expect("PATH/LOCALE");
     let registry = Registry::with_builtin();
     let mut req = worked_example();
+    if path.ends_with("_distinct") {
+        req = distinct_values(req);
+    }
     req.locale = locale.to_string();
     let request = convert::review_request(req.clone()).expect("the worked example converts");
     let rubric = rubric::builtin_rubric();
     let mut bytes = 0usize;
     for _ in 0..n {
         match path {
-            "domain" => {
+            "domain" | "domain_distinct" => {
                 let out = scoring::score(rubric, black_box(&request.review)).expect("scores");
                 bytes += out.text(out.summary).len();
             }

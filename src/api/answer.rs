@@ -150,18 +150,18 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
             w.string(7, target);
             w.enumeration(8, direction_proto(indicator.rule.direction));
             w.enumeration(9, unit_proto(indicator.unit));
-            w.string(10, out.text(loss.explanation));
+            w.text(10, out.text.bytes(loss.explanation));
         });
     }
     w.message(15, |w| {
         w.fixed(1, out.gap, p);
         w.string(2, &shown.gap_threshold);
         w.boolean(3, out.gap_flagged);
-        w.string(4, out.text(out.gap_explanation));
+        w.text(4, out.text.bytes(out.gap_explanation));
     });
     w.boolean(16, out.complete);
     w.fixed(17, out.max_reachable_final, p);
-    w.string(18, out.text(out.summary));
+    w.text(18, out.text.bytes(out.summary));
 }
 
 fn write_rater(
@@ -204,7 +204,7 @@ fn write_rater(
             w.uint(6, index as u64);
             // Numbers the explanation already shows are copied from it.
             if s.value.is_some() {
-                w.string(7, out.text(s.value_text));
+                w.text(7, out.text.bytes(s.value_text));
             }
             w.enumeration(8, unit_proto(indicator.unit));
             w.enumeration(9, direction_proto(indicator.rule.direction));
@@ -212,13 +212,13 @@ fn write_rater(
             if s.shortfall_text == Span::default() {
                 w.plain(11, s.shortfall);
             } else {
-                w.string(11, out.text(s.shortfall_text));
+                w.text(11, out.text.bytes(s.shortfall_text));
             }
             w.plain(12, s.steps);
             w.fixed(13, s.deduction, p);
             w.fixed(14, s.points, p);
             w.string(15, full_points);
-            w.string(16, out.text(s.explanation));
+            w.text(16, out.text.bytes(s.explanation));
             w.string(17, &s.comment);
         });
     }
@@ -298,6 +298,14 @@ impl Writer {
     fn string(&mut self, tag: u32, value: &str) {
         if !value.is_empty() {
             self.repeated_string(tag, value);
+        }
+    }
+
+    /// A string field (left out when empty) from an outcome's explanation
+    /// text, which is UTF-8 by construction (`scoring::Text`).
+    fn text(&mut self, tag: u32, utf8: &[u8]) {
+        if !utf8.is_empty() {
+            self.repeated_bytes(tag, utf8);
         }
     }
 

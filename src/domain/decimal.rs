@@ -187,10 +187,10 @@ fn strip_zeros(mut n: u64, mut scale: u32, floor: u32) -> (u64, u32) {
 }
 
 /// Appends `units × 10^-scale` without trailing zeros ("19.25", "20").
-pub fn write_units_plain(out: &mut String, units: i128, scale: u32) {
+pub(crate) fn write_units_plain(out: &mut impl Sink, units: i128, scale: u32) {
     let mut digits = Digits::new();
     if plain_digits(&mut digits, units, scale) {
-        digits.append_to(out);
+        out.push_ascii(digits.as_bytes());
     } else {
         let (mut units, mut scale) = (units, scale);
         while scale > 0 && units % 10 == 0 {
@@ -241,10 +241,10 @@ fn plain_at<const UNIT: u64, const SCALE: u32>(
 
 /// Appends `units × 10^-scale` with exactly `places` decimals, rounding
 /// half away from zero when it has more.
-pub fn write_units_fixed(out: &mut String, units: i128, scale: u32, places: u32) {
+pub(crate) fn write_units_fixed(out: &mut impl Sink, units: i128, scale: u32, places: u32) {
     let mut digits = Digits::new();
     if fixed_digits(&mut digits, units, scale, places) {
-        digits.append_to(out);
+        out.push_ascii(digits.as_bytes());
         return;
     }
     let negative = units < 0;
@@ -315,7 +315,7 @@ fn micros_fixed<const DROP: u64, const UNIT: u64, const PLACES: u32>(
 
 /// Appends `units × 10^-scale` with `scale` places and `pad` more zeros.
 /// Zero is never signed.
-fn write_units(out: &mut String, units: i128, scale: u32, pad: u32) {
+fn write_units(out: &mut impl Sink, units: i128, scale: u32, pad: u32) {
     let negative = units < 0;
     let magnitude = units.unsigned_abs();
     match u64::try_from(magnitude) {
@@ -323,28 +323,28 @@ fn write_units(out: &mut String, units: i128, scale: u32, pad: u32) {
         Err(_) => {
             write_wide(out, negative && magnitude != 0, magnitude, scale as usize);
             if scale == 0 && pad > 0 {
-                out.push('.');
+                out.push_ascii(b".");
             }
             for _ in 0..pad {
-                out.push('0');
+                out.push_ascii(b"0");
             }
         }
     }
 }
 
 /// Appends `n / 10^scale` with `scale` places and `pad` more zeros.
-fn write_scaled(out: &mut String, negative: bool, n: u64, scale: u32, pad: u32) {
+fn write_scaled(out: &mut impl Sink, negative: bool, n: u64, scale: u32, pad: u32) {
     let mut digits = Digits::new();
     if scaled(&mut digits, negative, n, scale) {
-        digits.append_to(out);
+        out.push_ascii(digits.as_bytes());
         if scale == 0 && pad > 0 {
-            out.push('.');
+            out.push_ascii(b".");
         }
     } else {
         write_wide(out, negative && n != 0, n.into(), scale as usize);
     }
     for _ in 0..pad {
-        out.push('0');
+        out.push_ascii(b"0");
     }
 }
 
@@ -444,11 +444,21 @@ impl Digits {
     pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.buffer[self.start..]
     }
+}
 
-    /// Appends the text (each ASCII byte is its own char: no UTF-8 check).
+/// Where the writers of this module append a number's text: a `String`,
+/// or explanation text kept as bytes (`scoring::Text`).
+pub(crate) trait Sink {
+    /// Appends ASCII bytes (digits, '.', '-'), each its own char.
+    fn push_ascii(&mut self, ascii: &[u8]);
+}
+
+impl Sink for String {
     #[inline]
-    pub(crate) fn append_to(&self, out: &mut String) {
-        out.extend(self.as_bytes().iter().map(|&b| char::from(b)));
+    fn push_ascii(&mut self, ascii: &[u8]) {
+        debug_assert!(ascii.is_ascii());
+        // Each ASCII byte is its own char: no UTF-8 check.
+        self.extend(ascii.iter().map(|&b| char::from(b)));
     }
 }
 
@@ -479,18 +489,18 @@ pub fn plain(value: Decimal) -> String {
 }
 
 /// Appends [`fixed`]`(value, places)` to `out`.
-pub fn write_fixed(out: &mut String, value: Decimal, places: u32) {
+pub(crate) fn write_fixed(out: &mut impl Sink, value: Decimal, places: u32) {
     write_units_fixed(out, value.mantissa(), value.scale(), places);
 }
 
 /// Appends [`plain`]`(value)` to `out`.
-pub fn write_plain(out: &mut String, value: Decimal) {
+pub(crate) fn write_plain(out: &mut impl Sink, value: Decimal) {
     write_units_plain(out, value.mantissa(), value.scale());
 }
 
 /// `mantissa / 10^scale` for mantissas above 64 bits or scales above 18
 /// (at most 39 digits and a scale of at most 40).
-fn write_wide(out: &mut String, negative: bool, mantissa: u128, scale: usize) {
+fn write_wide(out: &mut impl Sink, negative: bool, mantissa: u128, scale: usize) {
     // At most 39 digits (a u128), plus leading zeros up to the scale.
     let mut digits = [b'0'; 40];
     let mut start = digits.len();
@@ -505,24 +515,19 @@ fn write_wide(out: &mut String, negative: bool, mantissa: u128, scale: usize) {
     let len = (digits.len() - start).max(scale);
     let start = digits.len() - len;
     if negative {
-        out.push('-');
+        out.push_ascii(b"-");
     }
     let whole = len - scale;
     let text = &digits[start..];
     if whole == 0 {
-        out.push('0');
+        out.push_ascii(b"0");
     } else {
-        out.push_str(ascii(&text[..whole]));
+        out.push_ascii(&text[..whole]);
     }
     if scale > 0 {
-        out.push('.');
-        out.push_str(ascii(&text[whole..]));
+        out.push_ascii(b".");
+        out.push_ascii(&text[whole..]);
     }
-}
-
-fn ascii(bytes: &[u8]) -> &str {
-    // Only ASCII digits, '.' and '-' are ever written into the buffer.
-    std::str::from_utf8(bytes).unwrap_or("")
 }
 
 /// Drops trailing zeros and the sign of zero.

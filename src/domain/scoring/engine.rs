@@ -54,13 +54,14 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
     let locale = review.locale.unwrap_or(rubric.default_locale);
     let units = &rubric.units;
     let p = rubric.precision;
-    let mut text = String::with_capacity(rubric.indicator_count() * TEXT_PER_INDICATOR + 512);
+    let mut text = Text::with_capacity(rubric.indicator_count() * TEXT_PER_INDICATOR + 512);
     let mut scorer = RaterScorer {
         rubric,
         review,
         slots: &slots,
         locale,
         text: &mut text,
+        scored: vec![None; rubric.indicator_count()],
     };
     let (self_score, own) = scorer.score(Rater::SelfAssessment, 0);
     let (supervisor_score, supervisor) = scorer.score(Rater::Supervisor, 1);
@@ -354,7 +355,25 @@ struct RaterScorer<'a> {
     review: &'a Review,
     slots: &'a [Slot],
     locale: crate::domain::locale::Locale,
-    text: &'a mut String,
+    text: &'a mut Text,
+    /// Per indicator, the value the last rater scored by the rule, with
+    /// its outcome and explanation: a rater scoring the same value (the
+    /// same submission, or the same figure both raters gave) reuses them.
+    scored: Vec<Option<Scored>>,
+}
+
+/// A value scored by its rule, and where its explanation was written.
+#[derive(Clone, Copy)]
+struct Scored {
+    value: Decimal,
+    out: rule::RuleOutcome,
+    shown: explain::RuleText,
+}
+
+/// The same number written the same way (mantissa and scale), so its
+/// outcome and its explanation's text are the same too.
+fn identical(a: Decimal, b: Decimal) -> bool {
+    a.scale() == b.scale() && a.mantissa() == b.mantissa()
 }
 
 impl RaterScorer<'_> {
@@ -396,17 +415,35 @@ impl RaterScorer<'_> {
                 };
                 let (result, points) = match (value_input, slot.raters[r]) {
                     (Some((value, source, comment)), _) => {
-                        let out = match decimal::to_micros(value) {
-                            Some(micros) => rule::apply(units, micros, p),
-                            None => rule::apply_decimal(
-                                &indicator.rule,
-                                indicator.full_points,
-                                value,
-                                p,
-                            ),
+                        let (out, shown) = match self.scored.get(ordinal) {
+                            // The other rater scored the same value: the
+                            // same outcome and explanation (one text).
+                            Some(&Some(same)) if identical(same.value, value) => {
+                                (same.out, same.shown)
+                            }
+                            _ => {
+                                let out = match decimal::to_micros(value) {
+                                    Some(micros) => rule::apply(units, micros, p),
+                                    None => rule::apply_decimal(
+                                        &indicator.rule,
+                                        indicator.full_points,
+                                        value,
+                                        p,
+                                    ),
+                                };
+                                let shown = explain::rule_outcome(
+                                    self.text,
+                                    self.locale,
+                                    texts,
+                                    value,
+                                    &out,
+                                );
+                                if let Some(slot) = self.scored.get_mut(ordinal) {
+                                    *slot = Some(Scored { value, out, shown });
+                                }
+                                (out, shown)
+                            }
                         };
-                        let shown =
-                            explain::rule_outcome(self.text, self.locale, texts, value, &out);
                         let result = IndicatorScore {
                             dimension: d,
                             indicator: i,
@@ -506,7 +543,7 @@ fn largest_losses(
     own: &RaterScore,
     supervisor: &RaterScore,
     locale: crate::domain::locale::Locale,
-    text: &mut String,
+    text: &mut Text,
 ) -> Vec<Loss> {
     let units = &rubric.units;
     let m = |d: Decimal| i128::from(decimal::to_micros(d).unwrap_or(0));

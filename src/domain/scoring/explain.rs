@@ -10,7 +10,7 @@
 
 use super::rule::{RuleOutcome, SHOWN_PLACES};
 use super::texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
-use super::{Rater, Span};
+use super::{Rater, Span, Text};
 use crate::domain::decimal::{
     MICRO_PLACES, plain, write_fixed, write_plain, write_units_fixed, write_units_plain,
 };
@@ -347,7 +347,7 @@ pub fn indicator(rubric: &Rubric, ordinal: usize, locale: Locale) -> &IndicatorT
 
 /// Appends a number shown to 4 places (ten-thousandths), with "…" when
 /// that is not its exact value.
-fn push_four_places(s: &mut String, shown: i128, exact: bool) {
+fn push_four_places(s: &mut Text, shown: i128, exact: bool) {
     write_units_plain(s, shown, SHOWN_PLACES);
     if !exact {
         s.push('…');
@@ -355,12 +355,12 @@ fn push_four_places(s: &mut String, shown: i128, exact: bool) {
 }
 
 /// Appends `micros` without trailing zeros.
-fn push_plain(s: &mut String, micros: i64) {
+fn push_plain(s: &mut Text, micros: i64) {
     write_units_plain(s, micros.into(), MICRO_PLACES);
 }
 
 /// Runs `write` on the buffer and gives the span of what it appended.
-fn span(text: &mut String, write: impl FnOnce(&mut String)) -> Span {
+fn span(text: &mut Text, write: impl FnOnce(&mut Text)) -> Span {
     let start = text.len();
     write(text);
     between(start, text.len())
@@ -368,6 +368,7 @@ fn span(text: &mut String, write: impl FnOnce(&mut String)) -> Span {
 
 /// Where a rule's explanation, and the value and shortfall it shows, lie
 /// in the text.
+#[derive(Debug, Clone, Copy)]
 pub struct RuleText {
     pub explanation: Span,
     pub value: Span,
@@ -386,7 +387,7 @@ fn between(start: usize, end: usize) -> Span {
 
 /// The explanation of a value scored by its rule.
 pub fn rule_outcome(
-    text: &mut String,
+    text: &mut Text,
     locale: Locale,
     t: &IndicatorTexts,
     value: Decimal,
@@ -414,7 +415,7 @@ pub fn rule_outcome(
     write_plain(s, out.shortfall);
     let shortfall = shortfall_start..s.len();
     s.push_str(&t.after_shortfall);
-    let calculation = |s: &mut String| {
+    let calculation = |s: &mut Text| {
         // The shortfall once more, copied rather than formatted again.
         s.extend_from_within(shortfall.clone());
         s.push_str(&t.calc_mid);
@@ -461,7 +462,7 @@ pub fn rule_outcome(
 }
 
 /// The explanation of points (millionths) a rater awarded directly.
-pub fn direct_points(text: &mut String, t: &IndicatorTexts, rater: Rater, points: i64) -> Span {
+pub fn direct_points(text: &mut Text, t: &IndicatorTexts, rater: Rater, points: i64) -> Span {
     let (before, after) = match rater {
         Rater::SelfAssessment => &t.direct[0],
         Rater::Supervisor => &t.direct[1],
@@ -474,12 +475,12 @@ pub fn direct_points(text: &mut String, t: &IndicatorTexts, rater: Rater, points
 }
 
 /// The explanation of an indicator with no input (allow_partial).
-pub fn missing(text: &mut String, t: &IndicatorTexts) -> Span {
+pub fn missing(text: &mut Text, t: &IndicatorTexts) -> Span {
     span(text, |s| s.push_str(&t.missing))
 }
 
 /// The explanation of a largest-loss item; `points` in 10^-precision.
-pub fn loss(text: &mut String, t: &IndicatorTexts, precision: u32, points: i128) -> Span {
+pub fn loss(text: &mut Text, t: &IndicatorTexts, precision: u32, points: i128) -> Span {
     span(text, |s| {
         s.push_str(&t.loss.0);
         write_units_fixed(s, points, precision, precision);
@@ -494,7 +495,7 @@ fn review(rubric: &Rubric, locale: Locale) -> Option<&ReviewTexts> {
 /// The explanation of the self/supervisor gap: self total, supervisor
 /// total and their difference, in millionths.
 pub fn gap(
-    text: &mut String,
+    text: &mut Text,
     locale: Locale,
     rubric: &Rubric,
     numbers: [i128; 3],
@@ -516,7 +517,7 @@ pub fn gap(
 /// The form's closing arithmetic in one line: self total, supervisor
 /// total, final score (millionths) and the bonus coefficient.
 pub fn summary(
-    text: &mut String,
+    text: &mut Text,
     locale: Locale,
     rubric: &Rubric,
     numbers: [i128; 3],

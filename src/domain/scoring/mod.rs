@@ -4,10 +4,12 @@
 mod engine;
 mod explain;
 pub mod rule;
+mod text;
 mod texts;
 
 pub use engine::score;
 pub use explain::rubric_texts;
+pub use text::Text;
 pub use texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
 
 use crate::domain::locale::Locale;
@@ -172,15 +174,13 @@ pub struct Outcome {
     pub summary: Span,
     /// Every explanation of the answer, one after another, written into
     /// one buffer; the spans above say where each is.
-    pub text: String,
+    pub text: Text,
 }
 
 impl Outcome {
     /// The explanation at `span`.
     pub fn text(&self, span: Span) -> &str {
-        self.text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or_default()
+        self.text.get(span)
     }
 }
 

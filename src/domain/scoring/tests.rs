@@ -195,6 +195,74 @@ fn explanations_follow_the_spec_examples_in_each_locale() {
 }
 
 #[test]
+fn a_value_both_raters_give_is_scored_and_explained_once() {
+    let complaint = "Complaint resolution rate 93.5% is 1.5 below the 95% target: 1.5 × 0.5 = 0.75 off, 19.25 of 20.";
+    let out = score(builtin_rubric(), &worked_example(Some(Locale::En))).unwrap();
+    let (own, theirs) = (&out.self_score.indicators, &out.supervisor_score.indicators);
+    // Both gave 93.5: one explanation, which both point at.
+    assert_eq!(theirs[1].explanation, own[1].explanation);
+    assert_eq!(out.text(theirs[1].explanation), complaint);
+    assert_eq!(
+        (theirs[1].deduction, theirs[1].points),
+        (dec!(0.75), dec!(19.25))
+    );
+    // 150 and 131 minutes: two explanations, each with its own numbers.
+    assert_ne!(theirs[6].explanation, own[6].explanation);
+    assert!(
+        out.text(own[6].explanation)
+            .contains(" 150 min is 30 over ")
+    );
+    assert!(
+        out.text(theirs[6].explanation)
+            .contains(" 131 min is 11 over ")
+    );
+
+    // 93.50 is the same number written differently: scored again, to the
+    // same text; the rater's own value is kept.
+    let mut review = worked_example(Some(Locale::En));
+    review.supervisor_assessment[1].input = EntryInput::Value(dec!(93.50));
+    review.supervisor_assessment[1].comment = "as measured".into();
+    let out = score(builtin_rubric(), &review).unwrap();
+    let (own, theirs) = (
+        &out.self_score.indicators[1],
+        &out.supervisor_score.indicators[1],
+    );
+    assert_ne!(theirs.explanation, own.explanation);
+    assert_eq!(out.text(theirs.explanation), complaint);
+    assert_eq!(theirs.value.map(|v| v.scale()), Some(2));
+    assert_eq!(theirs.comment, "as measured");
+    assert_eq!(own.comment, "");
+
+    // A submission feeds both raters: every explanation is shared.
+    let review = Review {
+        submissions: vec![Submission {
+            source: "hr".into(),
+            values: IDS
+                .iter()
+                .copied()
+                .zip(SELF_VALUES)
+                .map(|(id, v)| (id.to_string(), v))
+                .collect(),
+            ..Submission::default()
+        }],
+        ..Review::default()
+    };
+    let out = score(builtin_rubric(), &review).unwrap();
+    for (own, theirs) in out
+        .self_score
+        .indicators
+        .iter()
+        .zip(&out.supervisor_score.indicators)
+    {
+        assert_eq!(own.explanation, theirs.explanation);
+        assert_eq!(own.source, InputSource::Submission { index: 0 });
+    }
+    // The employee's own totals of section 8, for both raters.
+    assert_eq!(out.self_score.total, dec!(89.79));
+    assert_eq!(out.supervisor_score.total, dec!(89.79));
+}
+
+#[test]
 fn measurements_alone_give_equal_totals() {
     let review = Review {
         submissions: vec![Submission {
