@@ -21,7 +21,7 @@ const LOCALES: [&str; 3] = ["zh-CN", "zh-TW", "en"];
 
 /// The worked example with every supervisor value one away from the
 /// employee's own: no indicator's outcome or explanation is shared
-/// between the raters (in the worked example 15 of 20 values are the same
+/// between the raters (in the worked example 14 of 20 values are the same
 /// for both, and each is scored and explained once).
 fn distinct_values(mut req: pb::ScoreReviewRequest) -> pb::ScoreReviewRequest {
     let own: Vec<f64> = req

@@ -263,6 +263,55 @@ fn a_value_both_raters_give_is_scored_and_explained_once() {
 }
 
 #[test]
+fn a_shared_explanation_is_the_one_the_rater_would_get_alone() {
+    // The supervisor's lines with the employee's values shared (14 of the
+    // 20 are the same), then with every employee value different, so that
+    // nothing is shared: the same numbers and words, in every locale.
+    for locale in [Locale::ZhCn, Locale::ZhTw, Locale::En] {
+        let shared = worked_example(Some(locale));
+        let mut alone = shared.clone();
+        for entry in &mut alone.self_assessment {
+            if let EntryInput::Value(v) = entry.input {
+                entry.input = EntryInput::Value(if v >= dec!(1) {
+                    v - dec!(1)
+                } else {
+                    v + dec!(1)
+                });
+            }
+        }
+        let (a, b) = (
+            score(builtin_rubric(), &shared).unwrap(),
+            score(builtin_rubric(), &alone).unwrap(),
+        );
+        let mut shared_lines = 0;
+        for (k, (x, y)) in a
+            .supervisor_score
+            .indicators
+            .iter()
+            .zip(&b.supervisor_score.indicators)
+            .enumerate()
+        {
+            shared_lines += usize::from(x.explanation == a.self_score.indicators[k].explanation);
+            assert_ne!(y.explanation, b.self_score.indicators[k].explanation);
+            assert_eq!(
+                a.text(x.explanation),
+                b.text(y.explanation),
+                "{locale:?} line {k}"
+            );
+            assert_eq!(a.text(x.value_text), b.text(y.value_text));
+            assert_eq!(a.text(x.shortfall_text), b.text(y.shortfall_text));
+            assert_eq!(
+                (x.value, x.shortfall, x.steps, x.deduction, x.points),
+                (y.value, y.shortfall, y.steps, y.deduction, y.points)
+            );
+        }
+        assert_eq!(shared_lines, 14, "{locale:?}");
+        assert_eq!(a.supervisor_score.total, dec!(86.70));
+        assert_eq!(b.supervisor_score.total, dec!(86.70));
+    }
+}
+
+#[test]
 fn measurements_alone_give_equal_totals() {
     let review = Review {
         submissions: vec![Submission {
