@@ -61,10 +61,9 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
         slots: &slots,
         locale,
         text: &mut text,
-        scored: vec![None; rubric.indicator_count()],
     };
-    let (self_score, own) = scorer.score(Rater::SelfAssessment, 0);
-    let (supervisor_score, supervisor) = scorer.score(Rater::Supervisor, 1);
+    let (self_score, own) = scorer.score(Rater::SelfAssessment, 0, None);
+    let (supervisor_score, supervisor) = scorer.score(Rater::Supervisor, 1, Some(&self_score));
 
     // self% × self total + supervisor% × supervisor total: millionths² /
     // 100, rounded to the precision.
@@ -356,18 +355,6 @@ struct RaterScorer<'a> {
     slots: &'a [Slot],
     locale: crate::domain::locale::Locale,
     text: &'a mut Text,
-    /// Per indicator, the value the last rater scored by the rule, with
-    /// its outcome and explanation: a rater scoring the same value (the
-    /// same submission, or the same figure both raters gave) reuses them.
-    scored: Vec<Option<Scored>>,
-}
-
-/// A value scored by its rule, and where its explanation was written.
-#[derive(Clone, Copy)]
-struct Scored {
-    value: Decimal,
-    out: rule::RuleOutcome,
-    shown: explain::RuleText,
 }
 
 /// The same number written the same way (mantissa and scale), so its
@@ -377,7 +364,14 @@ fn identical(a: Decimal, b: Decimal) -> bool {
 }
 
 impl RaterScorer<'_> {
-    fn score(&mut self, rater: Rater, r: usize) -> (RaterScore, Totals) {
+    /// Scores rater `r`; `employee` is the employee's finished score when
+    /// this is the supervisor: a value both gave is scored once.
+    fn score(
+        &mut self,
+        rater: Rater,
+        r: usize,
+        employee: Option<&RaterScore>,
+    ) -> (RaterScore, Totals) {
         let rubric = self.rubric;
         let p = rubric.precision;
         let entries = match rater {
@@ -415,50 +409,49 @@ impl RaterScorer<'_> {
                 };
                 let (result, points) = match (value_input, slot.raters[r]) {
                     (Some((value, source, comment)), _) => {
-                        let (out, shown) = match self.scored.get(ordinal) {
-                            // The other rater scored the same value: the
-                            // same outcome and explanation (one text).
-                            Some(&Some(same)) if identical(same.value, value) => {
-                                (same.out, same.shown)
-                            }
-                            _ => {
-                                let out = match decimal::to_micros(value) {
-                                    Some(micros) => rule::apply(units, micros, p),
-                                    None => rule::apply_decimal(
-                                        &indicator.rule,
-                                        indicator.full_points,
-                                        value,
-                                        p,
-                                    ),
-                                };
-                                let shown = explain::rule_outcome(
-                                    self.text,
-                                    self.locale,
-                                    texts,
+                        // The employee scored the same value: the same
+                        // outcome and explanation (one text), with this
+                        // rater's own source and comment.
+                        let same = employee
+                            .and_then(|e| e.indicators.get(ordinal))
+                            .filter(|e| e.value.is_some_and(|v| identical(v, value)))
+                            .and_then(|e| Some((e, decimal::to_micros(e.points)?)));
+                        if let Some((same, points)) = same {
+                            let result = IndicatorScore {
+                                source,
+                                value: Some(value),
+                                comment,
+                                ..*same
+                            };
+                            (result, points)
+                        } else {
+                            let out = match decimal::to_micros(value) {
+                                Some(micros) => rule::apply(units, micros, p),
+                                None => rule::apply_decimal(
+                                    &indicator.rule,
+                                    indicator.full_points,
                                     value,
-                                    &out,
-                                );
-                                if let Some(slot) = self.scored.get_mut(ordinal) {
-                                    *slot = Some(Scored { value, out, shown });
-                                }
-                                (out, shown)
-                            }
-                        };
-                        let result = IndicatorScore {
-                            dimension: d,
-                            indicator: i,
-                            source,
-                            value: Some(value),
-                            shortfall: out.shortfall,
-                            steps: from_units(out.steps, rule::SHOWN_PLACES),
-                            deduction: micros(out.deduction),
-                            points: micros(out.points),
-                            explanation: shown.explanation,
-                            value_text: shown.value,
-                            shortfall_text: shown.shortfall,
-                            comment,
-                        };
-                        (result, out.points)
+                                    p,
+                                ),
+                            };
+                            let shown =
+                                explain::rule_outcome(self.text, self.locale, texts, value, &out);
+                            let result = IndicatorScore {
+                                dimension: d,
+                                indicator: i,
+                                source,
+                                value: Some(value),
+                                shortfall: out.shortfall,
+                                steps: from_units(out.steps, rule::SHOWN_PLACES),
+                                deduction: micros(out.deduction),
+                                points: micros(out.points),
+                                explanation: shown.explanation,
+                                value_text: shown.value,
+                                shortfall_text: shown.shortfall,
+                                comment,
+                            };
+                            (result, out.points)
+                        }
                     }
                     (
                         None,

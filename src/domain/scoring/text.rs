@@ -29,12 +29,18 @@ impl Text {
         self.bytes.is_empty()
     }
 
-    /// The UTF-8 bytes at `span` (empty if it lies outside the text), for
-    /// writing straight into an encoded protobuf string.
+    /// The UTF-8 bytes at `span`, for writing straight into an encoded
+    /// protobuf string; empty if the span lies outside the text or splits
+    /// a char (no span this crate makes does).
     pub fn bytes(&self, span: Span) -> &[u8] {
-        self.bytes
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or_default()
+        let (start, end) = (span.start as usize, span.end as usize);
+        // A char boundary is any byte but a continuation byte (10xxxxxx),
+        // or the end of the text.
+        let boundary = |at: usize| self.bytes.get(at).is_none_or(|&b| (b as i8) >= -0x40);
+        match self.bytes.get(start..end) {
+            Some(bytes) if boundary(start) && boundary(end) => bytes,
+            _ => &[],
+        }
     }
 
     /// The text at `span` (empty if it lies outside the text). This checks
@@ -97,10 +103,16 @@ mod tests {
         assert_eq!(text.get(number), "-19.25");
         assert_eq!(text.bytes(number), b"-19.25");
         assert_eq!(text.len(), "得分 -19.25…-19".len());
-        // A span outside the text, or splitting a char, reads as empty.
-        let outside = Span { start: 2, end: 99 };
-        assert_eq!(text.get(outside), "");
-        assert_eq!(text.get(Span { start: 1, end: 3 }), "");
+        // A span outside the text, or splitting a char at either end,
+        // reads as empty, as bytes too.
+        for (start, end) in [(2, 99), (1, 3), (0, 2), (1, 6), (4, 4)] {
+            let span = Span { start, end };
+            assert_eq!(text.get(span), "", "{start}..{end}");
+            assert_eq!(text.bytes(span), b"", "{start}..{end}");
+        }
+        // "得" is bytes 0..3, "分" 3..6.
+        assert_eq!(text.bytes(Span { start: 3, end: 6 }), "分".as_bytes());
+        assert_eq!(text.bytes(Span { start: 6, end: 6 }), b"");
         assert_eq!(format!("{text:?}"), "\"得分 -19.25…-19\"");
     }
 }
