@@ -296,13 +296,12 @@ impl Writer {
 
     /// A string field (left out when empty).
     fn string(&mut self, tag: u32, value: &str) {
-        if !value.is_empty() {
-            self.repeated_string(tag, value);
-        }
+        self.text(tag, value.as_bytes());
     }
 
-    /// A string field (left out when empty) from an outcome's explanation
-    /// text, which is UTF-8 by construction (`scoring::Text`).
+    /// A string field (left out when empty) from UTF-8 bytes: a `&str`'s,
+    /// or an outcome's explanation text, UTF-8 by construction
+    /// (`scoring::Text`).
     fn text(&mut self, tag: u32, utf8: &[u8]) {
         if !utf8.is_empty() {
             self.repeated_bytes(tag, utf8);

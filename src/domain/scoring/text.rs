@@ -43,8 +43,8 @@ impl Text {
         }
     }
 
-    /// The text at `span` (empty if it lies outside the text). This checks
-    /// the UTF-8 that [`Text::bytes`] skips.
+    /// The text at `span` (empty where [`Text::bytes`] is), as a `&str`:
+    /// for tests and callers off the hot path, since it validates again.
     pub fn get(&self, span: Span) -> &str {
         std::str::from_utf8(self.bytes(span)).unwrap_or_default()
     }
