@@ -145,20 +145,39 @@ fn profile(spec: &str) {
     let request = convert::review_request(req.clone()).expect("the worked example converts");
     let rubric = rubric::builtin_rubric();
     let mut bytes = 0usize;
-    for _ in 0..n {
-        match path {
-            "domain" | "domain_distinct" => {
-                let out = scoring::score(rubric, black_box(&request.review)).expect("scores");
-                bytes += out.text(out.summary).len();
-            }
-            "proto_to_proto" => {
-                let (_, answer) = score_one(&registry, black_box(req.clone()));
-                bytes += answer.expect("scores").as_slice().len();
-            }
-            other => panic!("unknown path {other}"),
+    let mut one = || match path {
+        "domain" | "domain_distinct" => {
+            let out = scoring::score(rubric, black_box(&request.review)).expect("scores");
+            bytes += out.text(out.summary).len();
+        }
+        "proto_to_proto" => {
+            let (_, answer) = score_one(&registry, black_box(req.clone()));
+            bytes += answer.expect("scores").as_slice().len();
+        }
+        other => panic!("unknown path {other}"),
+    };
+    // In 20 chunks, each timed: on a shared machine the fastest chunk is
+    // the best estimate of the undisturbed time, the median a check on it.
+    const CHUNKS: u64 = 20;
+    let mut per_review = Vec::new();
+    for chunk in 0..CHUNKS {
+        let count = n / CHUNKS + u64::from(chunk < n % CHUNKS);
+        let start = std::time::Instant::now();
+        for _ in 0..count {
+            one();
+        }
+        if count > 0 {
+            per_review.push(start.elapsed().as_nanos() as f64 / count as f64);
         }
     }
-    println!("{path}/{locale}: {n} reviews ({bytes} bytes of output)");
+    per_review.sort_by(f64::total_cmp);
+    let (min, median) = match per_review.as_slice() {
+        [] => (0.0, 0.0),
+        all => (all[0], all[all.len() / 2]),
+    };
+    println!(
+        "{path}/{locale}: {n} reviews ({bytes} bytes of output); ns/review over {CHUNKS} chunks: min {min:.0}, median {median:.0}"
+    );
 }
 
 /// `SCORING_DUMP=N` prints, for N pseudo-random variations of the worked
