@@ -13,7 +13,9 @@
 
 use super::pb;
 use crate::domain::Error;
-use crate::domain::decimal::{Digits, fixed_digits, plain_digits, write_fixed, write_plain};
+use crate::domain::decimal::{
+    Digits, NUMBER_BYTES, fixed_digits, plain_digits, write_fixed, write_plain,
+};
 use crate::domain::locale::Locale;
 use crate::domain::rubric::{self, Rubric};
 use crate::domain::scoring::{InputSource, Outcome, RaterScore, Review, Span};
@@ -348,21 +350,50 @@ impl Writer {
 
     /// A decimal without trailing zeros, as a string field.
     fn plain(&mut self, tag: u32, value: Decimal) {
-        let mut digits = Digits::new();
-        if plain_digits(&mut digits, value.mantissa(), value.scale()) {
-            self.repeated_bytes(tag, digits.as_bytes());
-        } else {
+        let (units, scale) = (value.mantissa(), value.scale());
+        if !self.number(tag, |digits| plain_digits(digits, units, scale)) {
             self.formatted(tag, |s| write_plain(s, value));
         }
     }
 
     /// A decimal with exactly `places` decimals, as a string field.
     fn fixed(&mut self, tag: u32, value: Decimal, places: u32) {
-        let mut digits = Digits::new();
-        if fixed_digits(&mut digits, value.mantissa(), value.scale(), places) {
-            self.repeated_bytes(tag, digits.as_bytes());
-        } else {
+        let (units, scale) = (value.mantissa(), value.scale());
+        if !self.number(tag, |digits| fixed_digits(digits, units, scale, places)) {
             self.formatted(tag, |s| write_fixed(s, value, places));
+        }
+    }
+
+    // The length of a number's text fits one varint byte.
+    const ONE_BYTE_LENGTH: () = assert!(NUMBER_BYTES < 0x80);
+
+    /// A number's text as a string field, written in place by `write`
+    /// after its key and a one-byte length (a number is at most
+    /// [`NUMBER_BYTES`] < 128 bytes); false, with nothing written, when
+    /// `write` gives false.
+    fn number(&mut self, tag: u32, write: impl FnOnce(&mut Digits<'_>) -> bool) -> bool {
+        let () = Self::ONE_BYTE_LENGTH;
+        let start = self.buf.len();
+        self.key(tag, WireType::LengthDelimited);
+        let at = self.buf.len();
+        self.buf.extend_from_slice(&[0; 1 + NUMBER_BYTES]);
+        let written = match self.buf[at + 1..].first_chunk_mut() {
+            Some(window) => {
+                let mut digits = Digits::new(window);
+                write(&mut digits).then(|| digits.len())
+            }
+            None => None,
+        };
+        match written {
+            Some(len) => {
+                self.buf[at] = len as u8;
+                self.buf.truncate(at + 1 + len);
+                true
+            }
+            None => {
+                self.buf.truncate(start);
+                false
+            }
         }
     }
 
@@ -441,6 +472,30 @@ mod tests {
             prost::encoding::bool::encode(16, &true, &mut reference);
             assert_eq!(w.buf, reference, "body of {n} bytes");
         }
+    }
+
+    /// Numbers written in place (and, past 64 bits or 18 places, through
+    /// a string) encode as prost encodes their text; texts worked by hand.
+    #[test]
+    fn numbers_encode_as_prost_encodes_their_text() {
+        let mut w = Writer::with_capacity(0);
+        w.plain(11, Decimal::new(1925, 2));
+        w.fixed(13, Decimal::new(-5, 1), 2);
+        w.fixed(14, Decimal::new(12_345_678, 6), 2);
+        // 28 places: the fallback through a string.
+        w.plain(12, Decimal::from_i128_with_scale(1, 28));
+        w.fixed(20, Decimal::ZERO, 4);
+        let mut reference = Vec::new();
+        for (tag, text) in [
+            (11, "19.25"),
+            (13, "-0.50"),
+            (14, "12.35"),
+            (12, "0.0000000000000000000000000001"),
+            (20, "0.0000"),
+        ] {
+            prost::encoding::string::encode(tag, &text.to_string(), &mut reference);
+        }
+        assert_eq!(w.buf, reference);
     }
 
     #[test]

@@ -188,10 +188,7 @@ fn strip_zeros(mut n: u64, mut scale: u32, floor: u32) -> (u64, u32) {
 
 /// Appends `units × 10^-scale` without trailing zeros ("19.25", "20").
 pub(crate) fn write_units_plain(out: &mut impl Sink, units: i128, scale: u32) {
-    let mut digits = Digits::new();
-    if plain_digits(&mut digits, units, scale) {
-        out.push_ascii(digits.as_bytes());
-    } else {
+    if !push_digits(out, |digits| plain_digits(digits, units, scale)) {
         let (mut units, mut scale) = (units, scale);
         while scale > 0 && units % 10 == 0 {
             units /= 10;
@@ -206,7 +203,7 @@ pub(crate) fn write_units_plain(out: &mut impl Sink, units: i128, scale: u32) {
 /// false, with nothing written, otherwise.
 #[inline]
 pub(crate) fn plain_digits(digits: &mut Digits, units: i128, scale: u32) -> bool {
-    debug_assert_eq!(digits.start, digits.buffer.len(), "a new Digits");
+    debug_assert_eq!(digits.len, 0, "a new Digits");
     let negative = units < 0;
     let Ok(n) = u64::try_from(units.unsigned_abs()) else {
         return false;
@@ -242,9 +239,7 @@ fn plain_at<const UNIT: u64, const SCALE: u32>(
 /// Appends `units × 10^-scale` with exactly `places` decimals, rounding
 /// half away from zero when it has more.
 pub(crate) fn write_units_fixed(out: &mut impl Sink, units: i128, scale: u32, places: u32) {
-    let mut digits = Digits::new();
-    if fixed_digits(&mut digits, units, scale, places) {
-        out.push_ascii(digits.as_bytes());
+    if push_digits(out, |digits| fixed_digits(digits, units, scale, places)) {
         return;
     }
     let negative = units < 0;
@@ -276,7 +271,7 @@ pub(crate) fn write_units_fixed(out: &mut impl Sink, units: i128, scale: u32, pl
 /// false, with nothing written, otherwise.
 #[inline]
 pub(crate) fn fixed_digits(digits: &mut Digits, units: i128, scale: u32, places: u32) -> bool {
-    debug_assert_eq!(digits.start, digits.buffer.len(), "a new Digits");
+    debug_assert_eq!(digits.len, 0, "a new Digits");
     let negative = units < 0;
     let Ok(n) = u64::try_from(units.unsigned_abs()) else {
         return false;
@@ -334,9 +329,7 @@ fn write_units(out: &mut impl Sink, units: i128, scale: u32, pad: u32) {
 
 /// Appends `n / 10^scale` with `scale` places and `pad` more zeros.
 fn write_scaled(out: &mut impl Sink, negative: bool, n: u64, scale: u32, pad: u32) {
-    let mut digits = Digits::new();
-    if scaled(&mut digits, negative, n, scale) {
-        out.push_ascii(digits.as_bytes());
+    if push_digits(out, |digits| scaled(digits, negative, n, scale)) {
         if scale == 0 && pad > 0 {
             out.push_ascii(b".");
         }
@@ -359,6 +352,18 @@ fn scaled(digits: &mut Digits, negative: bool, n: u64, scale: u32) -> bool {
     true
 }
 
+/// Decimal digits of `n` (1 for 0): the bit length times log10(2) is
+/// the count or one short, and one comparison settles which (cheaper than
+/// `ilog10`, which mattered with a hundred numbers an answer).
+#[inline]
+fn digit_count(n: u64) -> usize {
+    let n = n | 1;
+    let bits = u64::BITS - n.leading_zeros();
+    // 1233 / 4096 ≈ log10(2); bits ≤ 64 gives at most 19, in the table.
+    let guess = ((bits * 1233) >> 12) as usize;
+    guess + usize::from(n >= POW10_U64[guess])
+}
+
 /// "00" to "99", for writing two digits at a time.
 const DIGIT_PAIRS: &[u8; 200] = b"\
     0001020304050607080910111213141516171819\
@@ -367,45 +372,63 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
     6061626364656667686970717273747576777879\
     8081828384858687888990919293949596979899";
 
-/// A number's text, built right to left in a stack buffer: a sign, up to
-/// 20 whole digits, a point and up to 18 fraction digits. Only ASCII
-/// digits, '.' and '-' are ever written, so its bytes can go straight into
-/// an encoded protobuf string.
-pub(crate) struct Digits {
-    /// Pre-filled with '0', so leading zeros of a fraction cost nothing.
-    buffer: [u8; 48],
-    /// Where the text starts; it ends at the end of the buffer.
-    start: usize,
+/// Bytes a number's text can take: a sign, up to 20 whole digits, a point
+/// and up to 18 fraction digits (40), rounded up.
+pub(crate) const NUMBER_BYTES: usize = 48;
+
+/// A number's text, written into a window of [`NUMBER_BYTES`] bytes: a
+/// stack buffer, or the bytes an encoded answer reserves for it, so that
+/// it is written where it stays (copying a stack buffer just written
+/// stalls on stores still in flight). Its length is worked out first,
+/// then its digits are written right to left, two at a time; bytes of the
+/// window past the text may be overwritten. Only ASCII digits, '.' and '-'
+/// are ever written, so its bytes can go straight into an encoded
+/// protobuf string.
+pub(crate) struct Digits<'a> {
+    buffer: &'a mut [u8; NUMBER_BYTES],
+    /// The text is `buffer[..len]`.
+    len: usize,
 }
 
-impl Digits {
+impl<'a> Digits<'a> {
     #[inline]
-    pub(crate) fn new() -> Self {
-        Digits {
-            buffer: [b'0'; 48],
-            start: 48,
-        }
+    pub(crate) fn new(buffer: &'a mut [u8; NUMBER_BYTES]) -> Self {
+        Digits { buffer, len: 0 }
     }
 
     /// Writes `whole.fraction` with exactly `places` fraction digits
-    /// (`fraction` < 10^`places`; no point when `places` is 0), and a minus
-    /// sign when negative and not zero.
-    #[inline]
+    /// (`fraction` < 10^`places`, `places` ≤ 18; no point when `places`
+    /// is 0), and a minus sign when negative and not zero.
+    // Inlined into each caller, as before the length came first: with
+    // constant places, much of it folds away (2,300 fewer instructions an
+    // answer).
+    #[inline(always)]
     fn fixed_point(&mut self, negative: bool, whole: u64, fraction: u64, places: u32) {
+        let sign = usize::from(negative && (whole != 0 || fraction != 0));
+        let whole_end = sign + digit_count(whole);
+        let places = places as usize;
+        self.len = whole_end;
         if places > 0 {
-            self.padded(fraction, places as usize);
-            self.byte(b'.');
+            self.buffer[whole_end] = b'.';
+            // The fraction's leading zeros: 18 '0's in one copy (what lies
+            // past the text's end is scratch), then its other digits.
+            let start = whole_end + 1;
+            self.buffer[start..start + 18].copy_from_slice(&[b'0'; 18]);
+            self.len = start + places;
+            if fraction != 0 {
+                self.number(self.len, fraction);
+            }
         }
-        self.number(whole);
-        if negative && (whole != 0 || fraction != 0) {
-            self.byte(b'-');
+        self.number(whole_end, whole);
+        if sign == 1 {
+            self.buffer[0] = b'-';
         }
     }
 
-    /// Prepends the digits of `n`, at least one.
+    /// Writes the digits of `n` (at least one) to end at `end`.
     #[inline]
-    fn number(&mut self, mut n: u64) {
-        let mut at = self.start;
+    fn number(&mut self, end: usize, mut n: u64) {
+        let mut at = end;
         while n >= 100 {
             let pair = 2 * (n % 100) as usize;
             n /= 100;
@@ -417,32 +440,18 @@ impl Digits {
             at -= 2;
             self.buffer[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
         } else {
-            at -= 1;
-            self.buffer[at] = b'0' + n as u8;
+            self.buffer[at - 1] = b'0' + n as u8;
         }
-        self.start = at;
     }
 
-    /// Prepends exactly `width` digits of `n` < 10^`width`, leading zeros
-    /// included (they are already in the buffer).
-    #[inline]
-    fn padded(&mut self, n: u64, width: usize) {
-        let end = self.start;
-        if n != 0 {
-            self.number(n);
-        }
-        self.start = end - width;
-    }
-
-    #[inline]
-    fn byte(&mut self, byte: u8) {
-        self.start -= 1;
-        self.buffer[self.start] = byte;
+    /// Bytes written.
+    pub(crate) fn len(&self) -> usize {
+        self.len
     }
 
     /// The text, as ASCII bytes.
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.buffer[self.start..]
+        &self.buffer[..self.len]
     }
 }
 
@@ -451,6 +460,19 @@ impl Digits {
 pub(crate) trait Sink {
     /// Appends ASCII bytes (digits, '.', '-'), each its own char.
     fn push_ascii(&mut self, ascii: &[u8]);
+}
+
+/// Appends the number `write` writes into a [`Digits`] on the stack;
+/// false, with nothing appended, when `write` gives false.
+#[inline]
+fn push_digits(out: &mut impl Sink, write: impl FnOnce(&mut Digits<'_>) -> bool) -> bool {
+    let mut buffer = [0; NUMBER_BYTES];
+    let mut digits = Digits::new(&mut buffer);
+    if !write(&mut digits) {
+        return false;
+    }
+    out.push_ascii(digits.as_bytes());
+    true
 }
 
 impl Sink for String {
@@ -645,18 +667,37 @@ mod tests {
         }
     }
 
-    /// The stack-buffer text the answer writer copies is the text the
-    /// string writers append, and it is refused (false) only past 64 bits
-    /// or 18 places.
+    /// Digit counts at and around every power of ten, against the length
+    /// of the number's own text.
+    #[test]
+    fn digit_counts_match_the_text() {
+        let mut values = vec![0u64, 1, 9, u64::MAX];
+        for &p in &POW10_U64 {
+            values.extend([p - 1, p, p + 1]);
+        }
+        for n in values {
+            assert_eq!(digit_count(n), n.to_string().len(), "{n}");
+        }
+        assert_eq!(digit_count(0), 1);
+        assert_eq!(digit_count(99), 2);
+        assert_eq!(digit_count(100), 3);
+    }
+
+    /// The text written into a window (where the answer writer keeps it)
+    /// is the text the string writers append, and it is refused (false) only past 64 bits
+    /// or 18 places. The window is filled with junk first: every byte of
+    /// the text, leading zeros of a fraction included, is written.
     #[test]
     fn digits_are_the_text_the_string_writers_append() {
         let text = |digits: &Digits| String::from_utf8(digits.as_bytes().to_vec()).unwrap();
         let fixed_text = |units: i128, scale: u32, places: u32| {
-            let mut digits = Digits::new();
+            let mut buffer = [b'x'; NUMBER_BYTES];
+            let mut digits = Digits::new(&mut buffer);
             fixed_digits(&mut digits, units, scale, places).then(|| text(&digits))
         };
         let plain_text = |units: i128, scale: u32| {
-            let mut digits = Digits::new();
+            let mut buffer = [b'x'; NUMBER_BYTES];
+            let mut digits = Digits::new(&mut buffer);
             plain_digits(&mut digits, units, scale).then(|| text(&digits))
         };
         // Worked by hand: millionths at 2 and 5 places, half away from zero.
