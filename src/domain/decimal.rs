@@ -211,7 +211,7 @@ pub(crate) fn plain_digits(digits: &mut Digits, units: i128, scale: u32) -> bool
     // The scales answers use most (millionths, ten-thousandths, and what
     // requests carry), with constant divisors.
     match scale {
-        0 => scaled(digits, negative, n, 0),
+        0 => plain_at::<1, 0>(digits, negative, n),
         1 => plain_at::<10, 1>(digits, negative, n),
         2 => plain_at::<100, 2>(digits, negative, n),
         4 => plain_at::<10_000, 4>(digits, negative, n),
@@ -287,13 +287,25 @@ pub(crate) fn fixed_digits(digits: &mut Digits, units: i128, scale: u32, places:
             6 => micros_fixed::<1, 1_000_000, 6>(digits, negative, n),
             _ => false,
         }
+    } else if scale == places {
+        // Already at the places (a loss's points): constant divisors for
+        // the usual precisions.
+        match places {
+            0 => micros_fixed::<1, 1, 0>(digits, negative, n),
+            1 => micros_fixed::<1, 10, 1>(digits, negative, n),
+            2 => micros_fixed::<1, 100, 2>(digits, negative, n),
+            3 => micros_fixed::<1, 1_000, 3>(digits, negative, n),
+            4 => micros_fixed::<1, 10_000, 4>(digits, negative, n),
+            _ => scaled(digits, negative, n, scale),
+        }
     } else {
-        scale == places && scaled(digits, negative, n, scale)
+        false
     }
 }
 
 /// `n` millionths at PLACES places: rounded half away from zero by
-/// DROP = 10^(6 − PLACES), then split by UNIT = 10^PLACES.
+/// DROP = 10^(6 − PLACES), then split by UNIT = 10^PLACES. With DROP = 1,
+/// any count already at PLACES places.
 #[inline]
 fn micros_fixed<const DROP: u64, const UNIT: u64, const PLACES: u32>(
     digits: &mut Digits,
@@ -705,6 +717,12 @@ mod tests {
         assert_eq!(fixed_text(-999_995, 6, 5).as_deref(), Some("-1.00000"));
         assert_eq!(fixed_text(-4_999, 6, 2).as_deref(), Some("0.00"));
         assert_eq!(fixed_text(5, 0, 0).as_deref(), Some("5"));
+        // Already at the places (a loss's points), and plain integers.
+        assert_eq!(fixed_text(-1925, 2, 2).as_deref(), Some("-19.25"));
+        assert_eq!(fixed_text(7, 4, 4).as_deref(), Some("0.0007"));
+        assert_eq!(fixed_text(123_456, 5, 5).as_deref(), Some("1.23456"));
+        assert_eq!(plain_text(150, 0).as_deref(), Some("150"));
+        assert_eq!(plain_text(-7, 0).as_deref(), Some("-7"));
         assert_eq!(
             fixed_text(u64::MAX.into(), 6, 6).as_deref(),
             Some("18446744073709.551615")
