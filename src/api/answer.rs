@@ -272,7 +272,8 @@ pub(crate) fn direction_proto(direction: rubric::Direction) -> i32 {
 /// when they are not the default, nested messages length-delimited.
 struct Writer {
     buf: Vec<u8>,
-    /// Where numbers are formatted before they are written.
+    /// Where numbers the in-place writer refuses (past 64 bits or 18
+    /// places) are formatted before they are written.
     number: String,
 }
 
@@ -474,24 +475,33 @@ mod tests {
         }
     }
 
-    /// Numbers written in place (and, past 64 bits or 18 places, through
-    /// a string) encode as prost encodes their text; texts worked by hand.
+    /// Numbers encode as prost encodes their text, whether written in
+    /// place (millionths at up to 6 places, counts at their own places,
+    /// whole numbers) or through a string (everything else: here fewer
+    /// places than shown, and 28 places). Texts worked by hand.
     #[test]
     fn numbers_encode_as_prost_encodes_their_text() {
         let mut w = Writer::with_capacity(0);
+        // In place.
         w.plain(11, Decimal::new(1925, 2));
-        w.fixed(13, Decimal::new(-5, 1), 2);
         w.fixed(14, Decimal::new(12_345_678, 6), 2);
-        // 28 places: the fallback through a string.
+        w.fixed(13, Decimal::new(-500_000, 6), 2);
+        w.fixed(20, Decimal::new(0, 6), 4);
+        w.fixed(21, Decimal::new(-1925, 2), 2);
+        w.plain(22, Decimal::new(-7, 0));
+        // Through a string.
+        w.fixed(23, Decimal::new(-5, 1), 2);
         w.plain(12, Decimal::from_i128_with_scale(1, 28));
-        w.fixed(20, Decimal::ZERO, 4);
         let mut reference = Vec::new();
         for (tag, text) in [
             (11, "19.25"),
-            (13, "-0.50"),
             (14, "12.35"),
-            (12, "0.0000000000000000000000000001"),
+            (13, "-0.50"),
             (20, "0.0000"),
+            (21, "-19.25"),
+            (22, "-7"),
+            (23, "-0.50"),
+            (12, "0.0000000000000000000000000001"),
         ] {
             prost::encoding::string::encode(tag, &text.to_string(), &mut reference);
         }
