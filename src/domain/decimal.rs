@@ -188,7 +188,7 @@ fn strip_zeros(mut n: u64, mut scale: u32, floor: u32) -> (u64, u32) {
 
 /// Appends `units × 10^-scale` without trailing zeros ("19.25", "20").
 pub(crate) fn write_units_plain(out: &mut impl Sink, units: i128, scale: u32) {
-    if !push_digits(out, |digits| plain_digits(digits, units, scale)) {
+    if !out.push_digits(|digits| plain_digits(digits, units, scale)) {
         let (mut units, mut scale) = (units, scale);
         while scale > 0 && units % 10 == 0 {
             units /= 10;
@@ -239,7 +239,7 @@ fn plain_at<const UNIT: u64, const SCALE: u32>(
 /// Appends `units × 10^-scale` with exactly `places` decimals, rounding
 /// half away from zero when it has more.
 pub(crate) fn write_units_fixed(out: &mut impl Sink, units: i128, scale: u32, places: u32) {
-    if push_digits(out, |digits| fixed_digits(digits, units, scale, places)) {
+    if out.push_digits(|digits| fixed_digits(digits, units, scale, places)) {
         return;
     }
     let negative = units < 0;
@@ -341,7 +341,7 @@ fn write_units(out: &mut impl Sink, units: i128, scale: u32, pad: u32) {
 
 /// Appends `n / 10^scale` with `scale` places and `pad` more zeros.
 fn write_scaled(out: &mut impl Sink, negative: bool, n: u64, scale: u32, pad: u32) {
-    if push_digits(out, |digits| scaled(digits, negative, n, scale)) {
+    if out.push_digits(|digits| scaled(digits, negative, n, scale)) {
         if scale == 0 && pad > 0 {
             out.push_ascii(b".");
         }
@@ -472,19 +472,20 @@ impl<'a> Digits<'a> {
 pub(crate) trait Sink {
     /// Appends ASCII bytes (digits, '.', '-'), each its own char.
     fn push_ascii(&mut self, ascii: &[u8]);
-}
 
-/// Appends the number `write` writes into a [`Digits`] on the stack;
-/// false, with nothing appended, when `write` gives false.
-#[inline]
-fn push_digits(out: &mut impl Sink, write: impl FnOnce(&mut Digits<'_>) -> bool) -> bool {
-    let mut buffer = [0; NUMBER_BYTES];
-    let mut digits = Digits::new(&mut buffer);
-    if !write(&mut digits) {
-        return false;
+    /// Appends the number `write` writes into a [`Digits`]; false, with
+    /// nothing appended, when `write` gives false. Through a buffer on
+    /// the stack, unless the sink lends its own bytes.
+    #[inline]
+    fn push_digits(&mut self, write: impl FnOnce(&mut Digits<'_>) -> bool) -> bool {
+        let mut buffer = [0; NUMBER_BYTES];
+        let mut digits = Digits::new(&mut buffer);
+        if !write(&mut digits) {
+            return false;
+        }
+        self.push_ascii(digits.as_bytes());
+        true
     }
-    out.push_ascii(digits.as_bytes());
-    true
 }
 
 impl Sink for String {

@@ -1,11 +1,11 @@
 //! The buffer every explanation of an outcome is written into.
 
 use super::Span;
-use crate::domain::decimal::Sink;
+use crate::domain::decimal::{Digits, NUMBER_BYTES, Sink};
 use std::fmt;
 
-/// Explanation text, kept as bytes so that numbers (ASCII) are appended
-/// with one copy instead of char by char. It is UTF-8 by construction:
+/// Explanation text, kept as bytes so that numbers (ASCII) are written
+/// in place instead of appended char by char. It is UTF-8 by construction:
 /// only whole `&str`s, chars and ASCII number text are ever appended, and
 /// spans are taken between appends, so each span is UTF-8 too.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -75,6 +75,26 @@ impl Sink for Text {
         debug_assert!(ascii.is_ascii());
         self.bytes.extend_from_slice(ascii);
     }
+
+    /// Writes the number in place: room for the longest number is added,
+    /// the digits are written into it, and what they did not use is cut
+    /// off again.
+    #[inline]
+    fn push_digits(&mut self, write: impl FnOnce(&mut Digits<'_>) -> bool) -> bool {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(&[0; NUMBER_BYTES]);
+        let written = match self.bytes[start..].first_chunk_mut() {
+            Some(window) => {
+                let mut digits = Digits::new(window);
+                write(&mut digits).then(|| digits.len())
+            }
+            None => None,
+        };
+        // Digits only ever writes ASCII, and the rest is cut off: the
+        // text stays UTF-8.
+        self.bytes.truncate(start + written.unwrap_or(0));
+        written.is_some()
+    }
 }
 
 impl fmt::Debug for Text {
@@ -114,5 +134,23 @@ mod tests {
         assert_eq!(text.bytes(Span { start: 3, end: 6 }), "分".as_bytes());
         assert_eq!(text.bytes(Span { start: 6, end: 6 }), b"");
         assert_eq!(format!("{text:?}"), "\"得分 -19.25…-19\"");
+    }
+
+    /// Numbers written in place land right after the text; a refused one
+    /// (past 64 bits) leaves the text as it was.
+    #[test]
+    fn numbers_are_written_in_place_and_a_refused_one_leaves_no_trace() {
+        use crate::domain::decimal::{plain_digits, write_units_plain};
+        let mut text = Text::with_capacity(0);
+        text.push_str("扣 ");
+        assert!(text.push_digits(|digits| plain_digits(digits, 750_000, 6)));
+        text.push_str(" 分");
+        assert_eq!(text.as_str(), "扣 0.75 分");
+        let before = text.as_str().to_string();
+        assert!(!text.push_digits(|digits| plain_digits(digits, i128::MAX, 6)));
+        assert_eq!(text.as_str(), before);
+        // The writers fall back to their wide path for it.
+        write_units_plain(&mut text, -(1i128 << 70), 0);
+        assert_eq!(text.as_str(), "扣 0.75 分-1180591620717411303424");
     }
 }
