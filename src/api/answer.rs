@@ -14,7 +14,7 @@
 use super::pb;
 use crate::domain::Error;
 use crate::domain::decimal::{
-    Digits, NUMBER_BYTES, fixed_digits, plain_digits, write_fixed, write_plain,
+    Digits, NUMBER_BYTES, Sink, fixed_digits, plain_digits, write_fixed, write_plain,
 };
 use crate::domain::locale::Locale;
 use crate::domain::rubric::{self, Rubric};
@@ -377,25 +377,13 @@ impl Writer {
         let start = self.buf.len();
         self.key(tag, WireType::LengthDelimited);
         let at = self.buf.len();
-        self.buf.extend_from_slice(&[0; 1 + NUMBER_BYTES]);
-        let written = match self.buf[at + 1..].first_chunk_mut() {
-            Some(window) => {
-                let mut digits = Digits::new(window);
-                write(&mut digits).then(|| digits.len())
-            }
-            None => None,
-        };
-        match written {
-            Some(len) => {
-                self.buf[at] = len as u8;
-                self.buf.truncate(at + 1 + len);
-                true
-            }
-            None => {
-                self.buf.truncate(start);
-                false
-            }
+        self.buf.push(0);
+        if !self.buf.push_digits(write) {
+            self.buf.truncate(start);
+            return false;
         }
+        self.buf[at] = (self.buf.len() - at - 1) as u8;
+        true
     }
 
     fn formatted(&mut self, tag: u32, write: impl FnOnce(&mut String)) {

@@ -488,6 +488,33 @@ pub(crate) trait Sink {
     }
 }
 
+/// Bytes (an encoded answer, explanation text): numbers are written in
+/// place. Room for the longest number is added, the digits are written
+/// into it, and what they did not use is cut off again; only ASCII is
+/// ever left behind.
+impl Sink for Vec<u8> {
+    #[inline]
+    fn push_ascii(&mut self, ascii: &[u8]) {
+        debug_assert!(ascii.is_ascii());
+        self.extend_from_slice(ascii);
+    }
+
+    #[inline]
+    fn push_digits(&mut self, write: impl FnOnce(&mut Digits<'_>) -> bool) -> bool {
+        let start = self.len();
+        self.extend_from_slice(&[0; NUMBER_BYTES]);
+        let written = match self[start..].first_chunk_mut() {
+            Some(window) => {
+                let mut digits = Digits::new(window);
+                write(&mut digits).then(|| digits.len())
+            }
+            None => None,
+        };
+        self.truncate(start + written.unwrap_or(0));
+        written.is_some()
+    }
+}
+
 impl Sink for String {
     #[inline]
     fn push_ascii(&mut self, ascii: &[u8]) {

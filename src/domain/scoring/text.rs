@@ -1,7 +1,7 @@
 //! The buffer every explanation of an outcome is written into.
 
 use super::Span;
-use crate::domain::decimal::{Digits, NUMBER_BYTES, Sink};
+use crate::domain::decimal::{Digits, Sink};
 use std::fmt;
 
 /// Explanation text, kept as bytes so that numbers (ASCII) are written
@@ -72,28 +72,14 @@ impl Text {
 impl Sink for Text {
     #[inline]
     fn push_ascii(&mut self, ascii: &[u8]) {
-        debug_assert!(ascii.is_ascii());
-        self.bytes.extend_from_slice(ascii);
+        self.bytes.push_ascii(ascii);
     }
 
-    /// Writes the number in place: room for the longest number is added,
-    /// the digits are written into it, and what they did not use is cut
-    /// off again.
+    /// Writes the number in place (see the `Vec<u8>` sink): the text stays
+    /// UTF-8, since digits are ASCII.
     #[inline]
     fn push_digits(&mut self, write: impl FnOnce(&mut Digits<'_>) -> bool) -> bool {
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(&[0; NUMBER_BYTES]);
-        let written = match self.bytes[start..].first_chunk_mut() {
-            Some(window) => {
-                let mut digits = Digits::new(window);
-                write(&mut digits).then(|| digits.len())
-            }
-            None => None,
-        };
-        // Digits only ever writes ASCII, and the rest is cut off: the
-        // text stays UTF-8.
-        self.bytes.truncate(start + written.unwrap_or(0));
-        written.is_some()
+        self.bytes.push_digits(write)
     }
 }
 
