@@ -12,8 +12,8 @@ mod validate;
 pub use builtin::{BUILTIN_RUBRIC_ID, BUILTIN_RUBRIC_SOURCE, builtin_rubric};
 pub use load::{LoadError, load_dir, parse_file, parse_text};
 pub use model::{
-    Blend, Dimension, Direction, GradeBand, Indicator, IndicatorUnits, Names, Rounding, Rubric,
-    RubricShown, RubricUnits, Rule, Unit,
+    Blend, CostUnits, Dimension, Direction, GradeBand, Indicator, IndicatorUnits, Names, Rounding,
+    Rubric, RubricShown, RubricUnits, Rule, Unit,
 };
 pub use registry::{Registry, RubricEntry};
 pub use spec::{BlendSpec, DimensionSpec, GradeBandSpec, IndicatorSpec, RubricSpec, RuleSpec};

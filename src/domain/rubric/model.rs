@@ -208,6 +208,21 @@ pub struct RubricUnits {
     pub gap_threshold: i64,
     /// Per grade band: (min score, max score).
     pub bands: Vec<(i64, i64)>,
+    /// The blend and the weights again, for a largest loss's cost.
+    pub costs: CostUnits,
+}
+
+/// The blend percents and the dimension weights in 10^-`places` percent,
+/// with the fewest places (at most six) that keep every one of them exact:
+/// whole percents, as in most rubrics, take none. A largest loss's cost,
+/// blend% × deduction × weight%, then usually fits 64 bits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CostUnits {
+    pub places: u32,
+    pub self_percent: i64,
+    pub supervisor_percent: i64,
+    /// Per dimension.
+    pub weights: Vec<i64>,
 }
 
 /// One indicator's range and rule in millionths.

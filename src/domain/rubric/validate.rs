@@ -271,22 +271,49 @@ fn units(rubric: &Rubric) -> Option<RubricUnits> {
             penalty: m(i.rule.penalty)?,
         });
     }
+    let weights: Vec<i64> = rubric
+        .dimensions
+        .iter()
+        .map(|d| m(d.weight_percent))
+        .collect::<Option<_>>()?;
+    let self_percent = m(rubric.blend.self_percent)?;
+    let supervisor_percent = m(rubric.blend.supervisor_percent)?;
+    let costs = cost_units(self_percent, supervisor_percent, &weights);
     Some(RubricUnits {
         indicators,
-        weights: rubric
-            .dimensions
-            .iter()
-            .map(|d| m(d.weight_percent))
-            .collect::<Option<_>>()?,
-        self_percent: m(rubric.blend.self_percent)?,
-        supervisor_percent: m(rubric.blend.supervisor_percent)?,
+        weights,
+        self_percent,
+        supervisor_percent,
         gap_threshold: m(rubric.gap_threshold)?,
         bands: rubric
             .grade_bands
             .iter()
             .map(|b| Some((m(b.min_score)?, m(b.max_score)?)))
             .collect::<Option<_>>()?,
+        costs,
     })
+}
+
+/// The blend and the weights (millionths of a percent) with the fewest
+/// places that keep each exact.
+fn cost_units(self_percent: i64, supervisor_percent: i64, weights: &[i64]) -> CostUnits {
+    let all = || {
+        [self_percent, supervisor_percent]
+            .into_iter()
+            .chain(weights.iter().copied())
+    };
+    let mut places = decimal::MICRO_PLACES;
+    let mut unit = 1;
+    while places > 0 && all().all(|x| x % (unit * 10) == 0) {
+        places -= 1;
+        unit *= 10;
+    }
+    CostUnits {
+        places,
+        self_percent: self_percent / unit,
+        supervisor_percent: supervisor_percent / unit,
+        weights: weights.iter().map(|w| w / unit).collect(),
+    }
 }
 
 /// The rubric's numbers as answers show them.

@@ -5,7 +5,7 @@
 //! The arithmetic is exact integer arithmetic in millionths (see
 //! [`decimal::MICRO_PLACES`]): a value or points with more places is
 //! refused with its field path. Sums of weighted scores are kept at the
-//! scale their products have (10^-14, 10^-22), so nothing is rounded
+//! scale their products have (10^-14, up to 10^-22), so nothing is rounded
 //! before the points section 3 names. All explanations are written into
 //! one buffer.
 
@@ -18,8 +18,6 @@ use crate::domain::{Error, Violation};
 
 /// Weight% × score: millionths × millionths, over 100.
 const WEIGHTED_SCALE: u32 = 2 * MICRO_PLACES + 2;
-/// Blend% × deduction × weight%: three millionths, over 100 × 100.
-const COST_SCALE: u32 = 3 * MICRO_PLACES + 4;
 /// Bytes of explanation text reserved per indicator.
 const TEXT_PER_INDICATOR: usize = 400;
 
@@ -392,11 +390,10 @@ impl RaterScorer<'_> {
                 let units = &rubric.units.indicators[ordinal];
                 let texts = explain::indicator(rubric, ordinal, self.locale);
                 let slot = &self.slots[ordinal];
-                let comment = |entry: usize| {
-                    entries
-                        .get(entry)
-                        .map(|e| e.comment.clone())
-                        .unwrap_or_default()
+                // Most comments are empty: no call to clone those.
+                let comment = |entry: usize| match entries.get(entry) {
+                    Some(e) if !e.comment.is_empty() => e.comment.clone(),
+                    _ => String::new(),
                 };
                 let value_input = match slot.raters[r] {
                     Some(Input::Value { value, entry }) => {
@@ -538,9 +535,12 @@ fn largest_losses(
     locale: crate::domain::locale::Locale,
     text: &mut Text,
 ) -> Vec<Loss> {
-    let units = &rubric.units;
+    let units = &rubric.units.costs;
+    // Blend% × deduction × weight%: millionths of a point times two
+    // percents at `places`, over 100 × 100.
+    let scale = MICRO_PLACES + 2 * (units.places + 2);
     let m = |d: Decimal| i128::from(decimal::to_micros(d).unwrap_or(0));
-    // (exact cost in 10^-22, ordinal)
+    // (exact cost in 10^-scale, ordinal), in rubric order.
     let mut costs: Vec<(i128, usize)> = Vec::with_capacity(own.indicators.len());
     for (ordinal, (s, p)) in own
         .indicators
@@ -556,15 +556,15 @@ fn largest_losses(
             costs.push((cost, ordinal));
         }
     }
-    // Largest exact cost first; rubric order breaks ties, so the order is
-    // the same on every run.
-    costs.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Largest exact cost first. The sort is stable, so rubric order breaks
+    // ties and the order is the same on every run.
+    costs.sort_by(|a, b| b.0.cmp(&a.0));
     let p = rubric.precision;
     costs
         .into_iter()
         .map(|(cost, ordinal)| {
             let (s, sp) = (&own.indicators[ordinal], &supervisor.indicators[ordinal]);
-            let shown = round_units(cost, COST_SCALE, p);
+            let shown = round_units(cost, scale, p);
             let texts = explain::indicator(rubric, ordinal, locale);
             Loss {
                 dimension: s.dimension,

@@ -87,8 +87,10 @@ pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutc
             (steps, exact, sf * penalty, step)
         }
         Rounding::PerFullStep | Rounding::PerStartedStep => {
-            let mut whole = sf / step;
-            if indicator.rounding == Rounding::PerStartedStep && sf % step != 0 {
+            // In 64 bits, where both already are (the step is positive).
+            let (quotient, remainder) = (shortfall / indicator.step, shortfall % indicator.step);
+            let mut whole = i128::from(quotient);
+            if indicator.rounding == Rounding::PerStartedStep && remainder != 0 {
                 whole += 1;
             }
             (whole * SHOWN, true, whole * penalty, 1)
@@ -104,9 +106,19 @@ pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutc
     } else {
         // Not capped: numerator ≤ full × denominator, so this product
         // stays below 10^37.
-        let places = 10i128.pow(precision.min(MICRO_PLACES));
-        let (rounded, exact) = div_round_exact(numerator * places, unit);
-        let micros = rounded * (micro / places);
+        // 10^precision, and the millionths in one 10^-precision, as
+        // constants: an `i128` division here would not take the 64-bit path.
+        let (places, per_place) = match precision.min(MICRO_PLACES) {
+            0 => (1, MICRO),
+            1 => (10, MICRO / 10),
+            2 => (100, MICRO / 100),
+            3 => (1_000, MICRO / 1_000),
+            4 => (10_000, MICRO / 10_000),
+            5 => (100_000, MICRO / 100_000),
+            _ => (MICRO, 1),
+        };
+        let (rounded, exact) = div_round_exact(numerator * i128::from(places), unit);
+        let micros = rounded * i128::from(per_place);
         (i64::try_from(micros).unwrap_or(full), exact)
     };
     RuleOutcome {

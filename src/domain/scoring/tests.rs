@@ -163,6 +163,80 @@ fn largest_losses_come_in_order_of_final_score_points() {
     assert_eq!(out.losses.len(), 19);
 }
 
+/// The losses of the worked example under `rubric`, by indicator id.
+fn loss_points(rubric: &crate::domain::rubric::Rubric) -> Vec<(String, Decimal)> {
+    let out = score(rubric, &worked_example(None)).unwrap();
+    out.losses
+        .iter()
+        .map(|l| {
+            let id = &rubric.dimensions[l.dimension].indicators[l.indicator].id;
+            (id.clone(), l.final_score_points)
+        })
+        .collect()
+}
+
+#[test]
+fn loss_costs_stay_exact_with_fractional_blend_and_weights() {
+    let spec = || -> RubricSpec {
+        serde_json::from_str(crate::domain::rubric::BUILTIN_RUBRIC_SOURCE).unwrap()
+    };
+    let find = |losses: &[(String, Decimal)], id: &str| {
+        losses.iter().find(|(i, _)| i == id).map(|(_, p)| *p)
+    };
+
+    // Whole percents: the costs need no places.
+    let costs = &builtin_rubric().units.costs;
+    assert_eq!(
+        (costs.places, costs.self_percent, costs.supervisor_percent),
+        (0, 30, 70)
+    );
+    assert_eq!(costs.weights, [40, 30, 20, 10]);
+
+    // Blend 30.25 / 69.75: major incidents (self 5 off, supervisor 10 off,
+    // weight 40%) cost 0.3025·5·0.4 + 0.6975·10·0.4 = 0.605 + 2.79 =
+    // 3.395, a tie, → 3.40; cost savings (2 and 6.5 off, weight 10%)
+    // 0.3025·2·0.1 + 0.6975·6.5·0.1 = 0.0605 + 0.453375 = 0.513875 → 0.51
+    // (0.52 with the 30/70 blend).
+    let mut blend = spec();
+    blend.id = "blend".into();
+    blend.blend = Some(crate::domain::rubric::BlendSpec {
+        self_weight_percent: 30.25,
+        supervisor_weight_percent: 69.75,
+    });
+    let rubric = validate(&blend).expect("valid");
+    assert_eq!(rubric.units.costs.places, 2);
+    assert_eq!(
+        (
+            rubric.units.costs.self_percent,
+            rubric.units.costs.supervisor_percent
+        ),
+        (3025, 6975)
+    );
+    let losses = loss_points(&rubric);
+    assert_eq!(find(&losses, "major_incidents"), Some(dec!(3.40)));
+    assert_eq!(find(&losses, "cost_savings_rate"), Some(dec!(0.51)));
+
+    // Weights with six places (costs in 10^-22): with 30/70, cost savings
+    // cost (0.3·2 + 0.7·6.5) × 0.09999999 = 5.15 × 0.09999999 =
+    // 0.5149999485 → 0.51, where weight 10% gives the tie 0.515 → 0.52;
+    // major incidents 8.5 × 0.40000001 = 3.400000085 → 3.40.
+    let mut weights = spec();
+    weights.id = "weights".into();
+    weights.dimensions[0].weight_percent = 40.000001;
+    weights.dimensions[3].weight_percent = 9.999999;
+    let rubric = validate(&weights).expect("valid");
+    assert_eq!(rubric.units.costs.places, 6);
+    assert_eq!(
+        rubric.units.costs.weights,
+        [40_000_001, 30_000_000, 20_000_000, 9_999_999]
+    );
+    let losses = loss_points(&rubric);
+    assert_eq!(find(&losses, "major_incidents"), Some(dec!(3.40)));
+    assert_eq!(find(&losses, "cost_savings_rate"), Some(dec!(0.51)));
+    let builtin = loss_points(builtin_rubric());
+    assert_eq!(find(&builtin, "cost_savings_rate"), Some(dec!(0.52)));
+}
+
 #[test]
 fn explanations_follow_the_spec_examples_in_each_locale() {
     let cases = [
