@@ -558,7 +558,7 @@ fn largest_losses(
     }
     // Largest exact cost first. The sort is stable, so rubric order breaks
     // ties and the order is the same on every run.
-    costs.sort_by(|a, b| b.0.cmp(&a.0));
+    costs.sort_by_key(|&(cost, _)| std::cmp::Reverse(cost));
     let p = rubric.precision;
     costs
         .into_iter()
