@@ -54,7 +54,7 @@ const ZH_CN: Zh = Zh {
     within: "未超过上限",
     below: "低于目标",
     over: "超出上限",
-    calc: "计算",
+    calc: "计算 ",
     cap: "以满分为上限",
     percent_points: " 个百分点",
     minutes: " 分钟",
@@ -84,7 +84,7 @@ const ZH_TW: Zh = Zh {
     within: "未超過上限",
     below: "低於目標",
     over: "超出上限",
-    calc: "計算",
+    calc: "計算 ",
     cap: "以滿分為上限",
     percent_points: " 個百分點",
     minutes: " 分鐘",
@@ -175,10 +175,10 @@ fn indicator_texts(rubric: &Rubric, indicator: &Indicator, locale: Locale) -> In
         };
         (
             cat(&[" / ", &plain(rule.step), arrow]),
-            cat(&[steps, &penalty]),
+            cat(&[steps, &penalty, " = "]),
         )
     } else {
-        (cat(&[" × ", &penalty]), String::new())
+        (cat(&[" × ", &penalty, " = "]), String::new())
     };
     let at_least = rule.direction == Direction::AtLeast;
     match zh(locale) {
@@ -195,10 +195,9 @@ fn indicator_texts(rubric: &Rubric, indicator: &Indicator, locale: Locale) -> In
             };
             let bound = if at_least { " or more" } else { " or less" };
             IndicatorTexts {
-                name: name.to_string(),
-                unit: unit.to_string(),
-                met: cat(&[met_word, &tq, met_what, &full, " of ", &full, "."]),
-                lead: " is ".to_string(),
+                head: cat(&[name, " "]),
+                met: cat(&[unit, met_word, &tq, met_what, &full, " of ", &full, "."]),
+                lead: cat(&[unit, " is "]),
                 after_shortfall: cat(&[side, &tq, what]),
                 calc_mid,
                 calc_end,
@@ -237,10 +236,11 @@ fn indicator_texts(rubric: &Rubric, indicator: &Indicator, locale: Locale) -> In
                 Unit::Hours => z.hours,
             };
             IndicatorTexts {
-                name: name.to_string(),
-                unit: unit.to_string(),
-                met: cat(&[",", met_word, " ", &tq, ",得 ", &full, "/", &full, " 分。"]),
-                lead: cat(&[",", side, " ", &tq, " "]),
+                head: cat(&[name, " "]),
+                met: cat(&[
+                    unit, ",", met_word, " ", &tq, ",得 ", &full, "/", &full, " 分。",
+                ]),
+                lead: cat(&[unit, ",", side, " ", &tq, " "]),
                 after_shortfall: cat(&[short_unit, ","]),
                 calc_mid,
                 calc_end,
@@ -320,8 +320,7 @@ fn review_texts(rubric: &Rubric, locale: Locale) -> ReviewTexts {
 /// The texts of the indicator at `ordinal` in `locale`.
 pub fn indicator(rubric: &Rubric, ordinal: usize, locale: Locale) -> &IndicatorTexts {
     static NONE: IndicatorTexts = IndicatorTexts {
-        name: String::new(),
-        unit: String::new(),
+        head: String::new(),
         met: String::new(),
         lead: String::new(),
         after_shortfall: String::new(),
@@ -394,12 +393,10 @@ pub fn rule_outcome(
 ) -> RuleText {
     let s = text;
     let start = s.len();
-    s.push_str(&t.name);
-    s.push(' ');
+    s.push_str(&t.head);
     let value_start = s.len();
     write_plain(s, value);
     let value_span = between(value_start, s.len());
-    s.push_str(&t.unit);
     if out.shortfall.is_zero() {
         s.push_str(&t.met);
         return RuleText {
@@ -426,7 +423,6 @@ pub fn rule_outcome(
     match zh(locale) {
         None => {
             calculation(s);
-            s.push_str(" = ");
             if !simple {
                 push_four_places(s, out.raw_deduction, out.raw_exact);
                 s.push_str(if out.capped { ", capped at " } else { " → " });
@@ -437,9 +433,7 @@ pub fn rule_outcome(
         Some(z) => {
             if !simple {
                 s.push_str(z.calc);
-                s.push(' ');
                 calculation(s);
-                s.push_str(" = ");
                 push_four_places(s, out.raw_deduction, out.raw_exact);
                 if out.capped {
                     s.push_str(&t.cap);

@@ -25,19 +25,22 @@ pub struct RubricTexts {
 /// Fixed fragments of one indicator's explanations in one locale.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IndicatorTexts {
-    /// The name (with the rubric's fallback).
-    pub name: String,
-    /// After a value: "%", " min", " 分钟", or "".
-    pub unit: String,
-    /// After the value when the target is met, to the end.
+    /// Before the value: the name (with the rubric's fallback) and a
+    /// space.
+    pub head: String,
+    /// After the value when the target is met, to the end: its unit ("%",
+    /// " min", " 分钟", or "") first.
     pub met: String,
-    /// Unmet, between the value and the shortfall.
+    /// Unmet, between the value and the shortfall: its unit first.
     pub lead: String,
     /// Unmet, between the shortfall and the calculation.
     pub after_shortfall: String,
-    /// The calculation after the shortfall: " × 0.5", or " / 15 = ".
+    /// The calculation after the shortfall: " × 0.5 = ", or " / 15 = "
+    /// (before the steps). Each fragment of the calculation ends where
+    /// the next number starts, so each line is a few copies.
     pub calc_mid: String,
-    /// After the steps (empty when the calculation shows no steps).
+    /// After the steps, with " = " (empty when the calculation shows no
+    /// steps).
     pub calc_end: String,
     /// Whether the calculation shows the steps.
     pub calc_steps: bool,
