@@ -61,7 +61,8 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
         text: &mut text,
     };
     let (self_score, own) = scorer.score(Rater::SelfAssessment, 0, None);
-    let (supervisor_score, supervisor) = scorer.score(Rater::Supervisor, 1, Some(&self_score));
+    let (supervisor_score, supervisor) =
+        scorer.score(Rater::Supervisor, 1, Some((&self_score, &own)));
 
     // self% × self total + supervisor% × supervisor total: millionths² /
     // 100, rounded to the precision.
@@ -81,7 +82,13 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
         None => from_units(round_units(final_score, MICRO_PLACES + 2, 4), 4),
     };
 
-    let losses = largest_losses(rubric, &self_score, &supervisor_score, locale, &mut text);
+    let losses = largest_losses(
+        rubric,
+        (&self_score, &own.deductions),
+        (&supervisor_score, &supervisor.deductions),
+        locale,
+        &mut text,
+    );
     let gap = own.total - supervisor.total;
     let gap_flagged = gap.abs() > i128::from(units.gap_threshold);
     let complete = self_score.missing.is_empty() && supervisor_score.missing.is_empty();
@@ -138,8 +145,13 @@ fn to_micros_at(units: i128, places: u32) -> i128 {
 /// One rater's input for an indicator.
 #[derive(Debug, Clone, Copy)]
 enum Input {
-    /// A value the rater gave, from entry `entry`.
-    Value { value: Decimal, entry: usize },
+    /// A value the rater gave, from entry `entry`, and in millionths when
+    /// it has at most six places.
+    Value {
+        value: Decimal,
+        micros: Option<i64>,
+        entry: usize,
+    },
     /// Points (millionths, at the precision) the rater awarded, from
     /// entry `entry`.
     Points { micros: i64, entry: usize },
@@ -148,8 +160,9 @@ enum Input {
 /// Everything known about one indicator of the rubric before scoring.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    /// The measured value and the submission it came from.
-    measurement: Option<(Decimal, usize)>,
+    /// The measured value, in millionths when it has at most six places,
+    /// and the submission it came from.
+    measurement: Option<(Decimal, Option<i64>, usize)>,
     /// Per rater (self, supervisor).
     raters: [Option<Input>; 2],
     /// The entry of each rater that named this indicator first.
@@ -195,18 +208,19 @@ fn resolve(rubric: &Rubric, review: &Review, violations: &mut Vec<Violation>) ->
                 continue;
             };
             let units = &rubric.units.indicators[ordinal];
-            if let Err(reason) = check_value(indicator, units, *value) {
+            let micros = check_value(indicator, units, *value).unwrap_or_else(|reason| {
                 violations.push(Violation::new(field(), reason));
-            }
+                None
+            });
             match slots[ordinal].measurement {
-                Some((_, first)) => violations.push(Violation::new(
+                Some((_, _, first)) => violations.push(Violation::new(
                     field(),
                     format!(
                         "also given by submissions[{first}] (source \"{}\"); one submission per indicator",
                         review.submissions[first].source
                     ),
                 )),
-                None => slots[ordinal].measurement = Some((*value, si)),
+                None => slots[ordinal].measurement = Some((*value, micros, si)),
             }
         }
     }
@@ -261,10 +275,15 @@ fn resolve_rater(
         // nothing is scored while any violation stands.
         slot.raters[r] = Some(match entry.input {
             EntryInput::Value(value) => {
-                if let Err(reason) = check_value(indicator, units, value) {
+                let micros = check_value(indicator, units, value).unwrap_or_else(|reason| {
                     violations.push(Violation::new(format!("{}.value", path()), reason));
+                    None
+                });
+                Input::Value {
+                    value,
+                    micros,
+                    entry: ei,
                 }
-                Input::Value { value, entry: ei }
             }
             EntryInput::Points(points) => {
                 let micros =
@@ -287,12 +306,14 @@ fn unknown_indicator(rubric: &Rubric, id: &str) -> String {
 
 /// Checks a value against the indicator's range and unit: in millionths
 /// when it has at most six places (nearly always), else as a decimal.
+/// Gives the millionths, for scoring.
 fn check_value(
     indicator: &Indicator,
     units: &IndicatorUnits,
     value: Decimal,
-) -> Result<(), String> {
-    let (below, above, fraction) = match decimal::to_micros(value) {
+) -> Result<Option<i64>, String> {
+    let micros = decimal::to_micros(value);
+    let (below, above, fraction) = match micros {
         Some(m) => (
             units.min_value.is_some_and(|min| m < min),
             units.max_value.is_some_and(|max| m > max),
@@ -323,7 +344,7 @@ fn check_value(
     if fraction {
         return Err(format!("{} is not a whole number; {id} is a count", v()));
     }
-    Ok(())
+    Ok(micros)
 }
 
 /// Checks directly awarded points against 0..full points; gives them
@@ -344,6 +365,9 @@ fn check_points(indicator: &Indicator, points: Decimal, precision: u32) -> Resul
 struct Totals {
     total: i128,
     reachable: i128,
+    /// Per indicator, the deduction in millionths, as its line shows it
+    /// (0 for a missing input).
+    deductions: Vec<i64>,
 }
 
 /// Scores one rater after another into one text buffer.
@@ -368,7 +392,7 @@ impl RaterScorer<'_> {
         &mut self,
         rater: Rater,
         r: usize,
-        employee: Option<&RaterScore>,
+        employee: Option<(&RaterScore, &Totals)>,
     ) -> (RaterScore, Totals) {
         let rubric = self.rubric;
         let p = rubric.precision;
@@ -379,6 +403,7 @@ impl RaterScorer<'_> {
         let mut indicators = Vec::with_capacity(self.slots.len());
         let mut dimensions = Vec::with_capacity(rubric.dimensions.len());
         let mut missing = Vec::new();
+        let mut deductions = Vec::with_capacity(self.slots.len());
         // Σ weight% × dimension score, in 10^-14.
         let mut total: i128 = 0;
         let mut reachable: i128 = 0;
@@ -396,33 +421,42 @@ impl RaterScorer<'_> {
                     _ => String::new(),
                 };
                 let value_input = match slot.raters[r] {
-                    Some(Input::Value { value, entry }) => {
-                        Some((value, InputSource::RaterValue, comment(entry)))
-                    }
+                    Some(Input::Value {
+                        value,
+                        micros: value_micros,
+                        entry,
+                    }) => Some((value, value_micros, InputSource::RaterValue, comment(entry))),
                     Some(Input::Points { .. }) => None,
-                    None => slot.measurement.map(|(value, index)| {
-                        (value, InputSource::Submission { index }, String::new())
+                    None => slot.measurement.map(|(value, value_micros, index)| {
+                        (
+                            value,
+                            value_micros,
+                            InputSource::Submission { index },
+                            String::new(),
+                        )
                     }),
                 };
-                let (result, points) = match (value_input, slot.raters[r]) {
-                    (Some((value, source, comment)), _) => {
+                let (result, points, deduction) = match (value_input, slot.raters[r]) {
+                    (Some((value, value_micros, source, comment)), _) => {
                         // The employee scored the same value: the same
                         // outcome and explanation (one text), with this
                         // rater's own source and comment.
                         let same = employee
-                            .and_then(|e| e.indicators.get(ordinal))
-                            .filter(|e| e.value.is_some_and(|v| identical(v, value)))
-                            .and_then(|e| Some((e, decimal::to_micros(e.points)?)));
-                        if let Some((same, points)) = same {
+                            .and_then(|(e, totals)| {
+                                Some((e.indicators.get(ordinal)?, *totals.deductions.get(ordinal)?))
+                            })
+                            .filter(|(e, _)| e.value.is_some_and(|v| identical(v, value)));
+                        if let Some((same, deduction)) = same {
                             let result = IndicatorScore {
                                 source,
                                 value: Some(value),
                                 comment,
                                 ..*same
                             };
-                            (result, points)
+                            // A rule's points: full points − deduction.
+                            (result, units.full_points - deduction, deduction)
                         } else {
-                            let out = match decimal::to_micros(value) {
+                            let out = match value_micros {
                                 Some(micros) => rule::apply(units, micros, p),
                                 None => rule::apply_decimal(
                                     &indicator.rule,
@@ -447,7 +481,7 @@ impl RaterScorer<'_> {
                                 shortfall_text: shown.shortfall,
                                 comment,
                             };
-                            (result, out.points)
+                            (result, out.points, out.deduction)
                         }
                     }
                     (
@@ -477,7 +511,7 @@ impl RaterScorer<'_> {
                             shortfall_text: Span::default(),
                             comment: comment(entry),
                         };
-                        (result, points)
+                        (result, points, units.full_points - points)
                     }
                     (None, _) => {
                         missing.push(indicator.id.clone());
@@ -496,10 +530,11 @@ impl RaterScorer<'_> {
                             shortfall_text: Span::default(),
                             comment: String::new(),
                         };
-                        (result, 0)
+                        (result, 0, 0)
                     }
                 };
                 score += i128::from(points);
+                deductions.push(deduction);
                 indicators.push(result);
                 ordinal += 1;
             }
@@ -523,15 +558,21 @@ impl RaterScorer<'_> {
                 max_reachable_total: wide_micros(reachable),
                 missing,
             },
-            Totals { total, reachable },
+            Totals {
+                total,
+                reachable,
+                deductions,
+            },
         )
     }
 }
 
+/// The indicators that cost final-score points, largest first; each
+/// rater's score with its deductions in millionths.
 fn largest_losses(
     rubric: &Rubric,
-    own: &RaterScore,
-    supervisor: &RaterScore,
+    (own, own_deductions): (&RaterScore, &[i64]),
+    (supervisor, supervisor_deductions): (&RaterScore, &[i64]),
     locale: crate::domain::locale::Locale,
     text: &mut Text,
 ) -> Vec<Loss> {
@@ -539,18 +580,18 @@ fn largest_losses(
     // Blend% × deduction × weight%: millionths of a point times two
     // percents at `places`, over 100 × 100.
     let scale = MICRO_PLACES + 2 * (units.places + 2);
-    let m = |d: Decimal| i128::from(decimal::to_micros(d).unwrap_or(0));
     // (exact cost in 10^-scale, ordinal), in rubric order.
     let mut costs: Vec<(i128, usize)> = Vec::with_capacity(own.indicators.len());
-    for (ordinal, (s, p)) in own
+    for (ordinal, ((s, &sd), &pd)) in own
         .indicators
         .iter()
-        .zip(&supervisor.indicators)
+        .zip(own_deductions)
+        .zip(supervisor_deductions)
         .enumerate()
     {
         let weight = i128::from(units.weights[s.dimension]);
-        let cost = (i128::from(units.self_percent) * m(s.deduction)
-            + i128::from(units.supervisor_percent) * m(p.deduction))
+        let cost = (i128::from(units.self_percent) * i128::from(sd)
+            + i128::from(units.supervisor_percent) * i128::from(pd))
             * weight;
         if cost > 0 {
             costs.push((cost, ordinal));
