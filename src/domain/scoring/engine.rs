@@ -306,7 +306,9 @@ fn unknown_indicator(rubric: &Rubric, id: &str) -> String {
 
 /// Checks a value against the indicator's range and unit: in millionths
 /// when it has at most six places (nearly always), else as a decimal.
-/// Gives the millionths, for scoring.
+/// Gives the millionths, for scoring. Inlined; the reason is written
+/// apart, only for a value that fails.
+#[inline]
 fn check_value(
     indicator: &Indicator,
     units: &IndicatorUnits,
@@ -325,26 +327,31 @@ fn check_value(
             units.whole && !value.fract().is_zero(),
         ),
     };
-    let (v, id) = (|| decimal::plain(value), &indicator.id);
-    let shown = |bound: Option<Decimal>| bound.map(decimal::plain).unwrap_or_default();
-    if below {
-        return Err(format!(
-            "{} is below the minimum {} of {id}",
-            v(),
-            shown(indicator.min_value)
-        ));
-    }
-    if above {
-        return Err(format!(
-            "{} is above the maximum {} of {id}",
-            v(),
-            shown(indicator.max_value)
-        ));
-    }
-    if fraction {
-        return Err(format!("{} is not a whole number; {id} is a count", v()));
+    if below || above || fraction {
+        return Err(value_refused(indicator, value, below, above));
     }
     Ok(micros)
+}
+
+/// Why [`check_value`] refused `value`: below the minimum, above the
+/// maximum, or else not a whole number.
+#[cold]
+fn value_refused(indicator: &Indicator, value: Decimal, below: bool, above: bool) -> String {
+    let (v, id) = (decimal::plain(value), &indicator.id);
+    let shown = |bound: Option<Decimal>| bound.map(decimal::plain).unwrap_or_default();
+    if below {
+        format!(
+            "{v} is below the minimum {} of {id}",
+            shown(indicator.min_value)
+        )
+    } else if above {
+        format!(
+            "{v} is above the maximum {} of {id}",
+            shown(indicator.max_value)
+        )
+    } else {
+        format!("{v} is not a whole number; {id} is a count")
+    }
 }
 
 /// Checks directly awarded points against 0..full points; gives them

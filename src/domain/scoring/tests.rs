@@ -549,6 +549,58 @@ fn fields(err: Error) -> Vec<String> {
 }
 
 #[test]
+fn values_outside_their_range_are_refused_with_field_and_reason() {
+    let mut review = worked_example(None);
+    let set = |entries: &mut Vec<Entry>, i: usize, v: Decimal| {
+        entries[i].input = EntryInput::Value(v);
+    };
+    // A percent is 0..100 unless the rubric says otherwise; a count is a
+    // whole number from 0; a value with more than six places is checked
+    // as a decimal.
+    set(&mut review.self_assessment, 1, dec!(100.5));
+    set(&mut review.self_assessment, 2, dec!(-3));
+    set(&mut review.supervisor_assessment, 4, dec!(1.5));
+    set(&mut review.supervisor_assessment, 3, dec!(100.0000001));
+    review.submissions = vec![Submission {
+        source: "crm".into(),
+        employee_id: String::new(),
+        values: vec![("knowledge_base_articles".into(), dec!(-1))],
+    }];
+    let Error::Invalid(v) = score(builtin_rubric(), &review).unwrap_err() else {
+        panic!("expected Invalid");
+    };
+    let got: Vec<(&str, &str)> = v
+        .iter()
+        .map(|v| (v.field.as_str(), v.reason.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "submissions[0].values[\"knowledge_base_articles\"]",
+                "-1 is below the minimum 0 of knowledge_base_articles"
+            ),
+            (
+                "self_assessment.entries[1].value",
+                "100.5 is above the maximum 100 of complaint_resolution_rate"
+            ),
+            (
+                "self_assessment.entries[2].value",
+                "-3 is below the minimum 0 of first_response_sla_rate"
+            ),
+            (
+                "supervisor_assessment.entries[3].value",
+                "100.0000001 is above the maximum 100 of follow_up_satisfaction"
+            ),
+            (
+                "supervisor_assessment.entries[4].value",
+                "1.5 is not a whole number; major_incidents is a count"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn missing_inputs_are_named_one_by_one_without_allow_partial() {
     let mut review = worked_example(None);
     review.self_assessment.truncate(18);
