@@ -399,6 +399,51 @@ fn check_outcome(rubric: &Rubric, out: &scoring::Outcome) -> Result<(), String> 
     if !rubric.grade_bands.is_empty() && out.grade_band.is_none() {
         return Err(format!("final {} falls in no grade band", out.final_score));
     }
+    check_losses(rubric, out)
+}
+
+/// The largest losses, worked in `rust_decimal` from the outcome's own
+/// deductions: every indicator whose cost, (self% × self deduction +
+/// supervisor% × supervisor deduction) × weight% / 100², is above zero,
+/// the largest exact cost first (rubric order on ties), each shown
+/// rounded half away from zero to the precision.
+fn check_losses(rubric: &Rubric, out: &scoring::Outcome) -> Result<(), String> {
+    let blend = &rubric.blend;
+    let mut costs = Vec::new();
+    for (s, p) in out
+        .self_score
+        .indicators
+        .iter()
+        .zip(&out.supervisor_score.indicators)
+    {
+        let weight = rubric.dimensions[s.dimension].weight_percent;
+        // Times 100², so the products stay exact in 28 digits.
+        let cost =
+            (blend.self_percent * s.deduction + blend.supervisor_percent * p.deduction) * weight;
+        if cost > Decimal::ZERO {
+            costs.push((cost, s.dimension, s.indicator));
+        }
+    }
+    // Stable: rubric order stays on ties.
+    costs.sort_by_key(|&(cost, _, _)| std::cmp::Reverse(cost));
+    let want: Vec<_> = costs
+        .iter()
+        .map(|&(cost, d, i)| {
+            let points = (cost / Decimal::from(10_000)).round_dp_with_strategy(
+                rubric.precision,
+                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            );
+            (d, i, points)
+        })
+        .collect();
+    let got: Vec<_> = out
+        .losses
+        .iter()
+        .map(|l| (l.dimension, l.indicator, l.final_score_points))
+        .collect();
+    if got != want {
+        return Err(format!("largest losses {got:?}, worked out {want:?}"));
+    }
     Ok(())
 }
 
