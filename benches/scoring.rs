@@ -181,9 +181,10 @@ fn profile(spec: &str) {
 }
 
 /// `SCORING_DUMP=N` prints, for N pseudo-random variations of the worked
-/// example (values, points, missing entries, locales) against rubric
-/// variations (precision 0-4, the three roundings, other steps and
-/// penalties), the Debug form of the domain outcome and of the proto
+/// example (values, points, missing entries, locales, values with more
+/// than six places) against rubric variations (precision 0-6, the three
+/// roundings, other steps and penalties, blends and weights with two and
+/// six places), the Debug form of the domain outcome and of the proto
 /// answer. Two builds that print the same text behave the same on these
 /// inputs: the check that an optimisation changed no byte.
 fn dump(n: u64) {
@@ -205,9 +206,34 @@ fn dump(n: u64) {
         "ROUNDING_PER_STARTED_STEP",
     ];
     let mut rubrics = vec![rubric::validate(&base_spec).expect("valid")];
-    for variant in 0..6u32 {
+    // Blends and weights with places (the largest losses' cost scale
+    // follows the fewest places that keep them exact).
+    let blends = [
+        (30.0, 70.0),
+        (30.25, 69.75),
+        (33.333333, 66.666667),
+        (0.0, 100.0),
+    ];
+    let weights = [
+        [40.0, 30.0, 20.0, 10.0],
+        [40.5, 29.5, 20.0, 10.0],
+        [40.000001, 29.999999, 20.0, 10.0],
+    ];
+    for variant in 0..10u32 {
         let mut spec = base_spec.clone();
-        spec.precision = Some(variant % 5);
+        spec.precision = Some(variant % 7);
+        let (self_percent, supervisor_percent) = blends[variant as usize % blends.len()];
+        spec.blend = Some(rubric::BlendSpec {
+            self_weight_percent: self_percent,
+            supervisor_weight_percent: supervisor_percent,
+        });
+        for (d, w) in spec
+            .dimensions
+            .iter_mut()
+            .zip(weights[variant as usize % weights.len()])
+        {
+            d.weight_percent = w;
+        }
         for (k, d) in spec.dimensions.iter_mut().enumerate() {
             for (j, i) in d.indicators.iter_mut().enumerate() {
                 if let Some(r) = i.rule.as_mut() {
@@ -229,14 +255,16 @@ fn dump(n: u64) {
         req.locale = ["zh-CN", "zh-TW", "en", ""][(next() % 4) as usize].to_string();
         req.allow_partial = next() % 3 == 0;
         // Counts (small whole numbers here) stay whole; percentages stay
-        // in 0..=100; minutes (above 100) may take any places.
+        // in 0..=100; minutes (above 100) may take any places, and some
+        // values take more than six (the decimal path).
         let perturb = |v: f64| -> f64 {
             let cap = if v <= 100.0 { 100.0 } else { 1e6 };
             if v < 20.0 && v.fract() == 0.0 {
                 return (v + (next() % 9) as f64 - 3.0).max(0.0);
             }
-            match next() % 6 {
+            match next() % 7 {
                 0 => v,
+                6 => (v - (1 + next() % 9) as f64 * 1e-7).max(0.0),
                 1 => (v - (next() % 3000) as f64 / 100.0).max(0.0),
                 2 => (v + (next() % 3000) as f64 / 100.0).min(cap),
                 3 => (((v * 1000.0).round() + (next() % 7) as f64) / 1000.0).min(cap),

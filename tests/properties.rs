@@ -722,7 +722,12 @@ fn likely_valid_rubric_spec() -> impl Strategy<Value = RubricSpec> {
         prop::collection::vec(dimension, 1..4),
         prop::collection::vec(1i64..10_000, 3),
         prop::option::of(0u32..=7),
-        prop_oneof![3 => Just(None), 1 => (0i64..=100).prop_map(Some)],
+        // The self percent in millionths: whole, or with up to six places.
+        prop_oneof![
+            3 => Just(None),
+            1 => (0i64..=100).prop_map(|s| Some(s * 1_000_000)),
+            1 => (0i64..=100_000_000).prop_map(Some),
+        ],
         prop_oneof![2 => Just(None), 1 => (1i64..50, 1i64..50).prop_map(Some)],
         prop::option::of(0i64..5000),
         select(vec!["en", "zh-CN", "zh-TW"]),
@@ -832,8 +837,8 @@ fn likely_valid_rubric_spec() -> impl Strategy<Value = RubricSpec> {
                 names: names(),
                 precision,
                 blend: blend.map(|s| BlendSpec {
-                    self_weight_percent: s as f64,
-                    supervisor_weight_percent: (100 - s) as f64,
+                    self_weight_percent: wire(Decimal::new(s, 6)),
+                    supervisor_weight_percent: wire(Decimal::new(100_000_000 - s, 6)),
                 }),
                 grade_bands,
                 gap_threshold: gap.map(|g| g as f64 / 10.0),

@@ -306,7 +306,8 @@ fn unknown_indicator(rubric: &Rubric, id: &str) -> String {
 
 /// Checks a value against the indicator's range and unit: in millionths
 /// when it has at most six places (nearly always), else as a decimal.
-/// Gives the millionths, for scoring. Inlined; the reason is written
+/// Gives the millionths for scoring (None for a value with more than six
+/// places, which is scored as a decimal). Inlined; the reason is written
 /// apart, only for a value that fails.
 #[inline]
 fn check_value(

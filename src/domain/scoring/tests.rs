@@ -555,10 +555,11 @@ fn values_outside_their_range_are_refused_with_field_and_reason() {
         entries[i].input = EntryInput::Value(v);
     };
     // A percent is 0..100 unless the rubric says otherwise; a count is a
-    // whole number from 0; a value with more than six places is checked
-    // as a decimal.
+    // whole number from 0; a value with more than six places (100.0000001,
+    // 1.0000001) is checked as a decimal.
     set(&mut review.self_assessment, 1, dec!(100.5));
     set(&mut review.self_assessment, 2, dec!(-3));
+    set(&mut review.self_assessment, 4, dec!(1.0000001));
     set(&mut review.supervisor_assessment, 4, dec!(1.5));
     set(&mut review.supervisor_assessment, 3, dec!(100.0000001));
     review.submissions = vec![Submission {
@@ -587,6 +588,10 @@ fn values_outside_their_range_are_refused_with_field_and_reason() {
             (
                 "self_assessment.entries[2].value",
                 "-3 is below the minimum 0 of first_response_sla_rate"
+            ),
+            (
+                "self_assessment.entries[4].value",
+                "1.0000001 is not a whole number; major_incidents is a count"
             ),
             (
                 "supervisor_assessment.entries[3].value",

@@ -35,8 +35,8 @@ pub struct IndicatorTexts {
     pub lead: String,
     /// Unmet, between the shortfall and the calculation.
     pub after_shortfall: String,
-    /// The calculation after the shortfall: " × 0.5 = ", or " / 15 = "
-    /// (before the steps). Each fragment of the calculation ends where
+    /// The calculation after the shortfall: " × 0.5 = ", or " / 15 = " or
+    /// " / 15 → " (before the steps). Each fragment of the calculation ends where
     /// the next number starts, so each line is a few copies.
     pub calc_mid: String,
     /// After the steps, with " = " (empty when the calculation shows no
