@@ -198,6 +198,15 @@ pub(crate) fn write_units_plain(out: &mut impl Sink, units: i128, scale: u32) {
     }
 }
 
+/// Appends millionths without trailing zeros, as [`write_units_plain`]
+/// at six places does: a rule's deduction and points, with the divisor
+/// known, and no wider path (an `i64` always fits).
+pub(crate) fn write_micros_plain(out: &mut impl Sink, micros: i64) {
+    out.push_digits(|digits| {
+        plain_at::<1_000_000, MICRO_PLACES>(digits, micros < 0, micros.unsigned_abs())
+    });
+}
+
 /// Writes the text of [`write_units_plain`] into `digits` (a new one) when
 /// the magnitude fits 64 bits and the scale is at most 18, nearly always;
 /// false, with nothing written, otherwise.
@@ -779,6 +788,29 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn millionths_are_written_plain_as_at_six_places() {
+        // (millionths, text): trailing zeros dropped, whole numbers
+        // without a point, the sign kept, and the largest magnitude.
+        let cases = [
+            (19_250_000, "19.25"),
+            (20_000_000, "20"),
+            (750_000, "0.75"),
+            (-1_500_000, "-1.5"),
+            (7, "0.000007"),
+            (0, "0"),
+            (i64::MIN, "-9223372036854.775808"),
+        ];
+        for (micros, text) in cases {
+            let mut out = Vec::new();
+            write_micros_plain(&mut out, micros);
+            assert_eq!(out, text.as_bytes(), "{micros}");
+            let mut general = String::new();
+            write_units_plain(&mut general, micros.into(), MICRO_PLACES);
+            assert_eq!(general, text, "{micros}");
         }
     }
 

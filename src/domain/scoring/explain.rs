@@ -12,7 +12,8 @@ use super::rule::{RuleOutcome, SHOWN_PLACES};
 use super::texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
 use super::{Rater, Span, Text};
 use crate::domain::decimal::{
-    MICRO_PLACES, plain, write_fixed, write_plain, write_units_fixed, write_units_plain,
+    MICRO_PLACES, plain, write_fixed, write_micros_plain, write_plain, write_units_fixed,
+    write_units_plain,
 };
 use crate::domain::locale::Locale;
 use crate::domain::rubric::{Direction, Indicator, Rounding, Rubric, Unit};
@@ -355,7 +356,7 @@ fn push_four_places(s: &mut Text, shown: i128, exact: bool) {
 
 /// Appends `micros` without trailing zeros.
 fn push_plain(s: &mut Text, micros: i64) {
-    write_units_plain(s, micros.into(), MICRO_PLACES);
+    write_micros_plain(s, micros);
 }
 
 /// Runs `write` on the buffer and gives the span of what it appended.
