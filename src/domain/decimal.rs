@@ -202,8 +202,9 @@ pub(crate) fn write_units_plain(out: &mut impl Sink, units: i128, scale: u32) {
 /// at six places does: a rule's deduction and points, with the divisor
 /// known, and no wider path (an `i64` always fits).
 pub(crate) fn write_micros_plain(out: &mut impl Sink, micros: i64) {
-    out.push_digits(|digits| {
-        plain_at::<1_000_000, MICRO_PLACES>(digits, micros < 0, micros.unsigned_abs())
+    // Always true: any i64's magnitude fits the 64-bit writer.
+    let _ = out.push_digits(|digits| {
+        plain_at::<{ MICRO as u64 }, MICRO_PLACES>(digits, micros < 0, micros.unsigned_abs())
     });
 }
 
