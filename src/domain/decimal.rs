@@ -160,7 +160,7 @@ pub fn round_units(units: i128, scale: u32, places: u32) -> i128 {
 }
 
 /// 10^n as an `i128` (n ≤ 38), from a table for the common exponents.
-fn pow10(n: u32) -> i128 {
+pub(crate) fn pow10(n: u32) -> i128 {
     match POW10_U64.get(n as usize) {
         Some(&p) => p.into(),
         None => 10i128.pow(n),

@@ -9,7 +9,7 @@
 //! exact to 28 significant digits; both give the same outcome wherever
 //! both apply, which a property test checks.
 
-use crate::domain::decimal::{self, MICRO, MICRO_PLACES, div_round_exact};
+use crate::domain::decimal::{self, MICRO, MICRO_PLACES, div_round_exact, pow10};
 use crate::domain::rubric::{Direction, IndicatorUnits, Rounding, Rule};
 use rust_decimal::Decimal;
 
@@ -106,19 +106,13 @@ pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutc
     } else {
         // Not capped: numerator ≤ full × denominator, so this product
         // stays below 10^37.
-        // 10^precision, and the millionths in one 10^-precision, as
-        // constants: an `i128` division here would not take the 64-bit path.
-        let (places, per_place) = match precision.min(MICRO_PLACES) {
-            0 => (1, MICRO),
-            1 => (10, MICRO / 10),
-            2 => (100, MICRO / 100),
-            3 => (1_000, MICRO / 1_000),
-            4 => (10_000, MICRO / 10_000),
-            5 => (100_000, MICRO / 100_000),
-            _ => (MICRO, 1),
-        };
-        let (rounded, exact) = div_round_exact(numerator * i128::from(places), unit);
-        let micros = rounded * i128::from(per_place);
+        // 10^precision, and the millionths in one 10^-precision, from the
+        // table of powers: dividing a million by 10^precision in `i128`
+        // would not take the 64-bit path.
+        let precision = precision.min(MICRO_PLACES);
+        let (places, per_place) = (pow10(precision), pow10(MICRO_PLACES - precision));
+        let (rounded, exact) = div_round_exact(numerator * places, unit);
+        let micros = rounded * per_place;
         (i64::try_from(micros).unwrap_or(full), exact)
     };
     RuleOutcome {
