@@ -161,7 +161,7 @@ pub struct Rubric {
     pub dimensions: Vec<Dimension>,
     /// Σ weight% × dimension maximum: the best total a rater can give.
     pub max_total: Decimal,
-    /// "sha256:<hex>" of the canonical JSON form.
+    /// `"sha256:<hex>"` of the canonical JSON form.
     pub content_hash: String,
     /// Indicator id → (dimension index, indicator index).
     pub(super) index: HashMap<String, (usize, usize)>,
