@@ -4,7 +4,9 @@
 //! decimal places, like every number of a rubric, is an exact count of
 //! millionths, the products formed stay below 10^37, inside `i128`, and the
 //! one division by the step is done with its remainder, so every rounding
-//! decision is exact. [`apply_decimal`] takes any other value (a double
+//! decision is exact. The same working runs in `i64` first, with every
+//! product checked, since nearly every rule fits; only a rule whose
+//! products overflow runs again in `i128` (the trait `Int` is either). [`apply_decimal`] takes any other value (a double
 //! such as 95.28999999999999 reads with 14 places) through `rust_decimal`,
 //! exact to 28 significant digits; both give the same outcome wherever
 //! both apply, which a property test checks.
@@ -15,7 +17,7 @@ use rust_decimal::Decimal;
 
 /// Places the steps and the raw deduction are shown to.
 pub const SHOWN_PLACES: u32 = 4;
-const SHOWN: i128 = 10_000;
+const SHOWN: i64 = 10_000;
 
 /// Everything a rule computed for one value, each number shown in answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +64,8 @@ impl RuleOutcome {
 }
 
 /// Applies the rule of `indicator` to `value` (millionths) at `precision`
-/// places (at most six): SCORING.md section 3, steps 1-2.
+/// places (at most six): SCORING.md section 3, steps 1-2. In 64 bits when
+/// every product fits, nearly always; else again in 128 bits.
 pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutcome {
     let full = indicator.full_points;
     let shortfall = match indicator.direction {
@@ -72,60 +75,180 @@ pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutc
     if shortfall <= 0 {
         return RuleOutcome::met(full);
     }
+    let deduction = match deduct::<i64>(indicator, shortfall, precision) {
+        Ok(deduction) => deduction,
+        Err(Overflow) => {
+            let Ok(deduction) = deduct::<i128>(indicator, shortfall, precision);
+            deduction
+        }
+    };
+    RuleOutcome {
+        shortfall: Decimal::new(shortfall, MICRO_PLACES),
+        steps: deduction.steps,
+        steps_exact: deduction.steps_exact,
+        raw_deduction: deduction.raw_deduction,
+        raw_exact: deduction.raw_exact,
+        raw_is_deduction: deduction.raw_is_deduction,
+        capped: deduction.capped,
+        deduction: deduction.deduction,
+        points: full - deduction.deduction,
+    }
+}
+
+/// What [`deduct`] works out for a positive shortfall (see
+/// [`RuleOutcome`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Deduction {
+    steps: i128,
+    steps_exact: bool,
+    raw_deduction: i128,
+    raw_exact: bool,
+    raw_is_deduction: bool,
+    capped: bool,
+    deduction: i64,
+}
+
+/// A product that did not fit 64 bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Overflow;
+
+/// The integers a rule's arithmetic runs in. `i64` checks each product
+/// and gives up on one that overflows; `i128` cannot overflow, since the
+/// validated limits keep every product below 10^37, which its error type
+/// (`Infallible`) says.
+trait Int: Copy + Ord {
+    type Overflow;
+    fn of(n: i64) -> Self;
+    fn mul(self, rhs: Self) -> Result<Self, Self::Overflow>;
+    /// `self / d` rounded half away from zero (`d` > 0), and whether it is
+    /// exact.
+    fn div_round_exact(self, d: Self) -> (Self, bool);
+    fn wide(self) -> i128;
+    fn narrow(self) -> Option<i64>;
+}
+
+impl Int for i64 {
+    type Overflow = Overflow;
+
+    #[inline]
+    fn of(n: i64) -> Self {
+        n
+    }
+
+    #[inline]
+    fn mul(self, rhs: Self) -> Result<Self, Overflow> {
+        self.checked_mul(rhs).ok_or(Overflow)
+    }
+
+    #[inline]
+    fn div_round_exact(self, d: Self) -> (Self, bool) {
+        let (q, r) = (self / d, self % d);
+        // |r| ≥ d − |r|, without doubling r, which could overflow.
+        let (r, d) = (r.unsigned_abs(), d.unsigned_abs());
+        let rounded = if r >= d - r { q + self.signum() } else { q };
+        (rounded, r == 0)
+    }
+
+    #[inline]
+    fn wide(self) -> i128 {
+        self.into()
+    }
+
+    #[inline]
+    fn narrow(self) -> Option<i64> {
+        Some(self)
+    }
+}
+
+impl Int for i128 {
+    type Overflow = std::convert::Infallible;
+
+    #[inline]
+    fn of(n: i64) -> Self {
+        n.into()
+    }
+
+    #[inline]
+    fn mul(self, rhs: Self) -> Result<Self, Self::Overflow> {
+        Ok(self * rhs)
+    }
+
+    #[inline]
+    fn div_round_exact(self, d: Self) -> (Self, bool) {
+        div_round_exact(self, d)
+    }
+
+    #[inline]
+    fn wide(self) -> i128 {
+        self
+    }
+
+    #[inline]
+    fn narrow(self) -> Option<i64> {
+        i64::try_from(self).ok()
+    }
+}
+
+/// Steps, raw deduction and deduction for a positive `shortfall`
+/// (millionths), in the integers `N`.
+#[inline]
+fn deduct<N: Int>(
+    indicator: &IndicatorUnits,
+    shortfall: i64,
+    precision: u32,
+) -> Result<Deduction, N::Overflow> {
+    let full = indicator.full_points;
     let (sf, step, penalty) = (
-        i128::from(shortfall),
-        i128::from(indicator.step),
-        i128::from(indicator.penalty),
+        N::of(shortfall),
+        N::of(indicator.step),
+        N::of(indicator.penalty),
     );
-    let micro = i128::from(MICRO);
+    let shown = N::of(SHOWN);
     // The raw deduction as the fraction numerator / denominator, in
     // millionths of a point.
     let (steps, steps_exact, numerator, denominator) = match indicator.rounding {
         // shortfall / step steps; shortfall × penalty / step points.
         Rounding::Linear => {
-            let (steps, exact) = div_round_exact(sf * SHOWN, step);
-            (steps, exact, sf * penalty, step)
+            let (steps, exact) = sf.mul(shown)?.div_round_exact(step);
+            (steps, exact, sf.mul(penalty)?, step)
         }
         Rounding::PerFullStep | Rounding::PerStartedStep => {
             // In 64 bits, where both already are (the step is positive).
             let (quotient, remainder) = (shortfall / indicator.step, shortfall % indicator.step);
-            let mut whole = i128::from(quotient);
-            if indicator.rounding == Rounding::PerStartedStep && remainder != 0 {
-                whole += 1;
-            }
-            (whole * SHOWN, true, whole * penalty, 1)
+            let started = indicator.rounding == Rounding::PerStartedStep && remainder != 0;
+            // At most the shortfall, so the step added fits.
+            let whole = N::of(quotient + i64::from(started));
+            (whole.mul(shown)?, true, whole.mul(penalty)?, N::of(1))
         }
     };
-    let capped = numerator > i128::from(full) * denominator;
+    let capped = numerator > N::of(full).mul(denominator)?;
     // The numerator is in millionths² per step unit; one more factor of a
     // million brings the fraction to points.
-    let unit = denominator * micro;
-    let (raw_deduction, raw_exact) = div_round_exact(numerator * SHOWN, unit);
+    let unit = denominator.mul(N::of(MICRO))?;
+    let (raw_deduction, raw_exact) = numerator.mul(shown)?.div_round_exact(unit);
     let (deduction, raw_is_deduction) = if capped {
         (full, false)
     } else {
-        // Not capped: numerator ≤ full × denominator, so this product
-        // stays below 10^37.
         // 10^precision, and the millionths in one 10^-precision, from the
-        // table of powers: dividing a million by 10^precision in `i128`
-        // would not take the 64-bit path.
+        // table of powers (both at most a million).
         let precision = precision.min(MICRO_PLACES);
         let (places, per_place) = (pow10(precision), pow10(MICRO_PLACES - precision));
-        let (rounded, exact) = div_round_exact(numerator * places, unit);
-        let micros = rounded * per_place;
-        (i64::try_from(micros).unwrap_or(full), exact)
+        let (places, per_place) = (N::of(places as i64), N::of(per_place as i64));
+        // Not capped: numerator ≤ full × denominator, so in 128 bits
+        // these products stay below 10^37.
+        let (rounded, exact) = numerator.mul(places)?.div_round_exact(unit);
+        let micros = rounded.mul(per_place)?;
+        (micros.narrow().unwrap_or(full), exact)
     };
-    RuleOutcome {
-        shortfall: Decimal::new(shortfall, MICRO_PLACES),
-        steps,
+    Ok(Deduction {
+        steps: steps.wide(),
         steps_exact,
-        raw_deduction,
+        raw_deduction: raw_deduction.wide(),
         raw_exact,
         raw_is_deduction,
         capped,
         deduction,
-        points: full - deduction,
-    }
+    })
 }
 
 /// [`apply`] for a value of any scale, in `rust_decimal`.
@@ -422,6 +545,9 @@ mod tests {
             Rounding::PerStartedStep,
         );
         r.full_points = m(dec!(1000000000));
+        // 10^18 steps in ten-thousandths do not fit 64 bits: the rule
+        // runs again in 128.
+        assert_eq!(deduct::<i64>(&r, m(dec!(1000000000000)), 6), Err(Overflow));
         let out = apply(&r, m(dec!(1000000000000)), 6);
         assert_eq!(shown(out.steps), dec!(1000000000000000000));
         assert!(out.capped);
@@ -432,5 +558,42 @@ mod tests {
         let out = apply(&r, m(dec!(999999999999.999999)), 6);
         assert!(out.capped);
         assert_eq!(d(out.deduction), dec!(1000000000));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4_000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Wherever every product fits 64 bits, the rule's 64-bit
+        /// arithmetic gives what its 128-bit arithmetic gives; elsewhere it
+        /// gives up. Numbers range from a millionth to validation's limits
+        /// (10^9 for a rubric's, 10^12 for a value), so both happen.
+        #[test]
+        fn sixty_four_bits_agree_with_one_hundred_twenty_eight(
+            shortfall in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000_000],
+            step in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000],
+            penalty in proptest::prop_oneof![1i64..10_000_000, 1i64..=1_000_000_000_000_000],
+            full in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000],
+            rounding in proptest::sample::select(vec![
+                Rounding::Linear, Rounding::PerFullStep, Rounding::PerStartedStep,
+            ]),
+            precision in 0u32..=6,
+        ) {
+            let mut r = rule(Direction::AtMost, dec!(0), dec!(1), dec!(1), rounding);
+            (r.step, r.penalty, r.full_points) = (step, penalty, full);
+            let Ok(wide) = deduct::<i128>(&r, shortfall, precision);
+            if let Ok(narrow) = deduct::<i64>(&r, shortfall, precision) {
+                proptest::prop_assert_eq!(narrow, wide);
+            }
+            // What `apply` gives is the 128-bit working either way.
+            let out = apply(&r, shortfall, precision);
+            proptest::prop_assert_eq!(
+                (out.steps, out.raw_deduction, out.deduction, out.capped),
+                (wide.steps, wide.raw_deduction, wide.deduction, wide.capped)
+            );
+        }
     }
 }
