@@ -143,10 +143,11 @@ impl Int for i64 {
     #[inline]
     fn div_round_exact(self, d: Self) -> (Self, bool) {
         let (q, r) = (self / d, self % d);
-        // |r| ≥ d − |r|, without doubling r, which could overflow.
+        // Away from zero when |r| ≥ d − |r| (|r| not doubled, which could
+        // overflow), without a branch: whether a deduction rounds up is
+        // data, which a branch would mispredict.
         let (r, d) = (r.unsigned_abs(), d.unsigned_abs());
-        let rounded = if r >= d - r { q + self.signum() } else { q };
-        (rounded, r == 0)
+        (q + i64::from(r >= d - r) * self.signum(), r == 0)
     }
 
     #[inline]
