@@ -9,6 +9,7 @@
 //! numbers between those fragments, into one buffer per line.
 
 use super::rule::{RuleOutcome, SHOWN_PLACES};
+use super::text::Fragment;
 use super::texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
 use super::{Rater, Span, Text};
 use crate::domain::decimal::{
@@ -142,6 +143,11 @@ fn cat(parts: &[&str]) -> String {
     parts.concat()
 }
 
+/// [`cat`] as a fragment of an indicator's explanations.
+fn frag(parts: &[&str]) -> Fragment {
+    cat(parts).into()
+}
+
 /// The fixed fragments of every explanation of `rubric`, per locale.
 pub fn rubric_texts(rubric: &Rubric) -> RubricTexts {
     let mut indicators = Vec::with_capacity(rubric.indicator_count());
@@ -175,11 +181,11 @@ fn indicator_texts(rubric: &Rubric, indicator: &Indicator, locale: Locale) -> In
             (_, false) => " × ",
         };
         (
-            cat(&[" / ", &plain(rule.step), arrow]),
-            cat(&[steps, &penalty, " = "]),
+            frag(&[" / ", &plain(rule.step), arrow]),
+            frag(&[steps, &penalty, " = "]),
         )
     } else {
-        (cat(&[" × ", &penalty, " = "]), String::new())
+        (frag(&[" × ", &penalty, " = "]), Fragment::EMPTY)
     };
     let at_least = rule.direction == Direction::AtLeast;
     match zh(locale) {
@@ -196,25 +202,25 @@ fn indicator_texts(rubric: &Rubric, indicator: &Indicator, locale: Locale) -> In
             };
             let bound = if at_least { " or more" } else { " or less" };
             IndicatorTexts {
-                head: cat(&[name, " "]),
-                met: cat(&[unit, met_word, &tq, met_what, &full, " of ", &full, "."]),
-                lead: cat(&[unit, " is "]),
-                after_shortfall: cat(&[side, &tq, what]),
+                head: frag(&[name, " "]),
+                met: frag(&[unit, met_word, &tq, met_what, &full, " of ", &full, "."]),
+                lead: frag(&[unit, " is "]),
+                after_shortfall: frag(&[side, &tq, what]),
                 calc_mid,
                 calc_end,
                 calc_steps,
-                end: cat(&[" of ", &full, "."]),
-                cap: String::new(),
+                end: frag(&[" of ", &full, "."]),
+                cap: Fragment::EMPTY,
                 direct: ["the employee's self-assessment", "the supervisor"].map(|who| {
                     (
-                        cat(&[name, ": "]),
-                        cat(&[" of ", &full, ", awarded directly by ", who, "."]),
+                        frag(&[name, ": "]),
+                        frag(&[" of ", &full, ", awarded directly by ", who, "."]),
                     )
                 }),
-                missing: cat(&[name, ": no input yet, 0 of ", &full, " (missing)."]),
+                missing: frag(&[name, ": no input yet, 0 of ", &full, " (missing)."]),
                 loss: (
-                    cat(&[name, " cost "]),
-                    cat(&[
+                    frag(&[name, " cost "]),
+                    frag(&[
                         " points of the final score; ",
                         &tq,
                         bound,
@@ -237,27 +243,27 @@ fn indicator_texts(rubric: &Rubric, indicator: &Indicator, locale: Locale) -> In
                 Unit::Hours => z.hours,
             };
             IndicatorTexts {
-                head: cat(&[name, " "]),
-                met: cat(&[
+                head: frag(&[name, " "]),
+                met: frag(&[
                     unit, ",", met_word, " ", &tq, ",得 ", &full, "/", &full, " 分。",
                 ]),
-                lead: cat(&[unit, ",", side, " ", &tq, " "]),
-                after_shortfall: cat(&[short_unit, ","]),
+                lead: frag(&[unit, ",", side, " ", &tq, " "]),
+                after_shortfall: frag(&[short_unit, ","]),
                 calc_mid,
                 calc_end,
                 calc_steps,
-                end: cat(&["/", &full, " 分。"]),
-                cap: cat(&["(", z.cap, " ", &full, ")"]),
+                end: frag(&["/", &full, " 分。"]),
+                cap: frag(&["(", z.cap, " ", &full, ")"]),
                 direct: [z.self_rater, z.supervisor_rater].map(|who| {
                     (
-                        cat(&[name, ":由", who, z.direct, ",得 "]),
-                        cat(&["/", &full, " 分。"]),
+                        frag(&[name, ":由", who, z.direct, ",得 "]),
+                        frag(&["/", &full, " 分。"]),
                     )
                 }),
-                missing: cat(&[name, ":", z.missing, " 0/", &full, " 分(缺失)。"]),
+                missing: frag(&[name, ":", z.missing, " 0/", &full, " 分(缺失)。"]),
                 loss: (
-                    cat(&[name, z.loss, " "]),
-                    cat(&[" 分;", bound, " ", &tq, " ", z.full_marks, "。"]),
+                    frag(&[name, z.loss, " "]),
+                    frag(&[" 分;", bound, " ", &tq, " ", z.full_marks, "。"]),
                 ),
             }
         }
@@ -321,21 +327,21 @@ fn review_texts(rubric: &Rubric, locale: Locale) -> ReviewTexts {
 /// The texts of the indicator at `ordinal` in `locale`.
 pub fn indicator(rubric: &Rubric, ordinal: usize, locale: Locale) -> &IndicatorTexts {
     static NONE: IndicatorTexts = IndicatorTexts {
-        head: String::new(),
-        met: String::new(),
-        lead: String::new(),
-        after_shortfall: String::new(),
-        calc_mid: String::new(),
-        calc_end: String::new(),
+        head: Fragment::EMPTY,
+        met: Fragment::EMPTY,
+        lead: Fragment::EMPTY,
+        after_shortfall: Fragment::EMPTY,
+        calc_mid: Fragment::EMPTY,
+        calc_end: Fragment::EMPTY,
         calc_steps: false,
-        end: String::new(),
-        cap: String::new(),
+        end: Fragment::EMPTY,
+        cap: Fragment::EMPTY,
         direct: [
-            (String::new(), String::new()),
-            (String::new(), String::new()),
+            (Fragment::EMPTY, Fragment::EMPTY),
+            (Fragment::EMPTY, Fragment::EMPTY),
         ],
-        missing: String::new(),
-        loss: (String::new(), String::new()),
+        missing: Fragment::EMPTY,
+        loss: (Fragment::EMPTY, Fragment::EMPTY),
     };
     // Every validated rubric has the texts of each of its indicators.
     rubric
@@ -394,12 +400,12 @@ pub fn rule_outcome(
 ) -> RuleText {
     let s = text;
     let start = s.len();
-    s.push_str(&t.head);
+    s.push_fragment(&t.head);
     let value_start = s.len();
     write_plain(s, value);
     let value_span = between(value_start, s.len());
     if out.shortfall.is_zero() {
-        s.push_str(&t.met);
+        s.push_fragment(&t.met);
         return RuleText {
             explanation: between(start, s.len()),
             value: value_span,
@@ -407,18 +413,18 @@ pub fn rule_outcome(
         };
     }
     let simple = !t.calc_steps && out.raw_is_deduction;
-    s.push_str(&t.lead);
+    s.push_fragment(&t.lead);
     let shortfall_start = s.len();
     write_plain(s, out.shortfall);
     let shortfall = shortfall_start..s.len();
-    s.push_str(&t.after_shortfall);
+    s.push_fragment(&t.after_shortfall);
     let calculation = |s: &mut Text| {
         // The shortfall once more, copied rather than formatted again.
         s.extend_from_within(shortfall.clone());
-        s.push_str(&t.calc_mid);
+        s.push_fragment(&t.calc_mid);
         if t.calc_steps {
             push_four_places(s, out.steps, out.steps_exact);
-            s.push_str(&t.calc_end);
+            s.push_fragment(&t.calc_end);
         }
     };
     match zh(locale) {
@@ -437,7 +443,7 @@ pub fn rule_outcome(
                 calculation(s);
                 push_four_places(s, out.raw_deduction, out.raw_exact);
                 if out.capped {
-                    s.push_str(&t.cap);
+                    s.push_fragment(&t.cap);
                 }
                 s.push(',');
             }
@@ -447,7 +453,7 @@ pub fn rule_outcome(
         }
     }
     push_plain(s, out.points);
-    s.push_str(&t.end);
+    s.push_fragment(&t.end);
     RuleText {
         explanation: between(start, s.len()),
         value: value_span,
@@ -462,23 +468,23 @@ pub fn direct_points(text: &mut Text, t: &IndicatorTexts, rater: Rater, points: 
         Rater::Supervisor => &t.direct[1],
     };
     span(text, |s| {
-        s.push_str(before);
+        s.push_fragment(before);
         push_plain(s, points);
-        s.push_str(after);
+        s.push_fragment(after);
     })
 }
 
 /// The explanation of an indicator with no input (allow_partial).
 pub fn missing(text: &mut Text, t: &IndicatorTexts) -> Span {
-    span(text, |s| s.push_str(&t.missing))
+    span(text, |s| s.push_fragment(&t.missing))
 }
 
 /// The explanation of a largest-loss item; `points` in 10^-precision.
 pub fn loss(text: &mut Text, t: &IndicatorTexts, precision: u32, points: i128) -> Span {
     span(text, |s| {
-        s.push_str(&t.loss.0);
+        s.push_fragment(&t.loss.0);
         write_units_fixed(s, points, precision, precision);
-        s.push_str(&t.loss.1);
+        s.push_fragment(&t.loss.1);
     })
 }
 

@@ -9,7 +9,7 @@ mod texts;
 
 pub use engine::score;
 pub use explain::rubric_texts;
-pub use text::Text;
+pub use text::{Fragment, Text};
 pub use texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
 
 use crate::domain::locale::Locale;

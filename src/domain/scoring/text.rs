@@ -69,6 +69,90 @@ impl Text {
     }
 }
 
+/// Bytes of the block a short [`Fragment`] is kept in.
+const BLOCK: usize = 32;
+
+/// A fixed fragment of explanation text, built once per rubric and
+/// appended to every explanation that uses it. One of at most 32
+/// bytes (most) is kept zero-padded in a block of that size, so appending
+/// it is one copy of a constant size, inlined, and a cut: a `memcpy` call
+/// whose length changes from one fragment to the next mispredicts its
+/// size branches. A longer one is appended as a `str`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Fragment(Repr);
+
+#[derive(Clone, PartialEq, Eq)]
+enum Repr {
+    Short { block: [u8; BLOCK], len: u8 },
+    Long(Box<str>),
+}
+
+impl Fragment {
+    /// The empty fragment.
+    pub const EMPTY: Fragment = Fragment(Repr::Short {
+        block: [0; BLOCK],
+        len: 0,
+    });
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // The bytes of a whole `str` (see `From<&str>`).
+            Repr::Short { block, len } => {
+                std::str::from_utf8(&block[..usize::from(*len)]).unwrap_or_default()
+            }
+            Repr::Long(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Fragment {
+    fn from(s: &str) -> Self {
+        let bytes = s.as_bytes();
+        match u8::try_from(bytes.len()) {
+            Ok(len) if bytes.len() <= BLOCK => {
+                let mut block = [0; BLOCK];
+                block[..bytes.len()].copy_from_slice(bytes);
+                Fragment(Repr::Short { block, len })
+            }
+            _ => Fragment(Repr::Long(s.into())),
+        }
+    }
+}
+
+impl From<String> for Fragment {
+    fn from(s: String) -> Self {
+        s.as_str().into()
+    }
+}
+
+impl Default for Fragment {
+    fn default() -> Self {
+        Fragment::EMPTY
+    }
+}
+
+impl fmt::Debug for Fragment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl Text {
+    /// Appends a fragment: a short one as its whole block, then cut back
+    /// to its length (the padding never stays, so the text stays UTF-8).
+    #[inline]
+    pub(crate) fn push_fragment(&mut self, fragment: &Fragment) {
+        match &fragment.0 {
+            Repr::Short { block, len } => {
+                let end = self.bytes.len() + usize::from(*len);
+                self.bytes.extend_from_slice(block);
+                self.bytes.truncate(end);
+            }
+            Repr::Long(s) => self.push_str(s),
+        }
+    }
+}
+
 impl Sink for Text {
     #[inline]
     fn push_ascii(&mut self, ascii: &[u8]) {
@@ -138,5 +222,43 @@ mod tests {
         // The writers fall back to their wide path for it.
         write_units_plain(&mut text, -(1i128 << 70), 0);
         assert_eq!(text.as_str(), "扣 0.75 分-1180591620717411303424");
+    }
+
+    /// A fragment reads back and appends as the text it was made from,
+    /// at, just under and just over the block size, in one-byte and
+    /// three-byte chars; the block's padding never reaches the text.
+    #[test]
+    fn fragments_append_exactly_their_text() {
+        let long_zh = "完成率".repeat(4); // 36 bytes: past the block
+        let cases = [
+            String::new(),
+            " of 20.".to_string(),
+            "a".repeat(BLOCK - 1),
+            "a".repeat(BLOCK),
+            "a".repeat(BLOCK + 1),
+            "投诉解决率 ".to_string(),
+            long_zh,
+        ];
+        let mut text = Text::with_capacity(0);
+        let mut expected = String::new();
+        for case in &cases {
+            let fragment = Fragment::from(case.as_str());
+            assert_eq!(fragment.as_str(), case);
+            assert_eq!(format!("{fragment:?}"), format!("{case:?}"));
+            text.push_fragment(&fragment);
+            text.push('|');
+            expected.push_str(case);
+            expected.push('|');
+        }
+        assert_eq!(text.as_str(), expected);
+        assert_eq!(text.len(), expected.len());
+        assert_eq!(Fragment::default(), Fragment::from(""));
+        // Short and long forms of the same text are both possible only
+        // through `From`, which picks by length: equal texts, equal
+        // fragments.
+        assert_eq!(
+            Fragment::from("x".repeat(40)),
+            Fragment::from("x".repeat(40).as_str())
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The fixed parts of a rubric's explanations, per locale, built once when
 //! the rubric is validated (see [`super::explain`]).
 
+use super::text::Fragment;
 use crate::domain::locale::Locale;
 
 /// Position of a locale in the per-locale arrays of [`RubricTexts`].
@@ -27,33 +28,33 @@ pub struct RubricTexts {
 pub struct IndicatorTexts {
     /// Before the value: the name (with the rubric's fallback) and a
     /// space.
-    pub head: String,
+    pub head: Fragment,
     /// After the value when the target is met, to the end: its unit ("%",
     /// " min", " 分钟", or "") first.
-    pub met: String,
+    pub met: Fragment,
     /// Unmet, between the value and the shortfall: its unit first.
-    pub lead: String,
+    pub lead: Fragment,
     /// Unmet, between the shortfall and the calculation.
-    pub after_shortfall: String,
+    pub after_shortfall: Fragment,
     /// The calculation after the shortfall: " × 0.5 = ", or " / 15 = " or
     /// " / 15 → " (before the steps). Each fragment of the calculation ends where
     /// the next number starts, so each line is a few copies.
-    pub calc_mid: String,
+    pub calc_mid: Fragment,
     /// After the steps, with " = " (empty when the calculation shows no
     /// steps).
-    pub calc_end: String,
+    pub calc_end: Fragment,
     /// Whether the calculation shows the steps.
     pub calc_steps: bool,
     /// Unmet, after the points, to the end.
-    pub end: String,
+    pub end: Fragment,
     /// The cap note.
-    pub cap: String,
+    pub cap: Fragment,
     /// Direct points, before and after the points, per rater.
-    pub direct: [(String, String); 2],
+    pub direct: [(Fragment, Fragment); 2],
     /// The whole explanation of a missing input.
-    pub missing: String,
+    pub missing: Fragment,
     /// A largest-loss line, before and after the points.
-    pub loss: (String, String),
+    pub loss: (Fragment, Fragment),
 }
 
 /// Fixed fragments of the gap and summary lines in one locale.
