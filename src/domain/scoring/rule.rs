@@ -2,11 +2,12 @@
 //!
 //! [`apply`] is the path nearly every value takes: a value with at most six
 //! decimal places, like every number of a rubric, is an exact count of
-//! millionths, the products formed stay below 10^37, inside `i128`, and the
-//! one division by the step is done with its remainder, so every rounding
-//! decision is exact. The same working runs in `i64` first, with every
-//! product checked, since nearly every rule fits; only a rule whose
-//! products overflow runs again in `i128` (the trait `Int` is either). [`apply_decimal`] takes any other value (a double
+//! millionths, the products formed stay at or below about 10^37, inside
+//! `i128`, and the one division by the step is done with its remainder, so
+//! every rounding decision is exact. The same working runs in `i64` first,
+//! with every product checked, since nearly every rule and value fit; only
+//! a rule and value whose products overflow run again in `i128` (both go
+//! through one generic body). [`apply_decimal`] takes any other value (a double
 //! such as 95.28999999999999 reads with 14 places) through `rust_decimal`,
 //! exact to 28 significant digits; both give the same outcome wherever
 //! both apply, which a property test checks.
@@ -114,8 +115,9 @@ struct Overflow;
 
 /// The integers a rule's arithmetic runs in. `i64` checks each product
 /// and gives up on one that overflows; `i128` cannot overflow, since the
-/// validated limits keep every product below 10^37, which its error type
-/// (`Infallible`) says.
+/// validated limits keep every product at or below about 10^37 (its
+/// maximum is about 1.7 × 10^38), which its error type (`Infallible`)
+/// says.
 trait Int: Copy + Ord {
     type Overflow;
     fn of(n: i64) -> Self;
@@ -142,10 +144,10 @@ impl Int for i64 {
 
     #[inline]
     fn div_round_exact(self, d: Self) -> (Self, bool) {
+        debug_assert!(d > 0, "a positive divisor");
         let (q, r) = (self / d, self % d);
-        // Away from zero when |r| ≥ d − |r| (|r| not doubled, which could
-        // overflow), without a branch: whether a deduction rounds up is
-        // data, which a branch would mispredict.
+        // Away from zero when |r| ≥ d − |r|, without a branch: whether a
+        // deduction rounds up is data, which a branch would mispredict.
         let (r, d) = (r.unsigned_abs(), d.unsigned_abs());
         (q + i64::from(r >= d - r) * self.signum(), r == 0)
     }
@@ -217,7 +219,7 @@ fn deduct<N: Int>(
             // In 64 bits, where both already are (the step is positive).
             let (quotient, remainder) = (shortfall / indicator.step, shortfall % indicator.step);
             let started = indicator.rounding == Rounding::PerStartedStep && remainder != 0;
-            // At most the shortfall, so the step added fits.
+            // A started step needs step ≥ 2, so quotient + 1 ≤ shortfall.
             let whole = N::of(quotient + i64::from(started));
             (whole.mul(shown)?, true, whole.mul(penalty)?, N::of(1))
         }
@@ -556,9 +558,65 @@ mod tests {
         // The same with a step of 7 × 10^-6: 10^18 / 7 steps, linear.
         r.step = 7;
         r.rounding = Rounding::Linear;
+        assert_eq!(
+            deduct::<i64>(&r, m(dec!(999999999999.999999)), 6),
+            Err(Overflow)
+        );
         let out = apply(&r, m(dec!(999999999999.999999)), 6);
         assert!(out.capped);
         assert_eq!(d(out.deduction), dec!(1000000000));
+    }
+
+    /// The 64-bit working holds up to the last shortfall whose steps in
+    /// ten-thousandths fit, and gives up on the next.
+    #[test]
+    fn sixty_four_bits_hold_to_their_last_shortfall() {
+        let mut r = rule(
+            Direction::AtMost,
+            dec!(0),
+            dec!(0.000001),
+            dec!(0.000001),
+            Rounding::Linear,
+        );
+        r.full_points = 1;
+        let last = i64::MAX / SHOWN;
+        let Ok(wide) = deduct::<i128>(&r, last, 0);
+        assert_eq!(deduct::<i64>(&r, last, 0), Ok(wide));
+        assert_eq!(wide.steps, i128::from(last) * 10_000);
+        assert_eq!(deduct::<i64>(&r, last + 1, 0), Err(Overflow));
+    }
+
+    /// The 64-bit rounding is the 128-bit one: ties away from zero for
+    /// either sign, and the extremes of `i64`.
+    #[test]
+    fn sixty_four_bit_rounding_is_half_away_from_zero() {
+        let cases = [
+            (5, 2, 3, false),
+            (-5, 2, -3, false),
+            (4, 2, 2, true),
+            (7, 3, 2, false),
+            (-7, 3, -2, false),
+            (8, 3, 3, false),
+            (0, 9, 0, true),
+            (i64::MAX, 2, i64::MAX / 2 + 1, false),
+            (i64::MIN, 2, i64::MIN / 2, true),
+            (i64::MIN + 1, 2, i64::MIN / 2, false),
+            (i64::MAX, i64::MAX, 1, true),
+            (i64::MAX - 1, i64::MAX, 1, false),
+            (i64::MAX / 2, i64::MAX, 0, false),
+        ];
+        for (n, d, rounded, exact) in cases {
+            assert_eq!(
+                <i64 as Int>::div_round_exact(n, d),
+                (rounded, exact),
+                "{n} / {d}"
+            );
+            assert_eq!(
+                div_round_exact(n.into(), d.into()),
+                (i128::from(rounded), exact),
+                "{n} / {d} in i128"
+            );
+        }
     }
 
     proptest::proptest! {
@@ -574,7 +632,9 @@ mod tests {
         /// (10^9 for a rubric's, 10^12 for a value), so both happen.
         #[test]
         fn sixty_four_bits_agree_with_one_hundred_twenty_eight(
-            shortfall in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000_000],
+            // Up to 10^12 − (−10^9) units: a value at validation's limit
+            // against a target at the rubric's.
+            shortfall in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_001_000_000_000_000_000],
             step in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000],
             penalty in proptest::prop_oneof![1i64..10_000_000, 1i64..=1_000_000_000_000_000],
             full in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000],
@@ -591,10 +651,17 @@ mod tests {
             }
             // What `apply` gives is the 128-bit working either way.
             let out = apply(&r, shortfall, precision);
-            proptest::prop_assert_eq!(
-                (out.steps, out.raw_deduction, out.deduction, out.capped),
-                (wide.steps, wide.raw_deduction, wide.deduction, wide.capped)
-            );
+            let given = Deduction {
+                steps: out.steps,
+                steps_exact: out.steps_exact,
+                raw_deduction: out.raw_deduction,
+                raw_exact: out.raw_exact,
+                raw_is_deduction: out.raw_is_deduction,
+                capped: out.capped,
+                deduction: out.deduction,
+            };
+            proptest::prop_assert_eq!(given, wide);
+            proptest::prop_assert_eq!(out.points, full - wide.deduction);
         }
     }
 }

@@ -6,8 +6,10 @@ use std::fmt;
 
 /// Explanation text, kept as bytes so that numbers (ASCII) are written
 /// in place instead of appended char by char. It is UTF-8 by construction:
-/// only whole `&str`s, chars and ASCII number text are ever appended, and
-/// spans are taken between appends, so each span is UTF-8 too.
+/// only whole `&str`s, chars, ASCII number text and [`Fragment`]s (a
+/// whole `str`'s bytes, their padding of NULs cut off before the append
+/// returns) are ever appended, and spans are taken between appends, so
+/// each span is UTF-8 too.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Text {
     bytes: Vec<u8>,
@@ -71,10 +73,12 @@ impl Text {
 
 /// Bytes of the block a short [`Fragment`] is kept in.
 const BLOCK: usize = 32;
+// A short fragment's length is a `u8`.
+const _: () = assert!(BLOCK <= u8::MAX as usize);
 
 /// A fixed fragment of explanation text, built once per rubric and
-/// appended to every explanation that uses it. One of at most 32
-/// bytes (most) is kept zero-padded in a block of that size, so appending
+/// appended to every explanation that uses it. Most fit in 32 bytes; such
+/// a fragment is kept zero-padded in a block of that size, so appending
 /// it is one copy of a constant size, inlined, and a cut: a `memcpy` call
 /// whose length changes from one fragment to the next mispredicts its
 /// size branches. A longer one is appended as a `str`.
@@ -96,7 +100,8 @@ impl Fragment {
 
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            // The bytes of a whole `str` (see `From<&str>`).
+            // The bytes of a whole `str`: `Repr` is private, and made only
+            // by `From<&str>` and `EMPTY`, so the default is never taken.
             Repr::Short { block, len } => {
                 std::str::from_utf8(&block[..usize::from(*len)]).unwrap_or_default()
             }
@@ -108,20 +113,26 @@ impl Fragment {
 impl From<&str> for Fragment {
     fn from(s: &str) -> Self {
         let bytes = s.as_bytes();
-        match u8::try_from(bytes.len()) {
-            Ok(len) if bytes.len() <= BLOCK => {
-                let mut block = [0; BLOCK];
-                block[..bytes.len()].copy_from_slice(bytes);
-                Fragment(Repr::Short { block, len })
-            }
-            _ => Fragment(Repr::Long(s.into())),
+        if bytes.len() > BLOCK {
+            return Fragment(Repr::Long(s.into()));
         }
+        let mut block = [0; BLOCK];
+        block[..bytes.len()].copy_from_slice(bytes);
+        Fragment(Repr::Short {
+            block,
+            // At most BLOCK, which fits (asserted above).
+            len: bytes.len() as u8,
+        })
     }
 }
 
 impl From<String> for Fragment {
     fn from(s: String) -> Self {
-        s.as_str().into()
+        if s.len() > BLOCK {
+            Fragment(Repr::Long(s.into_boxed_str()))
+        } else {
+            s.as_str().into()
+        }
     }
 }
 
@@ -232,6 +243,7 @@ mod tests {
         let long_zh = "完成率".repeat(4); // 36 bytes: past the block
         let cases = [
             String::new(),
+            "ab".to_string() + &"完".repeat(10), // 32 bytes: a full block
             " of 20.".to_string(),
             "a".repeat(BLOCK - 1),
             "a".repeat(BLOCK),
@@ -240,12 +252,20 @@ mod tests {
             long_zh,
         ];
         let mut text = Text::with_capacity(0);
-        let mut expected = String::new();
+        text.push_str("得分 ");
+        let mut expected = "得分 ".to_string();
         for case in &cases {
             let fragment = Fragment::from(case.as_str());
             assert_eq!(fragment.as_str(), case);
+            assert_eq!(Fragment::from(case.clone()), fragment);
             assert_eq!(format!("{fragment:?}"), format!("{case:?}"));
+            let start = text.len();
             text.push_fragment(&fragment);
+            let span = Span {
+                start: start as u32,
+                end: text.len() as u32,
+            };
+            assert_eq!(text.bytes(span), case.as_bytes());
             text.push('|');
             expected.push_str(case);
             expected.push('|');
@@ -253,12 +273,9 @@ mod tests {
         assert_eq!(text.as_str(), expected);
         assert_eq!(text.len(), expected.len());
         assert_eq!(Fragment::default(), Fragment::from(""));
-        // Short and long forms of the same text are both possible only
-        // through `From`, which picks by length: equal texts, equal
-        // fragments.
-        assert_eq!(
-            Fragment::from("x".repeat(40)),
-            Fragment::from("x".repeat(40).as_str())
-        );
+        // Equality is the text's: the length tells a text from the same
+        // text with NULs after it, which pad the block alike.
+        assert_ne!(Fragment::from("a"), Fragment::from("a\0"));
+        assert_ne!(Fragment::from(""), Fragment::from("\0"));
     }
 }
