@@ -129,20 +129,32 @@ const POW10_U64: [u64; 20] = {
     table
 };
 
-/// `n / d` and `n % d`, in 64-bit arithmetic when both fit (nearly
-/// always: 128-bit division is a library call).
-fn div_rem(n: i128, d: i128) -> (i128, i128) {
+/// `n / d` rounded half away from zero (`d` > 0), and whether it is exact:
+/// in 64-bit arithmetic when both fit (nearly always: 128-bit division is
+/// a library call).
+pub fn div_round_exact(n: i128, d: i128) -> (i128, bool) {
     match (i64::try_from(n), i64::try_from(d)) {
-        (Ok(n), Ok(d)) if d != -1 => ((n / d).into(), (n % d).into()),
-        _ => (n / d, n % d),
+        (Ok(n), Ok(d)) if d > 0 => {
+            let (rounded, exact) = div_round_exact_i64(n, d);
+            (rounded.into(), exact)
+        }
+        _ => {
+            let (q, r) = (n / d, n % d);
+            let rounded = if 2 * r.abs() >= d { q + n.signum() } else { q };
+            (rounded, r == 0)
+        }
     }
 }
 
-/// `n / d` rounded half away from zero (`d` > 0), and whether it is exact.
-pub fn div_round_exact(n: i128, d: i128) -> (i128, bool) {
-    let (q, r) = div_rem(n, d);
-    let rounded = if 2 * r.abs() >= d { q + n.signum() } else { q };
-    (rounded, r == 0)
+/// [`div_round_exact`] in 64 bits (`d` > 0).
+#[inline]
+pub(crate) fn div_round_exact_i64(n: i64, d: i64) -> (i64, bool) {
+    debug_assert!(d > 0, "a positive divisor");
+    let (q, r) = (n / d, n % d);
+    // Away from zero when |r| ≥ d − |r|, without a branch: whether a
+    // value rounds up is data, which a branch would mispredict.
+    let (r, d) = (r.unsigned_abs(), d.unsigned_abs());
+    (q + i64::from(r >= d - r) * n.signum(), r == 0)
 }
 
 /// `n / d` rounded half away from zero (`d` > 0).

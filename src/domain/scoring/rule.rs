@@ -12,7 +12,9 @@
 //! exact to 28 significant digits; both give the same outcome wherever
 //! both apply, which a property test checks.
 
-use crate::domain::decimal::{self, MICRO, MICRO_PLACES, div_round_exact, pow10};
+use crate::domain::decimal::{
+    self, MICRO, MICRO_PLACES, div_round_exact, div_round_exact_i64, pow10,
+};
 use crate::domain::rubric::{Direction, IndicatorUnits, Rounding, Rule};
 use rust_decimal::Decimal;
 
@@ -144,12 +146,7 @@ impl Int for i64 {
 
     #[inline]
     fn div_round_exact(self, d: Self) -> (Self, bool) {
-        debug_assert!(d > 0, "a positive divisor");
-        let (q, r) = (self / d, self % d);
-        // Away from zero when |r| ≥ d − |r|, without a branch: whether a
-        // deduction rounds up is data, which a branch would mispredict.
-        let (r, d) = (r.unsigned_abs(), d.unsigned_abs());
-        (q + i64::from(r >= d - r) * self.signum(), r == 0)
+        div_round_exact_i64(self, d)
     }
 
     #[inline]
