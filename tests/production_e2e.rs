@@ -384,6 +384,73 @@ fn token_hash_prints_the_sha256_of_standard_input() {
     );
 }
 
+/// The access log, written to a file as a container runtime collects it:
+/// one plain line per call, with no terminal colour codes around the
+/// field names (they were there before 2026-12-02, fifth session).
+#[tokio::test]
+async fn the_access_log_is_plain_text_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("stderr.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--metrics-listen",
+            "off",
+        ])
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .env_remove("SCORECARD_LOG_FORMAT")
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut channel = None;
+    for _ in 0..200 {
+        if let Ok(c) = Endpoint::from_shared(url.clone()).unwrap().connect().await {
+            channel = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let mut request = worked_example();
+    request.review_id = "log-check-7".into();
+    let answer =
+        pb::scoring_service_client::ScoringServiceClient::new(channel.expect("the server came up"))
+            .score_review(request)
+            .await
+            .unwrap();
+    assert_eq!(answer.into_inner().review_id, "log-check-7");
+    // The line is written before the answer is sent.
+    child.kill().await.unwrap();
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        !text.contains('\u{1b}'),
+        "colour codes in a log file:\n{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("review_id=log-check-7"))
+        .unwrap_or_else(|| panic!("no access-log line for the call:\n{text}"));
+    for field in [
+        "INFO",
+        " rpc ",
+        "method=\"ScoreReview\"",
+        "rubric=telecom-support-manager@1",
+        "code=Ok",
+    ] {
+        assert!(line.contains(field), "{field:?} missing from {line:?}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_lets_calls_in_flight_finish_reports_not_serving_and_exits_0() {
     use tonic_health::pb::{
