@@ -391,46 +391,13 @@ fn token_hash_prints_the_sha256_of_standard_input() {
 async fn the_access_log_is_plain_text_when_stderr_is_not_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let log_path = dir.path().join("stderr.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--metrics-listen",
-            "off",
-        ])
-        .env("RUST_LOG", "info")
-        .env_remove("NO_COLOR")
-        .env_remove("SCORECARD_LOG_FORMAT")
-        .stderr(log)
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
-    let mut channel = None;
-    for _ in 0..200 {
-        if let Ok(c) = Endpoint::from_shared(url.clone()).unwrap().connect().await {
-            channel = Some(c);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let server = ChildServer::start_logging_to(&[], &log_path);
     let mut request = worked_example();
     request.review_id = "log-check-7".into();
-    let answer =
-        pb::scoring_service_client::ScoringServiceClient::new(channel.expect("the server came up"))
-            .score_review(request)
-            .await
-            .unwrap();
+    let answer = server.scoring().await.score_review(request).await.unwrap();
     assert_eq!(answer.into_inner().review_id, "log-check-7");
     // The line is written before the answer is sent.
-    child.kill().await.unwrap();
+    drop(server);
     let text = std::fs::read_to_string(&log_path).unwrap();
     assert!(
         !text.contains('\u{1b}'),

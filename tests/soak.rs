@@ -19,8 +19,7 @@ mod common;
 
 use common::*;
 use scorecard::api::pb;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
@@ -141,114 +140,7 @@ async fn a_long_stream_answers_every_review_once_in_order() {
 }
 
 // -------------------------------------------------- child-process server
-
-/// The real binary, serving on 127.0.0.1, killed on drop.
-struct ChildServer {
-    child: Child,
-    addr: String,
-}
-
-impl ChildServer {
-    fn start(extra: &[&str]) -> ChildServer {
-        // A free port: bind :0, release it, and retry if another process
-        // takes it before the server does.
-        for _ in 0..10 {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let addr = format!("127.0.0.1:{port}");
-            let mut child = Command::new(env!("CARGO_BIN_EXE_scorecard"))
-                // Metrics off: its fixed default port would clash when
-                // two of these servers run at once.
-                .args(["serve", "--listen", &addr, "--metrics-listen", "off"])
-                .args(extra)
-                .env("RUST_LOG", "warn")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn the scorecard binary");
-            let deadline = Instant::now() + Duration::from_secs(20);
-            loop {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break; // exited: port taken, try another
-                }
-                if std::net::TcpStream::connect(&addr).is_ok() {
-                    return ChildServer { child, addr };
-                }
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    panic!("the server did not start listening within 20 s");
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        panic!("no free port after 10 tries");
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    async fn channel(&self) -> Channel {
-        Endpoint::from_shared(self.url())
-            .unwrap()
-            .tcp_nodelay(true)
-            .connect()
-            .await
-            .expect("connect to the child server")
-    }
-
-    async fn scoring(&self) -> ScoringClient {
-        ScoringClient::new(self.channel().await)
-    }
-
-    /// Resident memory in KiB, from /proc/PID/status.
-    fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("read /proc/PID/status");
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmRSS in /proc/PID/status")
-    }
-
-    fn sigterm(&self) {
-        let ok = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("run kill")
-            .success();
-        assert!(ok, "kill -TERM failed");
-    }
-
-    /// Waits (bounded) for the process to exit and returns its exit code.
-    fn wait_exit(&mut self, limit: Duration) -> Option<i32> {
-        let deadline = Instant::now() + limit;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status.code();
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("the server did not exit within {limit:?}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for ChildServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+// `ChildServer` (tests/common) starts the real binary.
 
 /// One worked-example call; its final score.
 async fn score_once(client: &mut ScoringClient) -> Result<String, tonic::Status> {

@@ -147,3 +147,136 @@ pub fn options_message(options: pb::PushOptions) -> pb::PushResponseTimesRequest
         payload: Some(pb::push_response_times_request::Payload::Options(options)),
     }
 }
+
+// -------------------------------------------------- child-process server
+
+/// The real binary, serving on 127.0.0.1, killed on drop.
+pub struct ChildServer {
+    pub child: std::process::Child,
+    pub addr: String,
+}
+
+impl ChildServer {
+    /// The server with `extra` arguments, logging only warnings, to nowhere.
+    pub fn start(extra: &[&str]) -> ChildServer {
+        Self::spawn(extra, None)
+    }
+
+    /// The server as production runs it (`RUST_LOG=info`, text logs), its
+    /// stderr written to the file at `log`, as a container runtime or
+    /// a supervisor collects it.
+    pub fn start_logging_to(extra: &[&str], log: &std::path::Path) -> ChildServer {
+        Self::spawn(extra, Some(log))
+    }
+
+    fn spawn(extra: &[&str], log: Option<&std::path::Path>) -> ChildServer {
+        use std::process::{Command, Stdio};
+        use std::time::{Duration, Instant};
+        // A free port: bind :0, release it, and retry if another process
+        // takes it before the server does.
+        for _ in 0..10 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let addr = format!("127.0.0.1:{port}");
+            let mut command = Command::new(env!("CARGO_BIN_EXE_scorecard"));
+            // Metrics off: its fixed default port would clash when two of
+            // these servers run at once.
+            command
+                .args(["serve", "--listen", &addr, "--metrics-listen", "off"])
+                .args(extra)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null());
+            match log {
+                None => command.env("RUST_LOG", "warn").stderr(Stdio::null()),
+                Some(path) => command
+                    .env("RUST_LOG", "info")
+                    .env_remove("NO_COLOR")
+                    .env_remove("SCORECARD_LOG_FORMAT")
+                    .stderr(std::fs::File::create(path).expect("create the log file")),
+            };
+            let mut child = command.spawn().expect("spawn the scorecard binary");
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break; // exited: port taken, try another
+                }
+                if std::net::TcpStream::connect(&addr).is_ok() {
+                    return ChildServer { child, addr };
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let stderr = log
+                        .and_then(|p| std::fs::read_to_string(p).ok())
+                        .unwrap_or_default();
+                    panic!("the server did not start listening within 20 s\n{stderr}");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("no free port after 10 tries");
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn channel(&self) -> Channel {
+        tonic::transport::Endpoint::from_shared(self.url())
+            .unwrap()
+            .tcp_nodelay(true)
+            .connect()
+            .await
+            .expect("connect to the child server")
+    }
+
+    pub async fn scoring(&self) -> pb::scoring_service_client::ScoringServiceClient<Channel> {
+        pb::scoring_service_client::ScoringServiceClient::new(self.channel().await)
+    }
+
+    /// Resident memory in KiB, from /proc/PID/status.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("read /proc/PID/status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status")
+    }
+
+    pub fn sigterm(&self) {
+        let ok = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill")
+            .success();
+        assert!(ok, "kill -TERM failed");
+    }
+
+    /// Waits (bounded) for the process to exit and returns its exit code.
+    pub fn wait_exit(&mut self, limit: std::time::Duration) -> Option<i32> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.code();
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("the server did not exit within {limit:?}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for ChildServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
