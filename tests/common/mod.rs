@@ -1,5 +1,7 @@
-//! The end-to-end fixture: the real server on 127.0.0.1:0, served with a
-//! shutdown signal, a real tonic channel to it, stopped on drop.
+//! The end-to-end fixtures: the real server on 127.0.0.1:0 in this
+//! process, served with a shutdown signal and stopped on drop
+//! ([`TestServer`]), or the real binary as a child process, killed on
+//! drop ([`ChildServer`]); real tonic channels to either.
 #![allow(dead_code)]
 
 use scorecard::api::{json, pb};
@@ -10,8 +12,45 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
 
-pub struct TestServer {
+/// Where a server under test listens, and clients to it: what
+/// [`TestServer`] and [`ChildServer`] dereference to.
+#[derive(Debug, Clone, Copy)]
+pub struct Listening {
     pub addr: SocketAddr,
+}
+
+impl Listening {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn channel(&self) -> Channel {
+        tonic::transport::Endpoint::from_shared(self.url())
+            .unwrap()
+            .tcp_nodelay(true)
+            .connect()
+            .await
+            .unwrap_or_else(|e| panic!("connect to the server under test at {}: {e}", self.addr))
+    }
+
+    pub async fn scoring(&self) -> pb::scoring_service_client::ScoringServiceClient<Channel> {
+        pb::scoring_service_client::ScoringServiceClient::new(self.channel().await)
+    }
+
+    pub async fn rubrics(&self) -> pb::rubric_service_client::RubricServiceClient<Channel> {
+        pb::rubric_service_client::RubricServiceClient::new(self.channel().await)
+    }
+
+    pub async fn tickets(
+        &self,
+    ) -> pb::ticket_stats_service_client::TicketStatsServiceClient<Channel> {
+        pb::ticket_stats_service_client::TicketStatsServiceClient::new(self.channel().await)
+    }
+}
+
+/// The server in this process, on 127.0.0.1:0.
+pub struct TestServer {
+    listening: Listening,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
 }
@@ -34,37 +73,10 @@ impl TestServer {
             .expect("server runs");
         });
         TestServer {
-            addr,
+            listening: Listening { addr },
             shutdown: Some(tx),
             handle: Some(handle),
         }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub async fn channel(&self) -> Channel {
-        tonic::transport::Endpoint::from_shared(self.url())
-            .unwrap()
-            .tcp_nodelay(true)
-            .connect()
-            .await
-            .expect("connect to the test server")
-    }
-
-    pub async fn scoring(&self) -> pb::scoring_service_client::ScoringServiceClient<Channel> {
-        pb::scoring_service_client::ScoringServiceClient::new(self.channel().await)
-    }
-
-    pub async fn rubrics(&self) -> pb::rubric_service_client::RubricServiceClient<Channel> {
-        pb::rubric_service_client::RubricServiceClient::new(self.channel().await)
-    }
-
-    pub async fn tickets(
-        &self,
-    ) -> pb::ticket_stats_service_client::TicketStatsServiceClient<Channel> {
-        pb::ticket_stats_service_client::TicketStatsServiceClient::new(self.channel().await)
     }
 
     /// Signals shutdown and waits for the server to stop.
@@ -75,6 +87,14 @@ impl TestServer {
         if let Some(h) = self.handle.take() {
             let _ = h.await;
         }
+    }
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Listening;
+
+    fn deref(&self) -> &Listening {
+        &self.listening
     }
 }
 
@@ -153,7 +173,7 @@ pub fn options_message(options: pb::PushOptions) -> pb::PushResponseTimesRequest
 /// The real binary, serving on 127.0.0.1, killed on drop.
 pub struct ChildServer {
     pub child: std::process::Child,
-    pub addr: String,
+    listening: Listening,
 }
 
 impl ChildServer {
@@ -180,12 +200,13 @@ impl ChildServer {
                 .local_addr()
                 .unwrap()
                 .port();
-            let addr = format!("127.0.0.1:{port}");
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
             let mut command = Command::new(env!("CARGO_BIN_EXE_scorecard"));
             // Metrics off: its fixed default port would clash when two of
             // these servers run at once.
             command
-                .args(["serve", "--listen", &addr, "--metrics-listen", "off"])
+                .args(["serve", "--listen", &addr.to_string()])
+                .args(["--metrics-listen", "off"])
                 .args(extra)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null());
@@ -203,8 +224,11 @@ impl ChildServer {
                 if let Ok(Some(_)) = child.try_wait() {
                     break; // exited: port taken, try another
                 }
-                if std::net::TcpStream::connect(&addr).is_ok() {
-                    return ChildServer { child, addr };
+                if std::net::TcpStream::connect(addr).is_ok() {
+                    return ChildServer {
+                        child,
+                        listening: Listening { addr },
+                    };
                 }
                 if Instant::now() > deadline {
                     let _ = child.kill();
@@ -218,23 +242,6 @@ impl ChildServer {
             }
         }
         panic!("no free port after 10 tries");
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub async fn channel(&self) -> Channel {
-        tonic::transport::Endpoint::from_shared(self.url())
-            .unwrap()
-            .tcp_nodelay(true)
-            .connect()
-            .await
-            .expect("connect to the child server")
-    }
-
-    pub async fn scoring(&self) -> pb::scoring_service_client::ScoringServiceClient<Channel> {
-        pb::scoring_service_client::ScoringServiceClient::new(self.channel().await)
     }
 
     /// Resident memory in KiB, from /proc/PID/status.
@@ -271,6 +278,14 @@ impl ChildServer {
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+    }
+}
+
+impl std::ops::Deref for ChildServer {
+    type Target = Listening;
+
+    fn deref(&self) -> &Listening {
+        &self.listening
     }
 }
 
