@@ -618,3 +618,70 @@ async fn the_server_ends_a_stream_past_its_stream_timeout_with_deadline_exceeded
         "87.63"
     );
 }
+
+/// Past `--max-connection-age` a connection is told GOAWAY (NO_ERROR) and
+/// closed once its calls are done, and a stream open at that moment is
+/// answered to its end. With a grace period also set, tonic 0.14 sent no
+/// GOAWAY: it slept age + grace, then dropped the connection with every
+/// call on it.
+#[tokio::test]
+async fn past_its_max_age_a_connection_is_closed_gracefully_after_its_calls() {
+    let age = Duration::from_millis(500);
+    let options = ServeOptions {
+        max_connection_age: Some(age),
+        ..ServeOptions::default()
+    };
+    let server = TestServer::start_with(Registry::with_builtin(), options).await;
+
+    // A stream open across the age: four reviews, 300 ms apart, each
+    // answered before the next is sent.
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let mut answers = server
+        .scoring()
+        .await
+        .score_reviews(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .expect("the stream opens")
+        .into_inner();
+    for i in 0..4u64 {
+        let mut review = worked_example();
+        review.review_id = format!("r{i}");
+        tx.send(pb::ScoreReviewsRequest {
+            review: Some(review),
+        })
+        .await
+        .expect("the stream takes the review");
+        let answer = answers
+            .message()
+            .await
+            .unwrap_or_else(|e| panic!("review {i}: {e}"))
+            .unwrap_or_else(|| panic!("review {i}: the stream ended early"));
+        assert_eq!((answer.review_id.as_str(), answer.index), (&*format!("r{i}"), i));
+        match answer.outcome {
+            Some(pb::score_reviews_response::Outcome::Result(r)) => {
+                assert_eq!(r.final_score, "87.63")
+            }
+            other => panic!("review {i}: {other:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    drop(tx);
+    assert!(answers.message().await.expect("ends with OK").is_none());
+
+    // An idle connection: GOAWAY and closed at its age, not at age + grace.
+    let tcp = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connect");
+    let (send, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
+    let ended = tokio::time::timeout(Duration::from_secs(10), connection)
+        .await
+        .expect("the server closes the connection within 10 s");
+    match ended {
+        Ok(()) => {}
+        Err(e) => assert!(
+            e.is_go_away() && e.is_remote() && e.reason() == Some(h2::Reason::NO_ERROR),
+            "closed by a GOAWAY with NO_ERROR, not {e}"
+        ),
+    }
+    drop(send);
+}

@@ -188,10 +188,13 @@ pub async fn serve_with_metrics(
     if let Some(files) = &options.tls {
         builder = builder.tls_config(tls_config(files)?)?;
     }
+    // Past its age a connection gets GOAWAY and closes once its calls are
+    // done; those are bounded by the request and stream timeouts. No
+    // `max_connection_age_grace`: with one, tonic 0.14 sends no GOAWAY at
+    // all, but sleeps age + grace and then drops the connection with every
+    // call still on it.
     if let Some(age) = options.max_connection_age {
-        builder = builder
-            .max_connection_age(age)
-            .max_connection_age_grace(Duration::from_secs(30));
+        builder = builder.max_connection_age(age);
     }
     builder
         .http2_keepalive_interval(options.keepalive_interval)
