@@ -22,18 +22,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Maps iterate in key order, so answers are byte-identical.
         .btree_map(".")
         .extern_path(".google.rpc", "::tonic_types::pb")
+        // prost's codec, decoding each message from one slice (api::codec).
+        .codec_path("crate::api::codec::Codec")
         .compile_fds(descriptors)?;
 
     // ScoringService's server once more, answering with already-encoded
     // bytes (`api::answer::Encoded`) instead of the generated message:
-    // the same routes, requests and codec, one encoding pass less.
+    // the same routes, requests and codec (api::codec), one encoding pass
+    // less.
     let method = |name: &str, route: &str, input: &str| {
         tonic_build::manual::Method::builder()
             .name(name)
             .route_name(route)
             .input_type(input)
             .output_type("crate::api::answer::Encoded")
-            .codec_path("tonic_prost::ProstCodec")
+            .codec_path("crate::api::codec::Codec")
     };
     let scoring = tonic_build::manual::Service::builder()
         .name("ScoringService")

@@ -350,3 +350,38 @@ async fn every_violation_of_one_request_is_listed_at_once() {
         ]
     );
 }
+
+/// Bytes that are not a ScoreReviewRequest: INTERNAL with prost's reason
+/// (gRPC's status code guide: "error parsing request proto"), decoded by
+/// the server's codec (api::codec); the connection then carries on.
+#[tokio::test]
+async fn bytes_that_are_not_a_request_are_internal_and_the_connection_carries_on() {
+    use scorecard::api::answer::Encoded;
+    use scorecard::api::codec::Codec;
+    let server = TestServer::start().await;
+    let channel = server.channel().await;
+    let mut grpc = tonic::client::Grpc::new(channel.clone());
+    grpc.ready().await.expect("ready");
+    // Field 1 (review_id), length 5, then only 2 bytes.
+    let truncated = Encoded(vec![0x0a, 0x05, b'a', b'b']);
+    let err = grpc
+        .unary::<_, pb::ScoreReviewResponse, _>(
+            tonic::Request::new(truncated),
+            http::uri::PathAndQuery::from_static("/scorecard.v1.ScoringService/ScoreReview"),
+            Codec::<Encoded, pb::ScoreReviewResponse>::default(),
+        )
+        .await
+        .expect_err("the server cannot decode it");
+    assert_eq!(err.code(), Code::Internal, "{err}");
+    assert!(
+        err.message().contains("failed to decode Protobuf message"),
+        "{}",
+        err.message()
+    );
+    let answer = pb::scoring_service_client::ScoringServiceClient::new(channel)
+        .score_review(worked_example())
+        .await
+        .expect("a good call on the same connection")
+        .into_inner();
+    assert_eq!(answer.final_score, "87.63");
+}

@@ -3,6 +3,7 @@
 //! domain errors to gRPC statuses.
 
 pub mod answer;
+pub mod codec;
 pub mod convert;
 pub mod json;
 pub mod status;

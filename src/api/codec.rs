@@ -1,0 +1,143 @@
+//! The gRPC codec of every scorecard service and client: prost's, except
+//! that a received message is decoded from one contiguous byte slice.
+//!
+//! tonic hands a decoder the message as a [`DecodeBuf`], a `Buf` over its
+//! receive buffer. prost's decoding is generic over `Buf`; through a
+//! `DecodeBuf` every field read goes through its `chunk` and `advance`, and
+//! every string is copied through `put`. The same message read from a
+//! `&[u8]` costs half the instructions (a ScoreReviewRequest of the worked
+//! example: about 32,000 instead of 62,000). The receive buffer is one
+//! `BytesMut`, so its first chunk is the whole message; where it is not,
+//! the message is decoded through the `Buf` as before.
+//!
+//! Encoding is prost's ([`ProstEncoder`]). A message that does not decode
+//! is INTERNAL with prost's error text, as with [`tonic_prost::ProstCodec`].
+
+use bytes::Buf;
+use prost::Message;
+use std::marker::PhantomData;
+use tonic::Status;
+use tonic::codec::{DecodeBuf, Decoder};
+use tonic_prost::ProstEncoder;
+
+/// Encodes `T` and decodes `U` with prost; see the module's documentation.
+#[derive(Debug, Clone)]
+pub struct Codec<T, U>(PhantomData<(T, U)>);
+
+impl<T, U> Default for Codec<T, U> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T, U> tonic::codec::Codec for Codec<T, U>
+where
+    T: Message + Send + 'static,
+    U: Message + Default + Send + 'static,
+{
+    type Encode = T;
+    type Decode = U;
+    type Encoder = ProstEncoder<T>;
+    type Decoder = SliceDecoder<U>;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        ProstEncoder::default()
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        SliceDecoder(PhantomData)
+    }
+}
+
+/// Decodes a `U` from the received bytes as one slice.
+#[derive(Debug, Clone)]
+pub struct SliceDecoder<U>(PhantomData<U>);
+
+impl<U: Message + Default> Decoder for SliceDecoder<U> {
+    type Item = U;
+    type Error = Status;
+
+    fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<U>, Status> {
+        decode(buf).map(Some).map_err(from_decode_error)
+    }
+}
+
+/// The message in `buf`, all of whose bytes are consumed.
+fn decode<U: Message + Default>(buf: &mut impl Buf) -> Result<U, prost::DecodeError> {
+    let len = buf.remaining();
+    if buf.chunk().len() < len {
+        return U::decode(buf);
+    }
+    let decoded = U::decode(&buf.chunk()[..len]);
+    buf.advance(len);
+    decoded
+}
+
+/// As tonic-prost maps a decode error: INTERNAL (gRPC's status code
+/// guide), with prost's text.
+fn from_decode_error(error: prost::DecodeError) -> Status {
+    Status::internal(error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::pb;
+
+    fn entry(id: &str, value: f64) -> pb::AssessmentEntry {
+        pb::AssessmentEntry {
+            indicator_id: id.into(),
+            input: Some(pb::assessment_entry::Input::Value(value)),
+            ..Default::default()
+        }
+    }
+
+    fn request() -> pb::ScoreReviewRequest {
+        pb::ScoreReviewRequest {
+            review_id: "r-1".into(),
+            locale: "zh-CN".into(),
+            self_assessment: Some(pb::Assessment {
+                entries: vec![entry("key_customer_satisfaction", 92.0), entry("x", 1.5)],
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_contiguous_message_decodes_from_its_slice_and_is_consumed() {
+        let message = request();
+        let bytes = message.encode_to_vec();
+        // A buffer holding more than the message: only `len` bytes are it.
+        let mut tail = bytes.clone();
+        tail.extend_from_slice(b"next");
+        let mut buf = (&tail[..]).take(bytes.len());
+        let decoded: pb::ScoreReviewRequest = decode(&mut buf).expect("decodes");
+        assert_eq!(decoded, message);
+        assert_eq!(buf.remaining(), 0);
+        assert_eq!(buf.into_inner(), b"next");
+    }
+
+    #[test]
+    fn a_message_in_pieces_decodes_through_the_buf() {
+        let message = request();
+        let bytes = message.encode_to_vec();
+        let (head, tail) = bytes.split_at(7);
+        let mut buf = head.chain(tail);
+        let decoded: pb::ScoreReviewRequest = decode(&mut buf).expect("decodes");
+        assert_eq!(decoded, message);
+        assert_eq!(buf.remaining(), 0);
+    }
+
+    #[test]
+    fn bytes_that_do_not_decode_are_internal_with_prosts_text() {
+        // Field 1 (review_id) says 5 bytes follow; 2 do.
+        let bytes = [0x0a, 0x05, b'a', b'b'];
+        let error = decode::<pb::ScoreReviewRequest>(&mut &bytes[..]).expect_err("truncated");
+        let prost_error =
+            pb::ScoreReviewRequest::decode(&bytes[..]).expect_err("prost rejects it too");
+        assert_eq!(error.to_string(), prost_error.to_string());
+        let status = from_decode_error(error);
+        assert_eq!(status.code(), tonic::Code::Internal);
+        assert_eq!(status.message(), prost_error.to_string());
+    }
+}
