@@ -161,6 +161,82 @@ async fn an_inline_rubric_is_scored_like_a_loaded_one() {
     assert_eq!(answer.rubric.unwrap().id, "inline-copy");
 }
 
+/// SCORING.md §1: an `(id, version)` pair never changes once published.
+/// An inline rubric under a loaded pair is accepted only with the same
+/// content, by ScoreReview and by ValidateRubric alike.
+#[tokio::test]
+async fn an_inline_rubric_may_not_change_a_published_version() {
+    let server = TestServer::start().await;
+    let mut client = server.scoring().await;
+    let mut rubrics = server.rubrics().await;
+    let published = rubrics
+        .get_rubric(pb::GetRubricRequest {
+            id: "telecom-support-manager".into(),
+            version: 1,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let same = published.rubric.clone().unwrap();
+    let mut changed = same.clone();
+    let rule = changed.dimensions[0].indicators[0].rule.as_mut().unwrap();
+    rule.target -= 1.0;
+
+    // The same content: scored, and named by the published hash.
+    let mut req = worked_example();
+    req.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(
+        same.clone(),
+    ));
+    let answer = client.score_review(req).await.unwrap().into_inner();
+    assert_eq!(answer.final_score, "87.63");
+    assert_eq!(answer.rubric.unwrap().content_hash, published.content_hash);
+
+    // Other content under the same pair: refused, at the version.
+    let mut req = worked_example();
+    req.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(
+        changed.clone(),
+    ));
+    let status = client.score_review(req).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    assert_eq!(bad_fields(&status), ["inline_rubric.version"]);
+    assert!(
+        status
+            .message()
+            .contains("version 1 is published with other content"),
+        "{}",
+        status.message()
+    );
+
+    let validate = |rubric: pb::Rubric| {
+        let mut rubrics = rubrics.clone();
+        async move {
+            rubrics
+                .validate_rubric(pb::ValidateRubricRequest {
+                    rubric: Some(rubric),
+                })
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    let ok = validate(same).await;
+    assert!(ok.valid, "{:?}", ok.violations);
+    assert_eq!(ok.content_hash, published.content_hash);
+    let mut renamed = changed.clone();
+    renamed.id = "telecom-support-manager-draft".into();
+    let refused = validate(changed).await;
+    assert!(!refused.valid);
+    let fields: Vec<_> = refused
+        .violations
+        .iter()
+        .map(|v| v.field.as_str())
+        .collect();
+    assert_eq!(fields, ["version"]);
+
+    // Under an id of its own, the changed rubric is fine.
+    assert!(validate(renamed).await.valid);
+}
+
 fn stream_item(review: pb::ScoreReviewRequest) -> pb::ScoreReviewsRequest {
     pb::ScoreReviewsRequest {
         review: Some(review),

@@ -77,7 +77,9 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         let log = CallLog::start("ValidateRubric", "");
         let spec = convert::rubric_spec(request.into_inner().rubric.unwrap_or_default());
         // A rubric with faults is a valid question: the answer lists them.
-        let answer = match rubric::validate(&spec) {
+        let checked = rubric::validate(&spec)
+            .and_then(|r| self.registry.conflict(&r).map_or(Ok(r), |v| Err(vec![v])));
+        let answer = match checked {
             Ok(r) => pb::ValidateRubricResponse {
                 valid: true,
                 violations: Vec::new(),

@@ -5,7 +5,7 @@ use crate::api::answer::{self, Encoded};
 use crate::api::convert::{self, RubricChoice};
 use crate::api::{encoded, pb, status};
 use crate::domain::rubric::{BUILTIN_RUBRIC_ID, Registry, Rubric};
-use crate::domain::{Error, scoring};
+use crate::domain::{Error, Violation, scoring};
 use std::pin::Pin;
 use std::sync::Arc;
 use tokio_stream::{Stream, StreamExt};
@@ -28,7 +28,16 @@ pub fn resolve_rubric(registry: &Registry, choice: &RubricChoice) -> Result<Arc<
     match choice {
         RubricChoice::BuiltIn => Ok(registry.get(BUILTIN_RUBRIC_ID, None)?.rubric.clone()),
         RubricChoice::Ref { id, version } => Ok(registry.get(id, *version)?.rubric.clone()),
-        RubricChoice::Inline(spec) => convert::validate_inline(spec).map(Arc::new),
+        RubricChoice::Inline(spec) => {
+            let rubric = convert::validate_inline(spec)?;
+            match registry.conflict(&rubric) {
+                Some(v) => Err(Error::Invalid(vec![Violation::new(
+                    convert::prefixed("inline_rubric", &v.field),
+                    v.reason,
+                )])),
+                None => Ok(Arc::new(rubric)),
+            }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! start-up. Immutable once built and shared behind `Arc`.
 
 use super::{Rubric, builtin_rubric};
-use crate::domain::Error;
+use crate::domain::{Error, Violation};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -69,6 +69,25 @@ impl Registry {
         };
         found.ok_or_else(|| Error::RubricNotFound {
             what: format!("rubric \"{id}\" has no version {}", version.unwrap_or(0)),
+        })
+    }
+
+    /// Why `rubric` may not be used, when its (id, version) is loaded with
+    /// other content: a published pair never changes (SCORING.md §1), so
+    /// an answer naming it must mean the published rules. The violation
+    /// is at `version`, relative to the rubric.
+    pub fn conflict(&self, rubric: &Rubric) -> Option<Violation> {
+        let published = &self.rubrics.get(&rubric.id)?.get(&rubric.version)?.rubric;
+        (published.content_hash != rubric.content_hash).then(|| {
+            Violation::new(
+                "version",
+                format!(
+                    "rubric \"{}\" version {} is published with other content (content hash {}, \
+                     this one {}); a published version never changes: give this rubric a version \
+                     of its own",
+                    rubric.id, rubric.version, published.content_hash, rubric.content_hash
+                ),
+            )
         })
     }
 
