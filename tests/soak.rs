@@ -387,6 +387,38 @@ async fn an_over_size_message_is_refused_while_the_connection_carries_on() {
     assert_eq!(answer.into_inner().final_score, "87.63");
 }
 
+/// On a stream, a message over the limit is where the stream ends: the
+/// reviews before it are answered, then RESOURCE_EXHAUSTED. gRPC's
+/// message limit is the transport's; tonic ends a stream at its first
+/// error, so the reviews after it cannot be read (README, ScoreReviews).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_over_size_review_ends_a_stream_after_the_answers_before_it() {
+    let server = TestServer::start().await;
+    let mut big = worked_example();
+    big.self_assessment.as_mut().unwrap().entries[0].comment = "x".repeat(5 << 20);
+    let items = vec![
+        stream_request(0),
+        pb::ScoreReviewsRequest { review: Some(big) },
+        stream_request(2),
+    ];
+    let mut answers = ScoringClient::new(server.channel().await)
+        .score_reviews(tokio_stream::iter(items))
+        .await
+        .unwrap()
+        .into_inner();
+    check_answer(0, &answers.next().await.unwrap().unwrap());
+    let status = bounded(
+        "the over-size item",
+        Duration::from_secs(30),
+        answers.next(),
+    )
+    .await
+    .expect("the stream reports the refusal")
+    .expect_err("an over-size item");
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(answers.next().await.is_none());
+}
+
 // ------------------------------------------------- many connections
 
 /// The soft limit on open files, from /proc/self/limits.
