@@ -324,9 +324,11 @@ fn review_for(rubric: &Rubric, gives: &[(Give, Give)], allow_partial: bool) -> R
     let mut sup = Vec::new();
     for (k, (_, ind)) in rubric.indicators().enumerate() {
         let (g_self, g_sup) = gives[k % gives.len()];
+        // Direct points are given at most at the rubric's precision.
         let points_at = |f: u16| {
             decimal::from_f64(wire(
-                (ind.full_points * Decimal::from(f) / Decimal::from(1000)).round_dp(6),
+                (ind.full_points * Decimal::from(f) / Decimal::from(1000))
+                    .round_dp(rubric.precision.min(6)),
             ))
             .unwrap()
             .min(ind.full_points)

@@ -355,8 +355,10 @@ fn value_refused(indicator: &Indicator, value: Decimal, below: bool, above: bool
     }
 }
 
-/// Checks directly awarded points against 0..full points; gives them
-/// rounded to the precision, in millionths.
+/// Checks directly awarded points against 0..full points and the
+/// rubric's precision; gives them in millionths. Points with more places
+/// than the answer shows are refused, not rounded: section 3 rounds only
+/// deductions and totals, and a rater's 19.995 must not become 20.00.
 fn check_points(indicator: &Indicator, points: Decimal, precision: u32) -> Result<i64, String> {
     if points < Decimal::ZERO || points > indicator.full_points {
         return Err(format!(
@@ -365,8 +367,15 @@ fn check_points(indicator: &Indicator, points: Decimal, precision: u32) -> Resul
             decimal::plain(indicator.full_points)
         ));
     }
-    // Within 0..full points (at most 10^9): always fits.
-    Ok(decimal::to_micros(decimal::round(points, precision)).unwrap_or(0))
+    let places = points.normalize().scale();
+    if places > precision {
+        return Err(format!(
+            "{} has {places} decimal places; points are awarded to at most the rubric's precision of {precision}",
+            decimal::plain(points)
+        ));
+    }
+    // Within 0..full points (at most 10^9), at most 6 places: always fits.
+    Ok(decimal::to_micros(points).unwrap_or(0))
 }
 
 /// A rater's totals in millionths, for the blend and the gap.

@@ -605,6 +605,41 @@ fn values_outside_their_range_are_refused_with_field_and_reason() {
     );
 }
 
+/// Direct points are taken as given, at up to the rubric's precision (2
+/// for the built-in rubric): more places are refused, never rounded.
+#[test]
+fn direct_points_with_more_places_than_the_precision_are_refused() {
+    let mut review = worked_example(None);
+    review.self_assessment[0].input = EntryInput::Points(dec!(19.995));
+    review.supervisor_assessment[1].input = EntryInput::Points(dec!(0.001));
+    let Error::Invalid(v) = score(builtin_rubric(), &review).unwrap_err() else {
+        panic!("expected Invalid");
+    };
+    let got: Vec<(&str, &str)> = v
+        .iter()
+        .map(|v| (v.field.as_str(), v.reason.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "self_assessment.entries[0].points",
+                "19.995 has 3 decimal places; points are awarded to at most the rubric's precision of 2"
+            ),
+            (
+                "supervisor_assessment.entries[1].points",
+                "0.001 has 3 decimal places; points are awarded to at most the rubric's precision of 2"
+            ),
+        ]
+    );
+    // At the precision they are scored as given.
+    review.self_assessment[0].input = EntryInput::Points(dec!(19.99));
+    review.supervisor_assessment[1].input = EntryInput::Points(dec!(0.5));
+    let out = score(builtin_rubric(), &review).expect("scores");
+    assert_eq!(out.self_score.indicators[0].points, dec!(19.99));
+    assert_eq!(out.supervisor_score.indicators[1].points, dec!(0.5));
+}
+
 #[test]
 fn missing_inputs_are_named_one_by_one_without_allow_partial() {
     let mut review = worked_example(None);
