@@ -385,3 +385,178 @@ async fn bytes_that_are_not_a_request_are_internal_and_the_connection_carries_on
         .into_inner();
     assert_eq!(answer.final_score, "87.63");
 }
+
+/// Every header and trailer field of a unary call's answer, as they cross
+/// the wire: a bare HTTP/2 client, since tonic's client decodes the status
+/// trailers before a test can measure them.
+async fn answer_fields(
+    addr: std::net::SocketAddr,
+    path: &str,
+    message: &impl prost::Message,
+) -> Vec<(String, Vec<u8>)> {
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (client, connection) = h2::client::handshake(tcp).await.unwrap();
+    tokio::spawn(connection);
+    let mut client = client.ready().await.unwrap();
+    let request = http::Request::post(format!("http://{addr}{path}"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(())
+        .unwrap();
+    let (response, mut send) = client.send_request(request, false).unwrap();
+    let body = message.encode_to_vec();
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes());
+    frame.extend_from_slice(&body);
+    send.send_data(frame.into(), true).unwrap();
+    let (head, mut body) = response.await.unwrap().into_parts();
+    let mut fields = vec![(":status".to_string(), head.status.as_str().into())];
+    let mut collect = |map: &http::HeaderMap| {
+        for (name, value) in map {
+            fields.push((name.to_string(), value.as_bytes().to_vec()));
+        }
+    };
+    collect(&head.headers);
+    while let Some(data) = body.data().await {
+        let data = data.unwrap();
+        body.flow_control().release_capacity(data.len()).unwrap();
+    }
+    if let Some(trailers) = body.trailers().await.unwrap() {
+        collect(&trailers);
+    }
+    fields
+}
+
+/// An empty review has 40 violations (20 indicators without input, for
+/// each rater). Sent whole they made about 12 KB of trailers, which
+/// grpc-java (8 KiB metadata limit) and grpcio (8 KiB soft limit) refuse
+/// with RESOURCE_EXHAUSTED, so their users never saw INVALID_ARGUMENT.
+/// Now the details stop at 3 KiB encoded, with a last violation counting
+/// the rest; ScoreReviews answers, which carry errors in the message, list
+/// them all.
+#[tokio::test]
+async fn an_error_with_many_violations_fits_every_clients_metadata_limit() {
+    let server = TestServer::start().await;
+    let empty = pb::ScoreReviewRequest::default();
+    let fields = answer_fields(
+        server.addr,
+        "/scorecard.v1.ScoringService/ScoreReview",
+        &empty,
+    )
+    .await;
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.len())
+            .unwrap_or_else(|| panic!("no {name} in {fields:?}"))
+    };
+    assert!(fields.iter().any(|(n, v)| n == "grpc-status" && v == b"3"));
+    // Worked out below: 3,065 bytes of details, 4,087 in base64 (no
+    // padding); the 358-byte message grows with its percent-encoded
+    // spaces, quotes and "…".
+    let details = value("grpc-status-details-bin");
+    let message = value("grpc-message");
+    assert_eq!(details, 4087);
+    assert!(details + message <= 4096 + 3 * 512, "{details} + {message}");
+    // What HTTP/2 and both clients count: name + value + 32 per field.
+    let list_size: usize = fields.iter().map(|(n, v)| n.len() + v.len() + 32).sum();
+    assert!(list_size < 6 * 1024, "{list_size} bytes of metadata");
+
+    // The same answer through tonic's client: the first violations exactly,
+    // in order, then the count of the rest.
+    let status = server
+        .scoring()
+        .await
+        .score_review(empty.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let got = bad_violations(&status);
+    // Each violation adds to the BadRequest 1 (key) + 2 (length) + the
+    // field (1 + 1 + 23) + the reason (1 + 2 + its length, 115 + the
+    // indicator id's): 146 + the id's length. In rubric order:
+    // key_customer_satisfaction (25) 171, complaint_resolution_rate (25)
+    // 171, first_response_sla_rate (23) 169, follow_up_satisfaction (22)
+    // 168, major_incidents (15) 161, first_contact_resolution_rate (29)
+    // 175, complex_issue_avg_handle_minutes (32) 178,
+    // knowledge_base_articles (23) 169, training_coverage_rate (22) 168,
+    // cross_department_resolution_rate (32) 178,
+    // team_training_completion_rate (29) 175,
+    // team_performance_attainment_rate (32) 178, attrition_rate (14) 160,
+    // team_collaboration_satisfaction (31) 177,
+    // process_suggestion_adoption_rate (32) 178.
+    // The message lists two violations: 21 + 165 + 2 + 165 + "; …" 5 = 358
+    // bytes (a third, 2 + 163 more, would pass 512). Fixed part: code 2 +
+    // message 1 + 2 + 358 + an Any of an empty BadRequest 45 = 408, plus 6
+    // bytes of margin: 414. The note (for 40, or 26) adds 255. Running
+    // totals: 585, 756, 925, 1093, 1254, 1429, 1607, 1776, 1944, 2122,
+    // 2297, 2475, 2635, 2812 after 14 violations (the 14th: 2635 + 177 +
+    // 255 = 3067 <= 3072); the 15th would need 2812 + 178 + 255 = 3245 >
+    // 3072. So 14 are listed and 26 left out, and the details are
+    // 2 + 361 + 1 + 2 + [43 + 1 + 2 + (2,398 + 255)] = 3,065 bytes.
+    let ids = [
+        "key_customer_satisfaction",
+        "complaint_resolution_rate",
+        "first_response_sla_rate",
+        "follow_up_satisfaction",
+        "major_incidents",
+        "first_contact_resolution_rate",
+        "complex_issue_avg_handle_minutes",
+        "knowledge_base_articles",
+        "training_coverage_rate",
+        "cross_department_resolution_rate",
+        "team_training_completion_rate",
+        "team_performance_attainment_rate",
+        "attrition_rate",
+        "team_collaboration_satisfaction",
+    ];
+    let missing = |rater: &str, id: &str| {
+        (
+            format!("{rater}.entries"),
+            format!(
+                "indicator \"{id}\" has no input: no submission value and no {rater} entry (set allow_partial to score without it)"
+            ),
+        )
+    };
+    let (note, listed) = got.split_last().unwrap();
+    let expected: Vec<_> = ids
+        .iter()
+        .map(|id| missing("self_assessment", id))
+        .collect();
+    assert_eq!(listed, expected);
+    assert_eq!(note.0, "");
+    assert!(
+        note.1
+            .starts_with("26 more violation(s) not listed: error details are kept under 3 KiB"),
+        "{}",
+        note.1
+    );
+    assert!(status.message().starts_with("40 invalid field(s): "));
+    assert!(status.message().len() <= 512);
+
+    // ScoreReviews answers carry the error in the message: all 40 listed.
+    let mut answers = server
+        .scoring()
+        .await
+        .score_reviews(tokio_stream::iter([pb::ScoreReviewsRequest {
+            review: Some(empty),
+        }]))
+        .await
+        .unwrap()
+        .into_inner();
+    let answer = answers.message().await.unwrap().unwrap();
+    let Some(pb::score_reviews_response::Outcome::Error(error)) = answer.outcome else {
+        panic!("an error answer: {answer:?}");
+    };
+    use tonic_types::RpcStatusExt;
+    let all = error.get_details_bad_request().unwrap().field_violations;
+    assert_eq!(all.len(), 40);
+    assert_eq!(
+        (all[39].field.as_str(), all[39].description.as_str()),
+        (
+            "supervisor_assessment.entries",
+            "indicator \"innovation_proposals\" has no input: no submission value and no supervisor_assessment entry (set allow_partial to score without it)"
+        )
+    );
+}

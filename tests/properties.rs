@@ -520,8 +520,7 @@ fn answer_bytes(registry: &Registry, req: pb::ScoreReviewRequest) -> Vec<u8> {
     match score_one(registry, req).1 {
         Ok(answer) => answer.encode_to_vec(),
         Err(e) => {
-            let status =
-                scorecard::api::status::to_rpc_status(&scorecard::api::status::to_status(&e));
+            let status = scorecard::api::status::to_item_status(&e);
             let mut bytes = b"error:".to_vec();
             bytes.extend(status.encode_to_vec());
             bytes

@@ -95,7 +95,7 @@ pub fn score_reviews_item(
             w.message(3, |w| write_score_review(w, rubric, review, out));
         }
         Err(e) => {
-            let status = super::status::to_rpc_status(&super::status::to_status(e));
+            let status = super::status::to_item_status(e);
             w.message(4, |w| status.encode_raw(&mut w.buf));
         }
     }
