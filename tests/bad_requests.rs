@@ -560,3 +560,55 @@ async fn an_error_with_many_violations_fits_every_clients_metadata_limit() {
         )
     );
 }
+
+/// An empty id names no rubric: INVALID_ARGUMENT naming the field, as
+/// ScoreReview's rubric_ref.id already was, not NOT_FOUND.
+#[tokio::test]
+async fn an_empty_rubric_id_is_an_invalid_argument_everywhere() {
+    let server = TestServer::start().await;
+    let status = server
+        .rubrics()
+        .await
+        .get_rubric(pb::GetRubricRequest {
+            id: String::new(),
+            version: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert_eq!(
+        bad_violations(&status),
+        [("id".to_string(), "is required".to_string())]
+    );
+
+    let mut options = q3_options();
+    options.rubric_ref = Some(pb::RubricRef {
+        id: String::new(),
+        version: 1,
+    });
+    let status = server
+        .tickets()
+        .await
+        .push_response_times(tokio_stream::iter([options_message(options)]))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert_eq!(
+        bad_violations(&status),
+        [(
+            "options.rubric_ref.id".to_string(),
+            "is required".to_string()
+        )]
+    );
+    // An id that is given but unknown is still NOT_FOUND.
+    let status = server
+        .rubrics()
+        .await
+        .get_rubric(pb::GetRubricRequest {
+            id: "sales-rep".into(),
+            version: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+}

@@ -4,6 +4,7 @@ use super::telemetry::CallLog;
 use crate::api::convert;
 use crate::api::{pb, status};
 use crate::domain::rubric::{self, Registry};
+use crate::domain::{Error, Violation};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
@@ -56,9 +57,14 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         let req = request.into_inner();
         let mut log = CallLog::start("GetRubric", "");
         log.rubric = format!("{}@{}", req.id, req.version);
-        let result = self
-            .registry
-            .get(&req.id, (req.version > 0).then_some(req.version))
+        // An empty id names no rubric: a bad request, not an unknown rubric.
+        let result = if req.id.is_empty() {
+            Err(Error::Invalid(vec![Violation::new("id", "is required")]))
+        } else {
+            self.registry
+                .get(&req.id, (req.version > 0).then_some(req.version))
+        };
+        let result = result
             .map(|e| {
                 Response::new(pb::GetRubricResponse {
                     rubric: Some(convert::rubric_to_proto(&e.rubric)),

@@ -28,6 +28,10 @@ impl TicketApi {
     fn rubric_limit(&self, options: &pb::PushOptions) -> Result<SignedDuration, Error> {
         let choice = match &options.rubric_ref {
             None => RubricChoice::BuiltIn,
+            Some(r) if r.id.is_empty() => {
+                let missing = Violation::new("options.rubric_ref.id", "is required");
+                return Err(Error::Invalid(vec![missing]));
+            }
             Some(r) => RubricChoice::Ref {
                 id: r.id.clone(),
                 version: (r.version > 0).then_some(r.version),
