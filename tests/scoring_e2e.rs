@@ -300,3 +300,56 @@ async fn a_stream_answers_every_review_in_order_and_errors_only_the_bad_ones() {
     }
     assert_eq!(seen, 50);
 }
+
+/// A stream message whose `review` is unset is one bad review: INVALID_ARGUMENT
+/// naming `review`, not an empty review scored into 40 missing-input
+/// violations. The stream carries on.
+#[tokio::test]
+async fn a_stream_message_without_a_review_is_answered_review_is_required() {
+    let server = TestServer::start().await;
+    let mut first = worked_example();
+    first.review_id = "before".into();
+    let mut last = worked_example();
+    last.review_id = "after".into();
+    let requests = vec![
+        stream_item(first),
+        pb::ScoreReviewsRequest { review: None },
+        stream_item(last),
+    ];
+    let answers: Vec<pb::ScoreReviewsResponse> = server
+        .scoring()
+        .await
+        .score_reviews(tokio_stream::iter(requests))
+        .await
+        .unwrap()
+        .into_inner()
+        .map(|a| a.expect("the stream goes on"))
+        .collect()
+        .await;
+    assert_eq!(answers.len(), 3);
+    for (answer, id) in [(&answers[0], "before"), (&answers[2], "after")] {
+        assert_eq!(answer.review_id, id);
+        match answer.outcome.as_ref().unwrap() {
+            pb::score_reviews_response::Outcome::Result(r) => assert_eq!(r.final_score, "87.63"),
+            other => panic!("{id} not scored: {other:?}"),
+        }
+    }
+    assert_eq!((answers[1].index, answers[1].review_id.as_str()), (1, ""));
+    let Some(pb::score_reviews_response::Outcome::Error(status)) = &answers[1].outcome else {
+        panic!("an error: {:?}", answers[1]);
+    };
+    assert_eq!(status.code, Code::InvalidArgument as i32);
+    assert_eq!(status.message, "1 invalid field(s): review: is required");
+    use tonic_types::RpcStatusExt;
+    let violations: Vec<(String, String)> = status
+        .get_details_bad_request()
+        .unwrap()
+        .field_violations
+        .into_iter()
+        .map(|v| (v.field, v.description))
+        .collect();
+    assert_eq!(
+        violations,
+        [("review".to_string(), "is required".to_string())]
+    );
+}

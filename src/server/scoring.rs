@@ -121,10 +121,12 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
             let index = next_index;
             next_index += 1;
             async move {
-                let req = item
-                    .map_err(super::limits::limit_status)?
-                    .review
-                    .unwrap_or_default();
+                let Some(req) = item.map_err(super::limits::limit_status)?.review else {
+                    // Not an empty review (which would list every indicator
+                    // as missing): the one thing wrong is the absent review.
+                    let absent = Error::Invalid(vec![Violation::new("review", "is required")]);
+                    return Ok((answer::score_reviews_item("", index, Err(&absent)), false));
+                };
                 tokio::spawn(async move {
                     let review_id = req.review_id.clone();
                     let (_, result) = score(&registry, req);
