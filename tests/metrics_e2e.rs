@@ -10,6 +10,8 @@ use scorecard::domain::rubric::Registry;
 use scorecard::server::ServeOptions;
 use std::io::{Read, Write};
 use std::sync::Arc;
+use std::time::Duration;
+use tonic::Code;
 use tonic::transport::Endpoint;
 
 fn scrape(addr: std::net::SocketAddr) -> String {
@@ -81,6 +83,131 @@ async fn metrics_count_calls_codes_reviews_and_records() {
         env!("CARGO_PKG_VERSION")
     )));
     assert!(after.contains("scorecard_rpc_in_flight{method=\"ScoreReview\"} 0"));
+    let _ = tx.send(());
+    let _ = handle.await;
+}
+
+/// Waits (bounded) until `done` holds for a scrape: a stream's call is
+/// counted when the server drops the stream, just after the client has
+/// seen its end.
+async fn scrape_until(addr: std::net::SocketAddr, done: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = tokio::task::spawn_blocking(move || scrape(addr))
+            .await
+            .unwrap();
+        if done(&text) || std::time::Instant::now() > deadline {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A ScoreReviews stream is counted (and logged) with the code it ended
+/// with: they were all counted OK. PushResponseTimes ended by its deadline
+/// was not counted at all, and stayed in flight. Only ScoreReviews and
+/// PushResponseTimes calls, and no review scored OK, so the other test's
+/// counts are not disturbed.
+#[tokio::test]
+async fn calls_are_counted_with_the_code_they_end_with() {
+    let incoming = scorecard::server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = incoming.local_addr().unwrap();
+    let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let metrics_addr = metrics.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    // The server's own stream deadline: with a client deadline, tonic's
+    // client gives up first (CANCELLED) on a call whose answer has not
+    // started, and the server would count the client's cancel.
+    let options = ServeOptions {
+        max_message_bytes: 64 * 1024,
+        stream_timeout: Some(Duration::from_secs(1)),
+        ..ServeOptions::default()
+    };
+    let handle = tokio::spawn(scorecard::server::serve_with_metrics(
+        Arc::new(Registry::with_builtin()),
+        incoming,
+        Some(metrics),
+        options,
+        async {
+            let _ = rx.await;
+        },
+    ));
+    let before = tokio::task::spawn_blocking(move || scrape(metrics_addr))
+        .await
+        .unwrap();
+    let server = Listening { addr };
+    let mut scoring = server.scoring().await;
+
+    // Runs to its end: OK (its one review is an error answer).
+    let mut answers = scoring
+        .score_reviews(tokio_stream::iter([pb::ScoreReviewsRequest {
+            review: None,
+        }]))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(answers.message().await.unwrap().is_some());
+    assert!(answers.message().await.unwrap().is_none());
+
+    // An over-size review ends the stream: RESOURCE_EXHAUSTED.
+    let mut huge = worked_example();
+    huge.review_id = "y".repeat(100 * 1024);
+    let mut answers = scoring
+        .score_reviews(tokio_stream::iter([pb::ScoreReviewsRequest {
+            review: Some(huge),
+        }]))
+        .await
+        .unwrap()
+        .into_inner();
+    let err = answers.message().await.unwrap_err();
+    assert_eq!(err.code(), Code::ResourceExhausted);
+
+    // The deadline passes with the stream open: DEADLINE_EXCEEDED.
+    let (keep_open, rx) = tokio::sync::mpsc::channel::<pb::ScoreReviewsRequest>(1);
+    let request = tokio_stream::wrappers::ReceiverStream::new(rx);
+    let mut answers = scoring.score_reviews(request).await.unwrap().into_inner();
+    let err = answers.message().await.unwrap_err();
+    assert_eq!(err.code(), Code::DeadlineExceeded);
+    drop(keep_open);
+
+    // The same for a ticket push, which ends before it answers.
+    let (keep_open, rx) = tokio::sync::mpsc::channel(1);
+    keep_open.send(options_message(q3_options())).await.unwrap();
+    let request = tokio_stream::wrappers::ReceiverStream::new(rx);
+    let err = server
+        .tickets()
+        .await
+        .push_response_times(request)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::DeadlineExceeded);
+    drop(keep_open);
+
+    let count = |text: &str, method: &str, code: &str| {
+        let key = format!("scorecard_rpc_requests_total{{method=\"{method}\",code=\"{code}\"}}");
+        sample(text, &key) - sample(&before, &key)
+    };
+    let expected = [
+        ("ScoreReviews", "OK", 1.0),
+        ("ScoreReviews", "RESOURCE_EXHAUSTED", 1.0),
+        ("ScoreReviews", "DEADLINE_EXCEEDED", 1.0),
+        ("PushResponseTimes", "DEADLINE_EXCEEDED", 1.0),
+    ];
+    let after = scrape_until(metrics_addr, |text| {
+        expected.iter().all(|&(m, c, n)| count(text, m, c) >= n)
+    })
+    .await;
+    for (method, code, n) in expected {
+        assert_eq!(count(&after, method, code), n, "{method} {code}:\n{after}");
+    }
+    assert!(
+        after.contains("scorecard_rpc_in_flight{method=\"ScoreReviews\"} 0"),
+        "{after}"
+    );
+    assert!(
+        after.contains("scorecard_rpc_in_flight{method=\"PushResponseTimes\"} 0"),
+        "{after}"
+    );
     let _ = tx.send(());
     let _ = handle.await;
 }

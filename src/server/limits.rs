@@ -11,6 +11,7 @@ use http_body::Frame;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -67,6 +68,24 @@ pub struct Limits<S> {
     stream_timeout: Option<Duration>,
 }
 
+/// Put in every call's request extensions and set when the call's deadline
+/// ends it, so that the call's log can tell a call ended by its deadline
+/// (DEADLINE_EXCEEDED) from one its client gave up (CANCELLED): either way
+/// the handler or its response stream is just dropped.
+#[derive(Clone, Debug, Default)]
+pub struct DeadlinePassed(Arc<AtomicBool>);
+
+impl DeadlinePassed {
+    pub fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the call's deadline ended it.
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// The scorecard methods whose calls stream.
 const STREAMING: [&str; 2] = [
     "/scorecard.v1.ScoringService/ScoreReviews",
@@ -87,7 +106,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<B>) -> Self::Future {
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
         let limited = request.uri().path().starts_with("/scorecard.");
         let permit = match (&self.permits, limited) {
             (Some(permits), true) => match permits.clone().try_acquire_owned() {
@@ -117,6 +136,10 @@ where
         // always fires first.
         let deadline = budget.map(|b| Instant::now() + b);
         let mut sleep = deadline.map(|d| Box::pin(tokio::time::sleep_until(d)));
+        let passed = DeadlinePassed::default();
+        if deadline.is_some() {
+            request.extensions_mut().insert(passed.clone());
+        }
         // The clone/swap keeps the service that was polled ready.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
@@ -127,7 +150,11 @@ where
                 Some(timer) => tokio::select! {
                     biased;
                     response = call => response?,
-                    _ = timer.as_mut() => return Ok(deadline_exceeded(budget).into_http()),
+                    // Set before select! drops the call, which logs as it goes.
+                    _ = async {
+                        timer.as_mut().await;
+                        passed.set();
+                    } => return Ok(deadline_exceeded(budget).into_http()),
                 },
             };
             too_large_is_resource_exhausted(&mut response);
@@ -138,6 +165,7 @@ where
                     inner: body,
                     sleep,
                     budget,
+                    passed,
                     _permit: permit,
                     done: false,
                 })
@@ -159,6 +187,7 @@ struct Bounded {
     inner: Body,
     sleep: Option<Pin<Box<Sleep>>>,
     budget: Option<Duration>,
+    passed: DeadlinePassed,
     _permit: Option<tokio::sync::OwnedSemaphorePermit>,
     done: bool,
 }
@@ -179,6 +208,7 @@ impl http_body::Body for Bounded {
             && timer.as_mut().poll(cx).is_ready()
         {
             this.done = true;
+            this.passed.set();
             let status = deadline_exceeded(this.budget);
             let mut trailers = HeaderMap::new();
             trailers.insert("grpc-status", HeaderValue::from_static("4"));

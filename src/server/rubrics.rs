@@ -1,6 +1,6 @@
 //! RubricService: list, show and check rubrics.
 
-use super::telemetry::CallLog;
+use super::telemetry::{self, CallLog};
 use crate::api::convert;
 use crate::api::{pb, status};
 use crate::domain::rubric::{self, Registry};
@@ -24,9 +24,10 @@ impl RubricApi {
 impl pb::rubric_service_server::RubricService for RubricApi {
     async fn list_rubrics(
         &self,
-        _: Request<pb::ListRubricsRequest>,
+        request: Request<pb::ListRubricsRequest>,
     ) -> Result<Response<pb::ListRubricsResponse>, Status> {
-        let log = CallLog::start("ListRubrics", "");
+        let mut log = CallLog::start("ListRubrics", "");
+        log.deadline = telemetry::deadline(&request);
         let rubrics = self
             .registry
             .entries()
@@ -54,8 +55,9 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         &self,
         request: Request<pb::GetRubricRequest>,
     ) -> Result<Response<pb::GetRubricResponse>, Status> {
-        let req = request.into_inner();
         let mut log = CallLog::start("GetRubric", "");
+        log.deadline = telemetry::deadline(&request);
+        let req = request.into_inner();
         log.rubric = format!("{}@{}", req.id, req.version);
         // An empty id names no rubric: a bad request, not an unknown rubric.
         let result = if req.id.is_empty() {
@@ -80,7 +82,8 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         &self,
         request: Request<pb::ValidateRubricRequest>,
     ) -> Result<Response<pb::ValidateRubricResponse>, Status> {
-        let log = CallLog::start("ValidateRubric", "");
+        let mut log = CallLog::start("ValidateRubric", "");
+        log.deadline = telemetry::deadline(&request);
         let spec = convert::rubric_spec(request.into_inner().rubric.unwrap_or_default());
         // A rubric with faults is a valid question: the answer lists them.
         let checked = rubric::validate(&spec)

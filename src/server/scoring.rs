@@ -8,7 +8,8 @@ use crate::domain::rubric::{BUILTIN_RUBRIC_ID, Registry, Rubric};
 use crate::domain::{Error, Violation, scoring};
 use std::pin::Pin;
 use std::sync::Arc;
-use tokio_stream::{Stream, StreamExt};
+use std::task::Poll;
+use tokio_stream::Stream;
 use tonic::{Request, Response, Status, Streaming};
 
 /// The scoring service over a shared, immutable rubric registry.
@@ -91,9 +92,11 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         request: Request<pb::ScoreReviewRequest>,
     ) -> Result<Response<Encoded>, Status> {
         let caller = super::telemetry::caller(&request);
+        let deadline = super::telemetry::deadline(&request);
         let req = request.into_inner();
         let mut log = CallLog::start("ScoreReview", &req.review_id);
         log.caller = caller;
+        log.deadline = deadline;
         let (rubric, result) = score_one(&self.registry, req);
         log.rubric = rubric;
         let ok = u64::from(result.is_ok());
@@ -110,7 +113,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         request: Request<Streaming<pb::ScoreReviewsRequest>>,
     ) -> Result<Response<Self::ScoreReviewsStream>, Status> {
         let registry = self.registry.clone();
-        let mut log = StreamLog::start("ScoreReviews");
+        let mut log = StreamLog::start("ScoreReviews", super::telemetry::deadline(&request));
         // Each review is scored and encoded as its own task, a few at a
         // time, and the answers come back in request order: the stream
         // uses every core, and memory stays bounded (at most PIPELINE
@@ -143,15 +146,26 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                 .map_err(|e| Status::internal(format!("scoring task failed: {e}")))
             }
         });
-        let answers = futures_util::StreamExt::buffered(scored, PIPELINE).map(move |item| {
-            // Capture the whole log, so it is dropped (and logs) with the stream.
-            let log = &mut log;
-            let (answer, ok) = item?;
-            log.count += 1;
-            if !ok {
-                log.errors += 1;
-            }
-            Ok(answer)
+        let mut scored = futures_util::StreamExt::buffered(scored, PIPELINE);
+        // The log lives in this closure, so it is dropped (and logs) with
+        // the stream, with the code the stream ended with.
+        let answers = futures_util::stream::poll_fn(move |cx| {
+            let item = std::task::ready!(futures_util::StreamExt::poll_next_unpin(&mut scored, cx));
+            Poll::Ready(match item {
+                None => {
+                    log.end(None);
+                    None
+                }
+                Some(Err(status)) => {
+                    log.end(Some(&status));
+                    Some(Err(status))
+                }
+                Some(Ok((answer, ok))) => {
+                    log.count += 1;
+                    log.errors += u64::from(!ok);
+                    Some(Ok(answer))
+                }
+            })
         });
         Ok(Response::new(Box::pin(answers)))
     }

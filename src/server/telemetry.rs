@@ -1,6 +1,7 @@
 //! Logs: one line per RPC with method, review id, rubric, duration and
 //! code. Never a person's name, a token or a certificate.
 
+use super::limits::DeadlinePassed;
 use std::io::IsTerminal;
 use std::time::Instant;
 use tonic::{Code, Status};
@@ -40,7 +41,9 @@ fn colour(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
     terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
-/// One unary or client-streaming call being served.
+/// One unary or client-streaming call being served. Logged by
+/// [`CallLog::finish`], or when dropped unfinished: the call's deadline or
+/// its client ended it.
 pub struct CallLog {
     method: &'static str,
     review_id: String,
@@ -48,7 +51,10 @@ pub struct CallLog {
     pub rubric: String,
     /// The authenticated caller's name (never a token).
     pub caller: String,
+    /// Set by the limits layer when the call's deadline ends it.
+    pub deadline: Option<DeadlinePassed>,
     start: Instant,
+    finished: bool,
 }
 
 impl CallLog {
@@ -59,13 +65,19 @@ impl CallLog {
             review_id: review_id.chars().take(128).collect(),
             rubric: String::new(),
             caller: String::new(),
+            deadline: None,
             start: Instant::now(),
+            finished: false,
         }
     }
 
     /// Logs the line and records the call's metrics.
-    pub fn finish(self, error: Option<&Status>) {
-        let code = error.map_or(Code::Ok, Status::code);
+    pub fn finish(mut self, error: Option<&Status>) {
+        self.finished = true;
+        self.record(error.map_or(Code::Ok, Status::code));
+    }
+
+    fn record(&self, code: Code) {
         let elapsed = self.start.elapsed();
         super::metrics::call_finished(self.method, code, elapsed);
         tracing::info!(
@@ -80,6 +92,29 @@ impl CallLog {
     }
 }
 
+impl Drop for CallLog {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.record(unfinished_code(self.deadline.as_ref()));
+        }
+    }
+}
+
+/// The code of a call dropped before it ended: its deadline's, or its
+/// client's going away.
+fn unfinished_code(deadline: Option<&DeadlinePassed>) -> Code {
+    if deadline.is_some_and(DeadlinePassed::get) {
+        Code::DeadlineExceeded
+    } else {
+        Code::Cancelled
+    }
+}
+
+/// The deadline flag the limits layer put on a request, if any.
+pub fn deadline<T>(request: &tonic::Request<T>) -> Option<DeadlinePassed> {
+    request.extensions().get::<DeadlinePassed>().cloned()
+}
+
 /// The caller name the auth interceptor put on a request, if any.
 pub fn caller<T>(request: &tonic::Request<T>) -> String {
     request
@@ -90,37 +125,52 @@ pub fn caller<T>(request: &tonic::Request<T>) -> String {
 }
 
 /// A server-streaming call: logged when its stream is dropped (finished,
-/// failed or cancelled), with how many answers and errors it carried.
+/// failed or cancelled), with how many answers and errors it carried and
+/// the code it ended with.
 pub struct StreamLog {
     method: &'static str,
     start: Instant,
     pub count: u64,
     pub errors: u64,
+    /// The code the stream ended with; None while it runs.
+    ended: Option<Code>,
+    deadline: Option<DeadlinePassed>,
 }
 
 impl StreamLog {
-    pub fn start(method: &'static str) -> Self {
+    pub fn start(method: &'static str, deadline: Option<DeadlinePassed>) -> Self {
         super::metrics::call_started(method);
         Self {
             method,
             start: Instant::now(),
             count: 0,
             errors: 0,
+            ended: None,
+            deadline,
         }
+    }
+
+    /// The stream's end: its last item, None when it ran to the end, or
+    /// the error it ended with.
+    pub fn end(&mut self, error: Option<&Status>) {
+        self.ended = Some(error.map_or(Code::Ok, Status::code));
     }
 }
 
 impl Drop for StreamLog {
     fn drop(&mut self) {
+        let code = self
+            .ended
+            .unwrap_or_else(|| unfinished_code(self.deadline.as_ref()));
         let elapsed = self.start.elapsed();
-        super::metrics::call_finished(self.method, Code::Ok, elapsed);
+        super::metrics::call_finished(self.method, code, elapsed);
         super::metrics::reviews_scored(self.count - self.errors, self.errors);
         tracing::info!(
             method = self.method,
             reviews = self.count,
             review_errors = self.errors,
             duration_us = elapsed.as_micros() as u64,
-            code = ?Code::Ok,
+            code = ?code,
             "rpc"
         );
     }
@@ -128,8 +178,17 @@ impl Drop for StreamLog {
 
 #[cfg(test)]
 mod tests {
-    use super::colour;
+    use super::*;
     use std::ffi::OsStr;
+
+    #[test]
+    fn a_call_dropped_unfinished_is_cancelled_unless_its_deadline_passed() {
+        assert_eq!(unfinished_code(None), Code::Cancelled);
+        let passed = DeadlinePassed::default();
+        assert_eq!(unfinished_code(Some(&passed)), Code::Cancelled);
+        passed.set();
+        assert_eq!(unfinished_code(Some(&passed)), Code::DeadlineExceeded);
+    }
 
     #[test]
     fn colour_only_on_a_terminal_without_no_color() {
