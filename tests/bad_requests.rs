@@ -185,6 +185,45 @@ async fn every_bad_request_gets_its_code_and_field_path() {
             "submissions[0].employee_id",
         ),
         (
+            "submission for another period",
+            |r| {
+                let mut s = submission(&[("attrition_rate", 3.0)]);
+                s.period = Some(pb::ReviewPeriod {
+                    label: "2019-Q1".into(),
+                    ..Default::default()
+                });
+                r.submissions = vec![s];
+            },
+            Code::InvalidArgument,
+            "submissions[0].period.label",
+        ),
+        (
+            "submission dated in another period",
+            |r| {
+                let mut s = submission(&[("attrition_rate", 3.0)]);
+                s.period = Some(pb::ReviewPeriod {
+                    start_date: "2019-01-01".into(),
+                    ..Default::default()
+                });
+                r.submissions = vec![s];
+            },
+            Code::InvalidArgument,
+            "submissions[0].period.start_date",
+        ),
+        (
+            "submission with a bad period date",
+            |r| {
+                let mut s = submission(&[("attrition_rate", 3.0)]);
+                s.period = Some(pb::ReviewPeriod {
+                    end_date: "2026-09-31".into(),
+                    ..Default::default()
+                });
+                r.submissions = vec![s];
+            },
+            Code::InvalidArgument,
+            "submissions[0].period.end_date",
+        ),
+        (
             "rubric reference without id",
             |r| {
                 r.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(
@@ -611,4 +650,57 @@ async fn an_empty_rubric_id_is_an_invalid_argument_everywhere() {
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::NotFound);
+}
+
+/// SCORING.md section 4 gives each submission its period; a submission for
+/// another period than the review's is refused, naming both (until 2026-12-02
+/// a 2019-Q1 submission was scored in a 2026-Q3 review). One for the same
+/// period, or one that gives no period, still scores.
+#[tokio::test]
+async fn a_submission_for_another_period_is_refused() {
+    let server = TestServer::start().await;
+    let mut client = server.scoring().await;
+    let with_period = |label: &str, start: &str, end: &str| {
+        let mut req = worked_example();
+        let mut s = submission(&[("attrition_rate", 7.0)]);
+        s.period = Some(pb::ReviewPeriod {
+            label: label.into(),
+            start_date: start.into(),
+            end_date: end.into(),
+        });
+        req.submissions = vec![s];
+        req
+    };
+    let status = client
+        .score_review(with_period("2019-Q1", "2019-01-01", "2019-03-31"))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(
+        bad_violations(&status),
+        [
+            (
+                "submissions[0].period.label".to_string(),
+                "\"2019-Q1\" is not the review's period \"2026-Q3\"; a submission's values count only for their own period".to_string()
+            ),
+            (
+                "submissions[0].period.start_date".to_string(),
+                "2019-01-01 is not the review's start_date 2026-07-01".to_string()
+            ),
+            (
+                "submissions[0].period.end_date".to_string(),
+                "2019-03-31 is not the review's end_date 2026-09-30".to_string()
+            ),
+        ]
+    );
+    // The review's own period, whole or by label only, scores as before:
+    // attrition 7 % is what both raters gave (SCORING.md section 8).
+    for req in [
+        with_period("2026-Q3", "2026-07-01", "2026-09-30"),
+        with_period("2026-Q3", "", ""),
+        with_period("", "", ""),
+    ] {
+        let answer = client.score_review(req).await.unwrap().into_inner();
+        assert_eq!(answer.final_score, "87.63");
+    }
 }

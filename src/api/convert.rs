@@ -39,7 +39,7 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
     check_len(&mut v, "review_id", &req.review_id);
     check_len(&mut v, "employee.id", &employee.id);
     check_len(&mut v, "period.label", &period.label);
-    check_period(&mut v, "period", &period);
+    let review_dates = check_period(&mut v, "period", &period);
 
     let rubric = match req.rubric_source {
         None => RubricChoice::BuiltIn,
@@ -79,6 +79,10 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
             ));
         }
         check_len(&mut v, &format!("submissions[{si}].source"), &s.source);
+        if let Some(sp) = &s.period {
+            let field = format!("submissions[{si}].period");
+            check_submission_period(&mut v, &field, sp, &period.label, review_dates);
+        }
         let mut values = Vec::with_capacity(s.values.len());
         for (id, value) in s.values {
             match decimal::from_f64(value) {
@@ -125,7 +129,12 @@ fn check_len(v: &mut Vec<Violation>, field: &str, text: &str) {
     }
 }
 
-fn check_period(v: &mut Vec<Violation>, field: &str, period: &pb::ReviewPeriod) {
+/// Checks a period's dates; gives them when they are well formed.
+fn check_period(
+    v: &mut Vec<Violation>,
+    field: &str,
+    period: &pb::ReviewPeriod,
+) -> (Option<jiff::civil::Date>, Option<jiff::civil::Date>) {
     let parse = |v: &mut Vec<Violation>, name: &str, text: &str| -> Option<jiff::civil::Date> {
         if text.is_empty() {
             return None;
@@ -150,6 +159,47 @@ fn check_period(v: &mut Vec<Violation>, field: &str, period: &pb::ReviewPeriod) 
             format!("{field}.end_date"),
             format!("{e} is before start_date {s}"),
         ));
+    }
+    (start, end)
+}
+
+/// A submission's values are of record for the period they measure, so a
+/// submission for another period than the review's is refused: its label
+/// and dates, where both it and the review give them, must be the review's.
+fn check_submission_period(
+    v: &mut Vec<Violation>,
+    field: &str,
+    submission: &pb::ReviewPeriod,
+    review_label: &str,
+    (review_start, review_end): (Option<jiff::civil::Date>, Option<jiff::civil::Date>),
+) {
+    let label = &submission.label;
+    check_len(v, &format!("{field}.label"), label);
+    if !label.is_empty()
+        && !review_label.is_empty()
+        && label != review_label
+        && label.len() <= MAX_ID_LEN
+    {
+        v.push(Violation::new(
+            format!("{field}.label"),
+            format!(
+                "\"{label}\" is not the review's period \"{review_label}\"; a submission's values count only for their own period"
+            ),
+        ));
+    }
+    let (start, end) = check_period(v, field, submission);
+    for (name, given, wanted) in [
+        ("start_date", start, review_start),
+        ("end_date", end, review_end),
+    ] {
+        if let (Some(given), Some(wanted)) = (given, wanted)
+            && given != wanted
+        {
+            v.push(Violation::new(
+                format!("{field}.{name}"),
+                format!("{given} is not the review's {name} {wanted}"),
+            ));
+        }
     }
 }
 
