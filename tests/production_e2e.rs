@@ -656,7 +656,10 @@ async fn past_its_max_age_a_connection_is_closed_gracefully_after_its_calls() {
             .await
             .unwrap_or_else(|e| panic!("review {i}: {e}"))
             .unwrap_or_else(|| panic!("review {i}: the stream ended early"));
-        assert_eq!((answer.review_id.as_str(), answer.index), (&*format!("r{i}"), i));
+        assert_eq!(
+            (answer.review_id.as_str(), answer.index),
+            (&*format!("r{i}"), i)
+        );
         match answer.outcome {
             Some(pb::score_reviews_response::Outcome::Result(r)) => {
                 assert_eq!(r.final_score, "87.63")

@@ -53,7 +53,11 @@ mod tests {
     /// were, and the first changed a deduction from 0.12 to 0.13).
     #[test]
     fn json_numbers_read_as_the_nearest_double() {
-        for text in ["94.75000000000001", "99.04761904761905", "93.33333333333333"] {
+        for text in [
+            "94.75000000000001",
+            "99.04761904761905",
+            "93.33333333333333",
+        ] {
             let json = format!(r#"{{"entries": [{{"indicator_id": "x", "value": {text}}}]}}"#);
             let assessment: pb::Assessment =
                 from_json("scorecard.v1.Assessment", &json).expect("parses");
