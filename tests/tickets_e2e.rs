@@ -489,3 +489,90 @@ fn the_cli_pushes_the_example_export() {
     assert_eq!(e1024["values"]["first_response_sla_rate"], 87.5);
     assert_eq!(e1024["values"]["complaint_resolution_rate"], 50.0);
 }
+
+/// Records in [`slow_push`]'s batch: about half a second of work in a debug
+/// build here.
+const SLOW_RECORDS: usize = 50;
+
+/// A push that is slow to work out and quick to send: a New York calendar
+/// of 720 one-minute working intervals a day, every day, and complex
+/// tickets answered and resolved 360 days after creation (across two
+/// daylight-saving changes), judged a year after the period.
+fn slow_push(records: usize) -> Vec<pb::PushResponseTimesRequest> {
+    let days = [
+        pb::Weekday::Monday,
+        pb::Weekday::Tuesday,
+        pb::Weekday::Wednesday,
+        pb::Weekday::Thursday,
+        pb::Weekday::Friday,
+        pb::Weekday::Saturday,
+        pb::Weekday::Sunday,
+    ];
+    let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+    let mut options = q3_options();
+    options.as_of_time = ts("2027-07-01T00:00:00Z");
+    options.calendar = Some(pb::BusinessCalendar {
+        time_zone: "America/New_York".into(),
+        working_hours: days
+            .iter()
+            .flat_map(|d| {
+                (0..720u32).map(move |i| pb::WorkingHours {
+                    weekday: *d as i32,
+                    start_time: clock(2 * i),
+                    end_time: clock(2 * i + 1),
+                })
+            })
+            .collect(),
+        holidays: vec![],
+    });
+    let records = (0..records)
+        .map(|i| {
+            let created = i64::try_from(i).unwrap();
+            pb::TicketRecord {
+                ticket_id: format!("slow-{i}"),
+                employee_id: "e1".into(),
+                created_time: at("2026-07-01T00:00:00Z", created),
+                first_response_time: at("2026-07-01T00:00:00Z", created + 360 * 24 * 60),
+                resolved_time: at("2026-07-01T00:00:00Z", created + 360 * 24 * 60),
+                complex: true,
+                ..Default::default()
+            }
+        })
+        .collect();
+    vec![options_message(options), batch(records)]
+}
+
+#[tokio::test]
+async fn a_push_still_working_at_its_stream_timeout_ends_with_deadline_exceeded() {
+    // The whole push is sent at once, so the server spends the call working
+    // through one batch. How long that takes here, with no deadline:
+    let open = TestServer::start().await;
+    let mut client = open.tickets().await;
+    let started = std::time::Instant::now();
+    let answer = client
+        .push_response_times(tokio_stream::iter(slow_push(SLOW_RECORDS)))
+        .await
+        .unwrap()
+        .into_inner();
+    let took = started.elapsed();
+    eprintln!("slow push took {took:?}");
+    assert_eq!(answer.accepted_record_count, SLOW_RECORDS as u64);
+    // A server whose stream timeout is a twentieth of that ends the same
+    // push with DEADLINE_EXCEEDED: the record loop yields, so the deadline
+    // gets its turn. (It used to answer OK, the deadline never polled.)
+    let short = TestServer::start_with(
+        scorecard::domain::rubric::Registry::with_builtin(),
+        scorecard::server::ServeOptions {
+            stream_timeout: Some(took / 20),
+            ..Default::default()
+        },
+    )
+    .await;
+    let err = short
+        .tickets()
+        .await
+        .push_response_times(tokio_stream::iter(slow_push(SLOW_RECORDS)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::DeadlineExceeded, "{err}");
+}

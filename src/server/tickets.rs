@@ -13,6 +13,12 @@ use tonic::{Request, Response, Status, Streaming};
 /// The response limit when a rubric carries none (SCORING.md section 2).
 const DEFAULT_LIMIT_MINUTES: i64 = 15;
 
+/// Longest the record loop keeps the worker thread before yielding it: a
+/// batch arrives whole, so without this its records would run without an
+/// await, the stream deadline (which acts only between awaits) could not
+/// end the call and other calls on the thread would wait.
+const WORK_SLICE: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// The ticket service over the shared registry.
 #[derive(Clone)]
 pub struct TicketApi {
@@ -101,6 +107,7 @@ impl TicketApi {
         let mut aggregator = Aggregator::new(aggregation);
         let mut index = 0u64;
         let mut message = 1u64;
+        let mut slice_start = std::time::Instant::now();
         while let Some(m) = inbound
             .message()
             .await
@@ -114,6 +121,13 @@ impl TicketApi {
                             Err((ticket_id, reason)) => aggregator.reject(index, ticket_id, reason),
                         }
                         index += 1;
+                        if slice_start.elapsed() >= WORK_SLICE {
+                            // yield_now, not consume_budget: the deadline's
+                            // timer also draws on the task's budget, and
+                            // would find it spent.
+                            tokio::task::yield_now().await;
+                            slice_start = std::time::Instant::now();
+                        }
                     }
                 }
                 Some(pb::push_response_times_request::Payload::Options(_)) => {

@@ -29,6 +29,10 @@ const WEEKDAY_NAMES: [&str; 7] = [
 /// Minutes in a day; also the encoding of "24:00" (end of day).
 const END_OF_DAY: u16 = 24 * 60;
 
+/// Time zone transitions tracked in one span; a span with more (no real
+/// zone has them within 366 days) is walked interval by interval.
+const MAX_TRACKED_TRANSITIONS: usize = 64;
+
 /// A calendar as it arrives in a request, not yet validated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CalendarSpec {
@@ -62,8 +66,12 @@ struct Interval {
 #[derive(Debug, Clone)]
 pub struct Calendar {
     time_zone: TimeZone,
-    /// Per weekday (Monday = 0): sorted, non-overlapping intervals.
-    week: [Vec<Interval>; 7],
+    /// Per weekday (Monday = 0): sorted, non-overlapping intervals (boxed:
+    /// a calendar travels inside `Clock`, which is mostly `Wall`).
+    week: Box<[Vec<Interval>; 7]>,
+    /// Per weekday: the working minutes of a whole day on which the UTC
+    /// offset does not change.
+    day_minutes: [i64; 7],
     holidays: BTreeSet<Date>,
 }
 
@@ -193,10 +201,17 @@ impl Calendar {
             }
         }
 
+        let day_minutes = week.each_ref().map(|intervals| {
+            intervals
+                .iter()
+                .map(|iv| i64::from(iv.end - iv.start))
+                .sum()
+        });
         match time_zone {
             Some(time_zone) if violations.is_empty() => Ok(Calendar {
                 time_zone,
-                week,
+                week: Box::new(week),
+                day_minutes,
                 holidays,
             }),
             _ => Err(violations),
@@ -212,10 +227,13 @@ impl Calendar {
     /// falls in working hours on non-holiday local dates. Zero if
     /// `to <= from`.
     ///
-    /// Cost is proportional to the number of local days spanned; callers
-    /// bound the span (the aggregator rejects tickets over 366 days).
+    /// Cost: a few comparisons per local day spanned, plus work per working
+    /// interval on the first and last days and on the days around a change
+    /// of the zone's UTC offset; every other day adds its weekday's working
+    /// minutes whole. Callers bound the span (the aggregator rejects tickets
+    /// over 366 days).
     pub fn business_time(&self, from: Timestamp, to: Timestamp) -> SignedDuration {
-        self.accumulate(from, to, None)
+        self.accumulate(from, to, None).total
     }
 
     /// Whether the business time in `[from, to)` is strictly more than
@@ -227,49 +245,118 @@ impl Calendar {
         to: Timestamp,
         limit: SignedDuration,
     ) -> bool {
-        self.accumulate(from, to, Some(limit)) > limit
+        self.accumulate(from, to, Some(limit)).total > limit
+    }
+
+    /// How many local days of `[from, to)` are worked out interval by
+    /// interval through the time zone (the expensive way).
+    #[cfg(test)]
+    pub(super) fn days_converted_interval_by_interval(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> usize {
+        self.accumulate(from, to, None).converted_days
     }
 
     /// Sums working time in `[from, to)`, day by day; with `stop_above`,
-    /// returns as soon as the sum exceeds it (the result is then only
-    /// known to be larger than `stop_above`).
+    /// returns as soon as the sum exceeds it (the total is then only known
+    /// to be larger than `stop_above`).
+    ///
+    /// On a day whose UTC offset is the same from its midnight to the next
+    /// (and on the days around it), local minutes are real minutes: such a
+    /// day inside the span adds its weekday's minutes whole, and at the
+    /// span's ends its intervals are offsets from its midnight. Only the
+    /// days around an offset change map each interval through the zone.
     fn accumulate(
         &self,
         from: Timestamp,
         to: Timestamp,
         stop_above: Option<SignedDuration>,
-    ) -> SignedDuration {
-        let mut total = SignedDuration::ZERO;
+    ) -> Walk {
+        let mut walk = Walk {
+            total: SignedDuration::ZERO,
+            converted_days: 0,
+        };
         if to <= from {
-            return total;
+            return walk;
         }
         // Start a day early: near a fold at midnight an interval of the
         // previous local date can still end after `from`.
         let first = self.time_zone.to_datetime(from).date();
         let mut day = first.yesterday().unwrap_or(first);
         let last = self.time_zone.to_datetime(to).date();
+        let irregular = self.days_near_transitions(from, to);
         loop {
-            if !self.holidays.contains(&day) {
-                let weekday = usize::from(day.weekday().to_monday_zero_offset().unsigned_abs());
-                for iv in self.week.get(weekday).map(Vec::as_slice).unwrap_or(&[]) {
-                    let Some((start, end)) = self.instants(day, *iv) else {
-                        continue;
+            let weekday = usize::from(day.weekday().to_monday_zero_offset().unsigned_abs());
+            let intervals = self.week.get(weekday).map(Vec::as_slice).unwrap_or(&[]);
+            if !intervals.is_empty() && !self.holidays.contains(&day) {
+                let regular = irregular.as_ref().is_some_and(|days| !days.contains(&day));
+                if regular && first < day && day < last {
+                    let minutes = self.day_minutes.get(weekday).copied().unwrap_or(0);
+                    walk.total = walk
+                        .total
+                        .saturating_add(SignedDuration::from_mins(minutes));
+                } else {
+                    let midnight = if regular {
+                        local_datetime(day, 0).and_then(|dt| self.local_to_instant(dt))
+                    } else {
+                        None
                     };
-                    let start = start.max(from);
-                    let end = end.min(to);
-                    if end > start {
-                        total = total.saturating_add(end.duration_since(start));
+                    if midnight.is_none() {
+                        walk.converted_days += 1;
+                    }
+                    for iv in intervals {
+                        let span = match midnight {
+                            Some(midnight) => offset_from(midnight, *iv),
+                            None => self.instants(day, *iv),
+                        };
+                        let Some((start, end)) = span else {
+                            continue;
+                        };
+                        let start = start.max(from);
+                        let end = end.min(to);
+                        if end > start {
+                            walk.total = walk.total.saturating_add(end.duration_since(start));
+                        }
                     }
                 }
             }
-            if stop_above.is_some_and(|limit| total > limit) || day >= last {
-                return total;
+            if stop_above.is_some_and(|limit| walk.total > limit) || day >= last {
+                return walk;
             }
             match day.tomorrow() {
                 Ok(next) => day = next,
-                Err(_) => return total,
+                Err(_) => return walk,
             }
         }
+    }
+
+    /// The local dates on which, or next to which, the zone changes its UTC
+    /// offset between two days before `from` and two days after `to`;
+    /// `None` if there are more than [`MAX_TRACKED_TRANSITIONS`].
+    fn days_near_transitions(&self, from: Timestamp, to: Timestamp) -> Option<Vec<Date>> {
+        let margin = SignedDuration::from_hours(48);
+        let start = from.checked_sub(margin).unwrap_or(from);
+        let end = to.checked_add(margin).unwrap_or(to);
+        let mut days = Vec::new();
+        for (n, transition) in self.time_zone.following(start).enumerate() {
+            let at = transition.timestamp();
+            if at > end {
+                break;
+            }
+            if n >= MAX_TRACKED_TRANSITIONS {
+                return None;
+            }
+            let before = at.checked_sub(SignedDuration::from_nanos(1)).unwrap_or(at);
+            for instant in [before, at] {
+                let date = self.time_zone.to_datetime(instant).date();
+                days.extend(date.yesterday().ok());
+                days.push(date);
+                days.extend(date.tomorrow().ok());
+            }
+        }
+        Some(days)
     }
 
     /// The instants at which a local interval on `day` starts and ends.
@@ -333,6 +420,24 @@ impl Clock {
             Clock::Business(calendar) => calendar.business_time_exceeds(from, to, limit),
         }
     }
+}
+
+/// The result of walking a span: its business time, and how many days were
+/// worked out interval by interval through the time zone.
+struct Walk {
+    total: SignedDuration,
+    converted_days: usize,
+}
+
+/// The instants of a local interval on a day without an offset change,
+/// from the instant of that day's midnight.
+fn offset_from(midnight: Timestamp, iv: Interval) -> Option<(Timestamp, Timestamp)> {
+    let at = |minutes: u16| {
+        midnight
+            .checked_add(SignedDuration::from_mins(i64::from(minutes)))
+            .ok()
+    };
+    Some((at(iv.start)?, at(iv.end)?))
 }
 
 /// The local datetime `minutes` after midnight of `day`; 24:00 is the next

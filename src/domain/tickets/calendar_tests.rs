@@ -346,3 +346,66 @@ fn touching_intervals_are_allowed() {
         SignedDuration::from_hours(9)
     );
 }
+
+/// Every day of the week worked in 720 one-minute intervals, one every
+/// other minute: 00:00–00:01, 00:02–00:03, …, 23:58–23:59.
+fn every_other_minute(tz: &str) -> Calendar {
+    let days = WEEKDAYS.iter().chain(&["SATURDAY", "SUNDAY"]);
+    let working_hours = days
+        .flat_map(|d| {
+            (0..720u16).map(move |i| {
+                let (start, end) = (2 * i, 2 * i + 1);
+                let clock = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+                hours(d, &clock(start), &clock(end))
+            })
+        })
+        .collect();
+    Calendar::new(&CalendarSpec {
+        time_zone: tz.to_owned(),
+        working_hours,
+        holidays: vec![],
+    })
+    .expect("valid")
+}
+
+#[test]
+fn a_year_of_one_minute_intervals_is_summed_day_by_day_not_interval_by_interval() {
+    // Shanghai has no daylight saving time. From 2026-01-01 00:00 to
+    // 2027-01-01 00:00 there are 365 days of 720 working minutes:
+    // 365 × 720 = 262,800 minutes.
+    let cal = every_other_minute("Asia/Shanghai");
+    let from = sh(date(2026, 1, 1), 0, 0);
+    let to = sh(date(2027, 1, 1), 0, 0);
+    assert_eq!(cal.business_time(from, to), mins(262_800));
+    // Starting 30 s into the first interval (00:00–00:01) loses 30 s.
+    let late = from + SignedDuration::from_secs(30);
+    assert_eq!(
+        cal.business_time(late, to),
+        mins(262_800) - SignedDuration::from_secs(30)
+    );
+    // Ending at 2026-12-31 23:58:20, 20 s into that day's last interval
+    // (23:58–23:59): 364 × 720 + 719 minutes + 20 s = 262,799 min 20 s.
+    let early = sh(date(2026, 12, 31), 23, 58) + SignedDuration::from_secs(20);
+    assert_eq!(
+        cal.business_time(from, early),
+        mins(262_800 - 1) + SignedDuration::from_secs(20)
+    );
+    // No offset change anywhere: not one day goes through the zone interval
+    // by interval (before, all 367 walked days did, 720 intervals each).
+    assert_eq!(cal.days_converted_interval_by_interval(from, to), 0);
+    assert!(cal.business_time_exceeds(from, to, mins(262_799)));
+    assert!(!cal.business_time_exceeds(from, to, mins(262_800)));
+
+    // New York, the same year. On 2026-03-08 02:00–03:00 does not exist:
+    // the 30 intervals starting 02:00, 02:02, …, 02:58 are empty, so that
+    // day has 690 minutes. On 2026-11-01 01:00–02:00 happens twice; each
+    // one-minute interval in it counts once (the first time), so that day
+    // keeps 720. 365 × 720 − 30 = 262,770 minutes.
+    let cal = every_other_minute("America/New_York");
+    let from = at("America/New_York", date(2026, 1, 1), 0, 0);
+    let to = at("America/New_York", date(2027, 1, 1), 0, 0);
+    assert_eq!(cal.business_time(from, to), mins(262_770));
+    // Only the two offset-change days and their neighbours are worked out
+    // through the zone: 03-07, 03-08, 03-09, 10-31, 11-01, 11-02.
+    assert_eq!(cal.days_converted_interval_by_interval(from, to), 6);
+}
