@@ -576,3 +576,97 @@ async fn a_push_still_working_at_its_stream_timeout_ends_with_deadline_exceeded(
         .unwrap_err();
     assert_eq!(err.code(), Code::DeadlineExceeded, "{err}");
 }
+
+#[tokio::test]
+async fn over_long_ids_are_rejected_records_and_the_answer_stays_small() {
+    let server = TestServer::start().await;
+    // Three records with 1 MiB ticket ids, one message each (under the
+    // 4 MiB limit), and one good record.
+    let huge = |c: char| c.to_string().repeat(1 << 20);
+    let mut messages = vec![options_message(q3_options())];
+    for c in ['a', 'b', 'c'] {
+        messages.push(batch(vec![pb::TicketRecord {
+            ticket_id: huge(c),
+            employee_id: "e1".into(),
+            created_time: ts("2026-07-01T10:00:00Z"),
+            ..Default::default()
+        }]));
+    }
+    messages.push(batch(vec![pb::TicketRecord {
+        ticket_id: "ok".into(),
+        employee_id: "e".repeat(257),
+        created_time: ts("2026-07-01T10:00:00Z"),
+        ..Default::default()
+    }]));
+    let answer = server
+        .tickets()
+        .await
+        .push_response_times(tokio_stream::iter(messages))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (answer.accepted_record_count, answer.rejected_record_count),
+        (0, 4)
+    );
+    let got: Vec<(u64, &str, &str)> = answer
+        .rejections
+        .iter()
+        .map(|r| (r.record_index, r.ticket_id.as_str(), r.reason.as_str()))
+        .collect();
+    let a = format!("{}…", "a".repeat(64));
+    let b = format!("{}…", "b".repeat(64));
+    let c = format!("{}…", "c".repeat(64));
+    assert_eq!(
+        got,
+        [
+            (
+                0,
+                a.as_str(),
+                "ticket_id is 1048576 bytes long; at most 256"
+            ),
+            (
+                1,
+                b.as_str(),
+                "ticket_id is 1048576 bytes long; at most 256"
+            ),
+            (
+                2,
+                c.as_str(),
+                "ticket_id is 1048576 bytes long; at most 256"
+            ),
+            (3, "ok", "employee_id is 257 bytes long; at most 256"),
+        ]
+    );
+    // 3 MiB of ids in, well under a kilobyte out.
+    use prost::Message;
+    assert!(answer.encoded_len() < 1024, "{}", answer.encoded_len());
+
+    // An over-long period label or limit priority is a bad option.
+    let mut options = q3_options();
+    options.period_label = "Q".repeat(300);
+    options.response_limits = vec![pb::PriorityLimit {
+        priority: "P".repeat(257),
+        limit_minutes: 10.0,
+    }];
+    let err = server
+        .tickets()
+        .await
+        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(
+        bad_violations(&err),
+        [
+            (
+                "options.period_label".to_owned(),
+                "is 300 bytes long; at most 256".to_owned()
+            ),
+            (
+                "options.response_limits[0].priority".to_owned(),
+                "is 257 bytes long; at most 256".to_owned()
+            ),
+        ]
+    );
+}

@@ -29,7 +29,7 @@ pub struct ReviewRequest {
 }
 
 /// Longest id or label accepted (review ids, employee ids, sources).
-const MAX_ID_LEN: usize = 256;
+const MAX_ID_LEN: usize = crate::domain::MAX_ID_BYTES;
 
 /// Checks and converts a ScoreReview request.
 pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Error> {

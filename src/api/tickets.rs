@@ -1,12 +1,12 @@
 //! proto ⇄ domain for ticket pushes.
 
 use super::pb;
-use crate::domain::Violation;
 use crate::domain::decimal::{self, fixed, plain};
 use crate::domain::tickets::{
     AggregationOptions, Calendar, CalendarSpec, Clock, RejectReason, TicketRecord, TicketReport,
     TimeField, WorkingHoursSpec,
 };
+use crate::domain::{MAX_ID_BYTES, Violation};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 
@@ -17,6 +17,14 @@ fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, String> {
         return Err(format!("nanos {} is outside 0..=999999999", t.nanos));
     }
     Timestamp::new(t.seconds, t.nanos).map_err(|e| format!("not a valid timestamp: {e}"))
+}
+
+/// An over-long id or label: its length, not its text.
+fn too_long(field: &str, text: &str) -> Violation {
+    Violation::new(
+        field,
+        format!("is {} bytes long; at most {MAX_ID_BYTES}", text.len()),
+    )
 }
 
 /// A number of minutes as a duration, to the millisecond.
@@ -46,6 +54,9 @@ pub fn options(
                 .ok(),
         }
     };
+    if o.period_label.len() > MAX_ID_BYTES {
+        v.push(too_long("options.period_label", &o.period_label));
+    }
     let start = required(&mut v, "period_start_time", &o.period_start_time);
     let end = required(&mut v, "period_end_time", &o.period_end_time);
     let as_of = match &o.as_of_time {
@@ -91,6 +102,10 @@ pub fn options(
                 format!("{field}.priority"),
                 "is required: tickets without a priority use the rubric's limit",
             ));
+            continue;
+        }
+        if l.priority.len() > MAX_ID_BYTES {
+            v.push(too_long(&format!("{field}.priority"), &l.priority));
             continue;
         }
         let minutes = match decimal::from_f64(l.limit_minutes) {

@@ -7,6 +7,11 @@ pub mod rubric;
 pub mod scoring;
 pub mod tickets;
 
+/// Longest id or label accepted, in bytes (review, employee, ticket ids,
+/// sources, priorities, period labels): answers echo them, so they stay
+/// small.
+pub const MAX_ID_BYTES: usize = 256;
+
 /// One thing wrong with an input: a field path in proto naming
 /// (`supervisor_assessment.entries[3].value`) and a human reason.
 #[derive(Debug, Clone, PartialEq, Eq)]

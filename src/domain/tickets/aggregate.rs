@@ -12,7 +12,9 @@ use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
 
 use super::decimal::ratio;
-use super::reject::{MAX_TICKET_SPAN, RejectReason, Rejection, TimeField, is_sane_time};
+use super::reject::{
+    IdField, MAX_TICKET_SPAN, RejectReason, Rejection, TimeField, echoed_ticket_id, is_sane_time,
+};
 use super::seen::SeenIds;
 use super::{
     COMPLAINT_RESOLUTION_RATE, COMPLEX_ISSUE_AVG_HANDLE_MINUTES, CROSS_DEPARTMENT_RESOLUTION_RATE,
@@ -294,13 +296,14 @@ impl Aggregator {
     }
 
     /// Counts a record rejected before it could be built (e.g. a time the
-    /// transport could not read), listing it among the first 100.
+    /// transport could not read), listing it among the first 100 with its
+    /// ticket id (an over-long one shortened, see [`echoed_ticket_id`]).
     pub fn reject(&mut self, index: u64, ticket_id: String, reason: RejectReason) {
         self.rejected_count += 1;
         if self.rejections.len() < MAX_LISTED_REJECTIONS {
             self.rejections.push(Rejection {
                 index,
-                ticket_id,
+                ticket_id: echoed_ticket_id(ticket_id),
                 reason,
             });
         }
@@ -310,6 +313,18 @@ impl Aggregator {
     /// creation time. The duplicate check comes last so that only accepted
     /// records claim an id: a corrected record can follow a rejected one.
     fn check(&mut self, r: &TicketRecord) -> Result<Timestamp, RejectReason> {
+        for (field, id) in [
+            (IdField::Ticket, &r.ticket_id),
+            (IdField::Employee, &r.employee_id),
+            (IdField::Priority, &r.priority),
+        ] {
+            if id.len() > crate::domain::MAX_ID_BYTES {
+                return Err(RejectReason::IdTooLong {
+                    field,
+                    bytes: id.len(),
+                });
+            }
+        }
         if r.ticket_id.trim().is_empty() {
             return Err(RejectReason::MissingTicketId);
         }

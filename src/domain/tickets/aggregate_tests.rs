@@ -564,6 +564,80 @@ fn every_rejection_reason() {
 }
 
 #[test]
+fn ids_over_256_bytes_are_rejected_and_not_echoed_in_full() {
+    let t = START + mins(60);
+    // "a" then 130 two-byte "é": 1 + 260 = 261 bytes; byte 64 falls inside
+    // the 32nd "é" (bytes 63–64), so the echo stops at byte 63.
+    let accented = format!("a{}", "é".repeat(130));
+    let mut aggregator = Aggregator::new(options(Clock::Wall));
+    let records = vec![
+        // 0: 256 bytes is the most accepted.
+        answered(&"a".repeat(256), t, mins(1)),
+        // 1
+        answered(&"x".repeat(257), t, mins(1)),
+        // 2
+        TicketRecord {
+            employee_id: "e".repeat(257),
+            ..answered("T-2", t, mins(1))
+        },
+        // 3
+        TicketRecord {
+            priority: "p".repeat(257),
+            ..answered("T-3", t, mins(1))
+        },
+        // 4
+        answered(&accented, t, mins(1)),
+    ];
+    for (i, r) in records.into_iter().enumerate() {
+        aggregator.push(i as u64, r);
+    }
+    // 5: rejected by the transport, with a 1 MB id.
+    aggregator.reject(
+        5,
+        "y".repeat(1 << 20),
+        RejectReason::Unreadable {
+            field: TimeField::Created,
+            detail: "nanos -1 is outside 0..=999999999".to_owned(),
+        },
+    );
+    let report = aggregator.finish();
+    assert_eq!((report.accepted_count, report.rejected_count), (1, 5));
+    let got: Vec<(u64, String, String)> = report
+        .rejections
+        .iter()
+        .map(|r| (r.index, r.ticket_id.clone(), r.reason.to_string()))
+        .collect();
+    let want = vec![
+        (
+            1,
+            format!("{}…", "x".repeat(64)),
+            "ticket_id is 257 bytes long; at most 256".to_owned(),
+        ),
+        (
+            2,
+            "T-2".to_owned(),
+            "employee_id is 257 bytes long; at most 256".to_owned(),
+        ),
+        (
+            3,
+            "T-3".to_owned(),
+            "priority is 257 bytes long; at most 256".to_owned(),
+        ),
+        (
+            4,
+            format!("a{}…", "é".repeat(31)),
+            "ticket_id is 261 bytes long; at most 256".to_owned(),
+        ),
+        (
+            5,
+            format!("{}…", "y".repeat(64)),
+            "created time is not a readable time: nanos -1 is outside 0..=999999999".to_owned(),
+        ),
+    ];
+    assert_eq!(got, want);
+}
+
+#[test]
 fn only_the_first_hundred_rejections_are_listed() {
     let mut aggregator = Aggregator::new(options(Clock::Wall));
     for i in 0..150u64 {

@@ -14,7 +14,7 @@ pub use aggregate::{
     TicketReport,
 };
 pub use calendar::{Calendar, CalendarSpec, Clock, WorkingHoursSpec};
-pub use reject::{RejectReason, Rejection, TimeField};
+pub use reject::{IdField, RejectReason, Rejection, TimeField};
 
 /// Percent of eligible tickets first answered within the response limit.
 pub const FIRST_RESPONSE_SLA_RATE: &str = "first_response_sla_rate";

@@ -17,16 +17,56 @@ pub fn is_sane_time(t: Timestamp) -> bool {
     (EARLIEST_TIME..LATEST_TIME).contains(&t)
 }
 
+/// How much of an over-long ticket id a rejection echoes, in bytes (then
+/// "…").
+pub const ECHOED_ID_BYTES: usize = 64;
+
+/// A ticket id as a rejection lists it: verbatim up to
+/// [`MAX_ID_BYTES`](crate::domain::MAX_ID_BYTES), else its first
+/// [`ECHOED_ID_BYTES`] (cut at a character boundary) and "…".
+pub fn echoed_ticket_id(mut id: String) -> String {
+    if id.len() > crate::domain::MAX_ID_BYTES {
+        let mut cut = ECHOED_ID_BYTES;
+        while !id.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        id.truncate(cut);
+        id.push('…');
+    }
+    id
+}
+
 /// One rejected record: its position in the stream, its ticket id as given
-/// (possibly empty) and why.
+/// (possibly empty; an over-long one shortened) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
     /// 0-based position of the record in the whole stream.
     pub index: u64,
-    /// The record's ticket id, verbatim.
+    /// The record's ticket id, as [`echoed_ticket_id`] gives it.
     pub ticket_id: String,
     /// Why it was rejected.
     pub reason: RejectReason,
+}
+
+/// Which id of a record a reason is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdField {
+    /// `ticket_id`.
+    Ticket,
+    /// `employee_id`.
+    Employee,
+    /// `priority`.
+    Priority,
+}
+
+impl fmt::Display for IdField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IdField::Ticket => "ticket_id",
+            IdField::Employee => "employee_id",
+            IdField::Priority => "priority",
+        })
+    }
 }
 
 /// Which time of a record a reason is about.
@@ -57,6 +97,14 @@ pub enum RejectReason {
     /// A time could not be read at all (e.g. nanoseconds out of range).
     #[error("{field} is not a readable time: {detail}")]
     Unreadable { field: TimeField, detail: String },
+    /// An id longer than [`MAX_ID_BYTES`](crate::domain::MAX_ID_BYTES).
+    #[error("{field} is {bytes} bytes long; at most {max}", max = crate::domain::MAX_ID_BYTES)]
+    IdTooLong {
+        /// Which id.
+        field: IdField,
+        /// Its length in bytes.
+        bytes: usize,
+    },
     /// The ticket id is empty or blank.
     #[error("missing ticket id")]
     MissingTicketId,
