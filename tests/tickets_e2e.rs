@@ -670,3 +670,83 @@ async fn over_long_ids_are_rejected_records_and_the_answer_stays_small() {
         ]
     );
 }
+
+#[tokio::test]
+async fn limit_errors_name_the_field_sent_with_the_value_sent() {
+    // The built-in rubric as "sla-test" versions 2 and 3, with first-response
+    // limits of 600000 minutes (over 366 days = 527040 minutes) and 0.000001
+    // minutes (0.06 ms): valid rubrics, limits no push can use.
+    let builtin = include_str!("../src/domain/rubric/telecom-support-manager.v1.json");
+    let dir = tempfile::tempdir().unwrap();
+    for (version, limit) in [(2, "600000"), (3, "0.000001")] {
+        let text = builtin
+            .replace("\"telecom-support-manager\"", "\"sla-test\"")
+            .replace("\"version\": 1,", &format!("\"version\": {version},"))
+            .replace(
+                "\"response_limit_minutes\": 15",
+                &format!("\"response_limit_minutes\": {limit}"),
+            );
+        std::fs::write(dir.path().join(format!("v{version}.json")), text).unwrap();
+    }
+    let registry = scorecard::cli::load_registry(Some(dir.path())).expect("valid rubrics");
+    let server = TestServer::start_with(registry, Default::default()).await;
+    let mut client = server.tickets().await;
+
+    let mut options = q3_options();
+    options.response_limits = [("P1", 600000.0), ("P2", 0.000001), ("P3", 0.00002)]
+        .into_iter()
+        .map(|(p, m)| pb::PriorityLimit {
+            priority: p.into(),
+            limit_minutes: m,
+        })
+        .collect();
+    let err = client
+        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    // P3's 0.00002 minutes = 1.2 ms is kept as 1 ms: accepted.
+    assert_eq!(
+        bad_violations(&err),
+        [
+            (
+                "options.response_limits[0].limit_minutes".to_owned(),
+                "600000 minutes is more than 366 days (527040 minutes)".to_owned()
+            ),
+            (
+                "options.response_limits[1].limit_minutes".to_owned(),
+                "0.000001 minutes is less than a millisecond; limits are kept to the millisecond"
+                    .to_owned()
+            ),
+        ]
+    );
+
+    for (version, reason) in [
+        (2, "600000 minutes is more than 366 days (527040 minutes)"),
+        (
+            3,
+            "0.000001 minutes is less than a millisecond; limits are kept to the millisecond",
+        ),
+    ] {
+        let mut options = q3_options();
+        options.rubric_ref = Some(pb::RubricRef {
+            id: "sla-test".into(),
+            version,
+        });
+        let err = client
+            .push_response_times(tokio_stream::iter(vec![options_message(options)]))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        assert_eq!(
+            bad_violations(&err),
+            [(
+                "options.rubric_ref".to_owned(),
+                format!(
+                    "rubric sla-test version {version}: indicator \
+                     first_response_sla_rate.response_limit_minutes: {reason}"
+                )
+            )]
+        );
+    }
+}

@@ -2,13 +2,19 @@
 
 use super::pb;
 use crate::domain::decimal::{self, fixed, plain};
+use crate::domain::tickets::reject::MAX_TICKET_SPAN;
 use crate::domain::tickets::{
-    AggregationOptions, Calendar, CalendarSpec, Clock, RejectReason, TicketRecord, TicketReport,
-    TimeField, WorkingHoursSpec,
+    AggregationOptions, Calendar, CalendarSpec, Clock, FIRST_RESPONSE_SLA_RATE, RejectReason,
+    TicketRecord, TicketReport, TimeField, WorkingHoursSpec,
 };
 use crate::domain::{MAX_ID_BYTES, Violation};
 use jiff::{SignedDuration, Timestamp};
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+
+/// The first-response limit when a rubric carries none (SCORING.md
+/// section 2).
+const DEFAULT_LIMIT_MINUTES: i64 = 15;
 
 /// A proto timestamp as an instant, or the reason it is not one.
 fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, String> {
@@ -27,10 +33,52 @@ fn too_long(field: &str, text: &str) -> Violation {
     )
 }
 
-/// A number of minutes as a duration, to the millisecond.
-pub fn minutes_to_duration(minutes: rust_decimal::Decimal) -> SignedDuration {
-    let millis = (minutes * rust_decimal::Decimal::from(60_000)).trunc();
-    SignedDuration::from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
+/// A response limit in minutes as a duration kept to the millisecond
+/// (truncated), or why it cannot be one, with the value as sent: it must be
+/// at least a millisecond and at most 366 days, the longest a ticket may
+/// span.
+pub fn response_limit(minutes: Decimal) -> Result<SignedDuration, String> {
+    let max_minutes = Decimal::from(MAX_TICKET_SPAN.as_mins());
+    if minutes <= Decimal::ZERO {
+        return Err(format!("{} must be greater than 0", plain(minutes)));
+    }
+    if minutes > max_minutes {
+        return Err(format!(
+            "{} minutes is more than 366 days ({max_minutes} minutes)",
+            plain(minutes)
+        ));
+    }
+    let millis = (minutes * Decimal::from(60_000)).trunc();
+    match i64::try_from(millis) {
+        Ok(ms) if ms >= 1 => Ok(SignedDuration::from_millis(ms)),
+        _ => Err(format!(
+            "{} minutes is less than a millisecond; limits are kept to the millisecond",
+            plain(minutes)
+        )),
+    }
+}
+
+/// The first-response limit of the rubric a push uses (`minutes` is its
+/// `first_response_sla_rate` indicator's `response_limit_minutes`; none: 15
+/// minutes). A limit no push can use is a violation at
+/// `options.rubric_ref`, the field that chose the rubric.
+pub fn rubric_limit(
+    minutes: Option<Decimal>,
+    rubric_id: &str,
+    rubric_version: u32,
+) -> Result<SignedDuration, Violation> {
+    let Some(minutes) = minutes else {
+        return Ok(SignedDuration::from_mins(DEFAULT_LIMIT_MINUTES));
+    };
+    response_limit(minutes).map_err(|reason| {
+        Violation::new(
+            "options.rubric_ref",
+            format!(
+                "rubric {rubric_id} version {rubric_version}: indicator \
+                 {FIRST_RESPONSE_SLA_RATE}.response_limit_minutes: {reason}"
+            ),
+        )
+    })
 }
 
 /// Checks and converts the first message's options. `rubric_limit` is the
@@ -108,21 +156,13 @@ pub fn options(
             v.push(too_long(&format!("{field}.priority"), &l.priority));
             continue;
         }
-        let minutes = match decimal::from_f64(l.limit_minutes) {
-            Ok(m) if m > rust_decimal::Decimal::ZERO => m,
-            Ok(m) => {
-                v.push(Violation::new(
-                    format!("{field}.limit_minutes"),
-                    format!("{} must be greater than 0", plain(m)),
-                ));
-                continue;
-            }
+        let duration = match decimal::from_f64(l.limit_minutes).and_then(response_limit) {
+            Ok(d) => d,
             Err(reason) => {
                 v.push(Violation::new(format!("{field}.limit_minutes"), reason));
                 continue;
             }
         };
-        let duration = minutes_to_duration(minutes);
         if limits.insert(l.priority.clone(), duration).is_some() {
             v.push(Violation::new(
                 format!("{field}.priority"),
@@ -135,6 +175,8 @@ pub fn options(
     else {
         return Err(v);
     };
+    // The limits were checked above against the fields sent, with the same
+    // bounds as `validate`, which can then only find fault with the times.
     let options = AggregationOptions {
         period_start,
         period_end,

@@ -10,9 +10,6 @@ use jiff::SignedDuration;
 use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
-/// The response limit when a rubric carries none (SCORING.md section 2).
-const DEFAULT_LIMIT_MINUTES: i64 = 15;
-
 /// Longest the record loop keeps the worker thread before yielding it: a
 /// batch arrives whole, so without this its records would run without an
 /// await, the stream deadline (which acts only between awaits) could not
@@ -47,10 +44,8 @@ impl TicketApi {
         let minutes = rubric
             .indicator(FIRST_RESPONSE_SLA_RATE)
             .and_then(|(_, _, i)| i.response_limit_minutes);
-        Ok(match minutes {
-            Some(m) => tickets::minutes_to_duration(m),
-            None => SignedDuration::from_mins(DEFAULT_LIMIT_MINUTES),
-        })
+        tickets::rubric_limit(minutes, &rubric.id, rubric.version)
+            .map_err(|v| Error::Invalid(vec![v]))
     }
 }
 

@@ -79,7 +79,9 @@ impl AggregationOptions {
     /// Checks the options; field paths are relative to the options
     /// (`period_start_time`, `period_end_time`, `as_of_time`,
     /// `default_response_limit`, `response_limits_by_priority["P1"]`), for
-    /// the caller to prefix (e.g. with `options.`).
+    /// the caller to prefix (e.g. with `options.`). The last two are this
+    /// struct's names, not a request's: a caller converting a request
+    /// checks the limits itself, against the fields and values it was sent.
     ///
     /// Times must lie in the same sane range as ticket times, the period must
     /// be non-empty, and limits must be positive and at most 366 days.
