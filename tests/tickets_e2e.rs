@@ -750,3 +750,42 @@ async fn limit_errors_name_the_field_sent_with_the_value_sent() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_as_of_before_the_period_start_is_an_invalid_argument() {
+    // The period starts 2026-07-01T00:00:00Z; as_of is the day before. (It
+    // used to be accepted, and every ticket of the period counted pending.)
+    let mut options = q3_options();
+    options.as_of_time = ts("2026-06-30T00:00:00Z");
+    let err = server_push_error(options).await;
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(
+        bad_violations(&err),
+        [(
+            "options.as_of_time".to_owned(),
+            "as_of 2026-06-30T00:00:00Z is before period start 2026-07-01T00:00:00Z: \
+             it must be at or after the start"
+                .to_owned()
+        )]
+    );
+}
+
+/// The error a push of `options` and one good record ends with.
+async fn server_push_error(options: pb::PushOptions) -> tonic::Status {
+    let server = TestServer::start().await;
+    let record = pb::TicketRecord {
+        ticket_id: "T-1".into(),
+        employee_id: "e1".into(),
+        created_time: ts("2026-07-01T10:00:00Z"),
+        ..Default::default()
+    };
+    server
+        .tickets()
+        .await
+        .push_response_times(tokio_stream::iter(vec![
+            options_message(options),
+            batch(vec![record]),
+        ]))
+        .await
+        .unwrap_err()
+}

@@ -22,7 +22,8 @@ pub struct PushArgs {
     /// Period end (RFC 3339), exclusive.
     #[arg(long)]
     period_end: String,
-    /// Moment pending versus breached is judged (default: period end).
+    /// Moment pending versus breached is judged (default: period end; not
+    /// before the period start).
     #[arg(long)]
     as_of: Option<String>,
     /// Label of the period in the submissions, e.g. 2026-Q3.

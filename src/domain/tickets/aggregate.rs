@@ -84,7 +84,8 @@ impl AggregationOptions {
     /// checks the limits itself, against the fields and values it was sent.
     ///
     /// Times must lie in the same sane range as ticket times, the period must
-    /// be non-empty, and limits must be positive and at most 366 days.
+    /// be non-empty, `as_of` must not be before the period start, and limits
+    /// must be positive and at most 366 days.
     pub fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut violations = Vec::new();
         for (field, t) in [
@@ -108,6 +109,20 @@ impl AggregationOptions {
                 format!(
                     "period end {} must be after period start {}",
                     self.period_end, self.period_start
+                ),
+            ));
+        }
+        // Before the period starts none of its tickets exist yet: every
+        // ticket would be counted as pending, never breached.
+        if self.as_of < self.period_start
+            && is_sane_time(self.as_of)
+            && is_sane_time(self.period_start)
+        {
+            violations.push(Violation::new(
+                "as_of_time",
+                format!(
+                    "as_of {} is before period start {}: it must be at or after the start",
+                    self.as_of, self.period_start
                 ),
             ));
         }

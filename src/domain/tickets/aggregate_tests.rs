@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use super::reject::{RejectReason, TimeField};
 use super::*;
+use crate::domain::Violation;
 
 /// 2026-10-01T00:00:00Z, the period start.
 const START: Timestamp = Timestamp::constant(1_790_812_800, 0);
@@ -674,6 +675,25 @@ fn options_validation_paths() {
             "response_limits_by_priority[\"P1\"]",
         ]
     );
+}
+
+#[test]
+fn as_of_before_the_period_start_is_refused() {
+    // One day before START (2026-10-01T00:00:00Z): 2026-09-30T00:00:00Z.
+    let mut opts = options(Clock::Wall);
+    opts.as_of = START - SignedDuration::from_hours(24);
+    let violations = opts.validate().expect_err("invalid");
+    assert_eq!(
+        violations,
+        [Violation::new(
+            "as_of_time",
+            "as_of 2026-09-30T00:00:00Z is before period start 2026-10-01T00:00:00Z: \
+             it must be at or after the start"
+        )]
+    );
+    // At the start itself is fine (nothing created yet, nothing pending).
+    opts.as_of = START;
+    assert_eq!(opts.validate(), Ok(()));
 }
 
 #[test]
