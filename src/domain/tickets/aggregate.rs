@@ -34,9 +34,11 @@ const MS_PER_MINUTE: i128 = 60_000;
 /// One ticket as streamed by the ticketing system.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TicketRecord {
-    /// Unique across the stream.
+    /// Unique across the stream. Ids are compared without leading and
+    /// trailing whitespace (`" T-1 "` is `"T-1"`); blank is missing.
     pub ticket_id: String,
-    /// The person whose review the ticket counts toward.
+    /// The person whose review the ticket counts toward; without leading
+    /// and trailing whitespace, as for `ticket_id`.
     pub employee_id: String,
     /// Creation time (required).
     pub created: Option<Timestamp>,
@@ -387,7 +389,7 @@ impl Aggregator {
         if r.resolved_on_first_contact && r.resolved.is_none() {
             return Err(RejectReason::FirstContactWithoutResolution);
         }
-        if !self.seen.insert(self.seen.key(&r.ticket_id)) {
+        if !self.seen.insert(self.seen.key(r.ticket_id.trim())) {
             return Err(RejectReason::DuplicateTicketId);
         }
         Ok(created)
@@ -403,9 +405,10 @@ impl Aggregator {
         let responded = r.first_response.filter(|t| *t <= as_of);
         let resolved = r.resolved.filter(|t| *t <= as_of);
 
-        let totals = match self.employees.get_mut(r.employee_id.as_str()) {
+        let employee_id = r.employee_id.trim();
+        let totals = match self.employees.get_mut(employee_id) {
             Some(totals) => totals,
-            None => self.employees.entry(r.employee_id.clone()).or_default(),
+            None => self.employees.entry(employee_id.to_owned()).or_default(),
         };
         totals.ticket_count += 1;
         match responded {

@@ -461,6 +461,32 @@ fn duplicate_ticket_id_keeps_the_first() {
 }
 
 #[test]
+fn ids_are_compared_without_surrounding_whitespace() {
+    let t = START + mins(60);
+    let report = run(
+        options(Clock::Wall),
+        vec![
+            // 0: accepted as ticket "ok1" of employee "e1".
+            TicketRecord {
+                employee_id: " e1\t".to_owned(),
+                ..answered(" ok1 ", t, mins(1))
+            },
+            // 1: the same ticket id: a duplicate.
+            answered("ok1", t, mins(2)),
+            // 2: another ticket of the same employee "e1".
+            answered("ok2\n", t, mins(3)),
+        ],
+    );
+    assert_eq!((report.accepted_count, report.rejected_count), (2, 1));
+    assert_eq!(report.rejections[0].index, 1);
+    assert_eq!(report.rejections[0].reason, RejectReason::DuplicateTicketId);
+    // One employee, "e1", with tickets 0 and 2.
+    let s = only(&report);
+    assert_eq!(s.employee_id, "e1");
+    assert_eq!(s.ticket_count, 2);
+}
+
+#[test]
 fn every_rejection_reason() {
     let t = START + mins(60);
     let y2k = Timestamp::constant(946_684_800, 0);
