@@ -789,3 +789,73 @@ async fn server_push_error(options: pb::PushOptions) -> tonic::Status {
         .await
         .unwrap_err()
 }
+
+#[test]
+fn the_cli_counts_unreadable_rows_and_names_rejected_rows_by_row() {
+    // Row 1 the header; row 3 has an unreadable time and is never sent;
+    // the record on rows 5–6 has a quoted line break in its priority; row 8
+    // repeats T-1's id, which the server rejects as record #4 of the stream.
+    let csv = "ticket_id,employee_id,created_time,first_response_time,priority\n\
+               T-1,e1,2026-07-01T01:00:00Z,2026-07-01T01:05:00Z,P1\n\
+               T-X,e1,yesterday,,P1\n\
+               T-2,e1,2026-07-01T02:00:00Z,2026-07-01T02:05:00Z,P1\n\
+               T-3,e1,2026-07-01T03:00:00Z,2026-07-01T03:05:00Z,\"P\n1\"\n\
+               T-4,e1,2026-07-01T04:00:00Z,2026-07-01T04:05:00Z,P1\n\
+               T-1,e1,2026-07-01T05:00:00Z,2026-07-01T05:05:00Z,P1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.csv");
+    std::fs::write(&file, csv).unwrap();
+    let server = ChildServer::start(&[]);
+    let run = |json: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"));
+        command
+            .args(["tickets", "push"])
+            .arg(&file)
+            .args(["--server", &server.url()])
+            .args(["--period-start", "2026-07-01T00:00:00Z"])
+            .args(["--period-end", "2026-10-01T00:00:00Z"]);
+        if json {
+            command.arg("--json");
+        }
+        let out = command.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // 6 data rows: 4 accepted, 1 rejected by the server, 1 not sent.
+    let counts = "records: 4 accepted (0 outside the period), 1 rejected by the server, \
+                  1 not sent (unreadable rows)\n";
+    let (stdout, _) = run(false);
+    assert!(stdout.starts_with(counts), "{stdout}");
+    let rows = stdout
+        .split_once("rejected rows:\n")
+        .map(|(_, rows)| rows)
+        .unwrap_or_else(|| panic!("no rejected rows in {stdout}"));
+    let rows: Vec<&str> = rows.lines().collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0]
+            .starts_with("  row 3 not sent: created_time: \"yesterday\" is not an RFC 3339 time"),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(
+        rows[1],
+        "  row 8 T-1: duplicate ticket id: an earlier record of this stream was accepted with it"
+    );
+    // With --json, standard output is the submissions only, and the counts
+    // and rows go to standard error.
+    let (stdout, stderr) = run(true);
+    assert!(stdout.trim_start().starts_with('{'), "{stdout}");
+    assert!(stderr.starts_with(counts), "{stderr}");
+    assert!(
+        stderr.contains("  row 8 T-1: duplicate ticket id"),
+        "{stderr}"
+    );
+}

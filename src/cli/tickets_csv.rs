@@ -70,6 +70,65 @@ fn flag(text: &str) -> Result<bool, String> {
     }
 }
 
+/// How many unreadable rows are listed in full; the rest are only counted,
+/// as the server does with its rejections.
+const MAX_LISTED_NOT_SENT: usize = 100;
+
+/// Which file row each record sent came from, so that the server's
+/// rejections (indexed by position in the stream) can name rows. Rows are
+/// numbered as the file's lines, the header being row 1; a record spanning
+/// lines (a quoted line break) has the row it starts on. Kept as runs of
+/// consecutive rows, so it grows with the rows not sent, not with the file.
+#[derive(Debug, Default)]
+struct SentRows {
+    /// (stream index, row) where each run starts, by stream index.
+    runs: Vec<(u64, u64)>,
+    sent: u64,
+}
+
+impl SentRows {
+    /// The record sent next came from `row`.
+    fn push(&mut self, row: u64) {
+        if self.extrapolate(self.sent) != Some(row) {
+            self.runs.push((self.sent, row));
+        }
+        self.sent += 1;
+    }
+
+    /// The row of the record at stream `index`, if one was sent there.
+    fn row(&self, index: u64) -> Option<u64> {
+        if index >= self.sent {
+            return None;
+        }
+        self.extrapolate(index)
+    }
+
+    fn extrapolate(&self, index: u64) -> Option<u64> {
+        let run = self.runs.partition_point(|(first, _)| *first <= index);
+        let (first, row) = self.runs.get(run.checked_sub(1)?)?;
+        row.checked_add(index - first)
+    }
+}
+
+/// What happened to the file's rows on this side: where the records sent
+/// came from, and the rows that could not be read into a record.
+#[derive(Debug, Default)]
+struct Local {
+    rows: SentRows,
+    /// The first [`MAX_LISTED_NOT_SENT`] unreadable rows: (row, why).
+    not_sent: Vec<(u64, String)>,
+    not_sent_count: u64,
+}
+
+impl Local {
+    fn not_sent(&mut self, row: u64, reason: String) {
+        self.not_sent_count += 1;
+        if self.not_sent.len() < MAX_LISTED_NOT_SENT {
+            self.not_sent.push((row, reason));
+        }
+    }
+}
+
 /// One CSV row as a record; the column indexes come from the header.
 struct Columns {
     ticket_id: Option<usize>,
@@ -179,22 +238,33 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
     // the file is never held in memory, whatever its size.
     let (tx, rx) = tokio::sync::mpsc::channel::<pb::PushResponseTimesRequest>(8);
     let batch_size = args.batch_size.max(1);
-    let reader_task = tokio::task::spawn_blocking(move || -> Vec<String> {
-        let mut local_errors = Vec::new();
+    let reader_task = tokio::task::spawn_blocking(move || -> Local {
+        let mut local = Local::default();
         let first = pb::PushResponseTimesRequest {
             payload: Some(pb::push_response_times_request::Payload::Options(options)),
         };
         if tx.blocking_send(first).is_err() {
-            return local_errors;
+            return local;
         }
         let mut batch = Vec::with_capacity(batch_size);
-        for (line, row) in reader.records().enumerate() {
-            let parsed = row
-                .map_err(|e| e.to_string())
-                .and_then(|r| columns.record(&r));
-            match parsed {
-                Ok(record) => batch.push(record),
-                Err(e) => local_errors.push(format!("row {}: {e}", line + 2)),
+        for (ordinal, row) in (0u64..).zip(reader.records()) {
+            // The header is row 1; without a position, one line per record.
+            let fallback = ordinal + 2;
+            match row {
+                Ok(r) => {
+                    let line = r.position().map_or(fallback, |p| p.line());
+                    match columns.record(&r) {
+                        Ok(record) => {
+                            local.rows.push(line);
+                            batch.push(record);
+                        }
+                        Err(e) => local.not_sent(line, e),
+                    }
+                }
+                Err(e) => {
+                    let line = e.position().map_or(fallback, |p| p.line());
+                    local.not_sent(line, e.to_string());
+                }
             }
             if batch.len() == batch_size {
                 let records = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
@@ -204,7 +274,7 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
                     )),
                 };
                 if tx.blocking_send(message).is_err() {
-                    return local_errors;
+                    return local;
                 }
             }
         }
@@ -216,13 +286,13 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
             };
             let _ = tx.blocking_send(message);
         }
-        local_errors
+        local
     });
 
     let channel = super::connect(&args.client).await?;
     let mut client = pb::ticket_stats_service_client::TicketStatsServiceClient::new(channel);
     let result = client.push_response_times(ReceiverStream::new(rx)).await;
-    let local_errors = reader_task.await.unwrap_or_default();
+    let local = reader_task.await.unwrap_or_default();
     let answer = match result {
         Ok(a) => a.into_inner(),
         Err(status) => {
@@ -244,27 +314,84 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({ "submissions": submissions }))?
         );
+        // Standard output is the submissions alone; what was left out of
+        // them still shows.
+        eprint!(
+            "{}{}",
+            counts(&answer, &local),
+            rejected_rows(&answer, &local)
+        );
     } else {
-        print!("{}", summary(&answer));
-    }
-    for e in &local_errors {
-        eprintln!("not sent: {e}");
+        print!(
+            "{}\n{}{}",
+            counts(&answer, &local),
+            summary(&answer),
+            rejected_rows(&answer, &local)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// How many records were accepted, rejected by the server and never sent
+/// (unreadable rows): every row of the file is in one of them.
+fn counts(a: &pb::PushResponseTimesResponse, local: &Local) -> String {
+    format!(
+        "records: {} accepted ({} outside the period), {} rejected by the server, {} not sent \
+         (unreadable rows)\n",
+        a.accepted_record_count,
+        a.outside_period_record_count,
+        a.rejected_record_count,
+        local.not_sent_count
+    )
+}
+
+/// The rejected rows by row number: the server's rejections (it lists its
+/// first 100) and the rows not sent (this side lists its first 100).
+fn rejected_rows(a: &pb::PushResponseTimesResponse, local: &Local) -> String {
+    use std::fmt::Write;
+    let mut listed: Vec<(Option<u64>, String)> = a
+        .rejections
+        .iter()
+        .map(|r| {
+            let row = local.rows.row(r.record_index);
+            let place = match row {
+                Some(row) => format!("row {row}"),
+                None => format!("record #{} of the stream", r.record_index),
+            };
+            (row, format!("{place} {}: {}", r.ticket_id, r.reason))
+        })
+        .collect();
+    listed.extend(
+        local
+            .not_sent
+            .iter()
+            .map(|(row, why)| (Some(*row), format!("row {row} not sent: {why}"))),
+    );
+    let mut s = String::new();
+    if listed.is_empty() {
+        return s;
+    }
+    listed.sort_by_key(|(row, _)| *row);
+    let _ = writeln!(s, "rejected rows:");
+    for (_, line) in &listed {
+        let _ = writeln!(s, "  {line}");
+    }
+    let unlisted = (a.rejected_record_count + local.not_sent_count)
+        .saturating_sub(u64::try_from(listed.len()).unwrap_or(u64::MAX));
+    if unlisted > 0 {
+        let _ = writeln!(s, "  … and {unlisted} more, counted but not listed");
+    }
+    s
+}
+
+/// Each employee's counts, metrics and percentiles, a blank line after each.
 fn summary(a: &pb::PushResponseTimesResponse) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "records: {} accepted ({} outside the period), {} rejected",
-        a.accepted_record_count, a.outside_period_record_count, a.rejected_record_count
-    );
     for e in &a.employees {
         let _ = writeln!(
             s,
-            "\nemployee {}: {} tickets, {} responded, {} breached, {} pending",
+            "employee {}: {} tickets, {} responded, {} breached, {} pending",
             e.employee_id, e.ticket_count, e.responded_count, e.breach_count, e.pending_count
         );
         if let Some(sub) = &e.submission {
@@ -282,12 +409,56 @@ fn summary(a: &pb::PushResponseTimesResponse) -> String {
                 p.p50, p.p90, p.p99, p.max
             );
         }
-    }
-    if !a.rejections.is_empty() {
-        let _ = writeln!(s, "\nrejected records (first {}):", a.rejections.len());
-        for r in &a.rejections {
-            let _ = writeln!(s, "  #{} {}: {}", r.record_index, r.ticket_id, r.reason);
-        }
+        let _ = writeln!(s);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_indexes_map_to_file_rows() {
+        // Header on row 1; records sent from rows 2, 4 (row 3 unreadable),
+        // 5 (spanning rows 5–6), 7 and 8: stream indexes 0 to 4.
+        let mut rows = SentRows::default();
+        for row in [2, 4, 5, 7, 8] {
+            rows.push(row);
+        }
+        // Runs start where a row does not follow the one before: 0→2,
+        // 1→4 (row 3 skipped), 3→7 (row 6 was the multi-line record's).
+        assert_eq!(rows.runs, [(0, 2), (1, 4), (3, 7)]);
+        let got: Vec<Option<u64>> = (0..6).map(|i| rows.row(i)).collect();
+        assert_eq!(got, [Some(2), Some(4), Some(5), Some(7), Some(8), None]);
+    }
+
+    #[test]
+    fn rejected_rows_are_counted_and_listed_by_row() {
+        let mut local = Local::default();
+        for row in [2, 4, 5] {
+            local.rows.push(row);
+        }
+        local.not_sent(3, "created_time: not a time".to_owned());
+        let answer = pb::PushResponseTimesResponse {
+            accepted_record_count: 2,
+            rejected_record_count: 1,
+            rejections: vec![pb::RecordRejection {
+                record_index: 2,
+                ticket_id: "T-1".to_owned(),
+                reason: "duplicate ticket id".to_owned(),
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            counts(&answer, &local),
+            "records: 2 accepted (0 outside the period), 1 rejected by the server, \
+             1 not sent (unreadable rows)\n"
+        );
+        assert_eq!(
+            rejected_rows(&answer, &local),
+            "rejected rows:\n  row 3 not sent: created_time: not a time\n  \
+             row 5 T-1: duplicate ticket id\n"
+        );
+    }
 }
