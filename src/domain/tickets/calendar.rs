@@ -29,9 +29,15 @@ const WEEKDAY_NAMES: [&str; 7] = [
 /// Minutes in a day; also the encoding of "24:00" (end of day).
 const END_OF_DAY: u16 = 24 * 60;
 
-/// Time zone transitions tracked in one span; a span with more (no real
-/// zone has them within 366 days) is walked interval by interval.
+/// Time zone transitions tracked in one window of a span; a window with
+/// more (no real zone has them within 200 days) is walked interval by
+/// interval.
 const MAX_TRACKED_TRANSITIONS: usize = 64;
+
+/// A span's offset changes are looked up this far ahead at a time, so a
+/// span of decades (an `as_of` years after a ticket) keeps the day-by-day
+/// sums instead of passing [`MAX_TRACKED_TRANSITIONS`].
+const TRANSITION_WINDOW: SignedDuration = SignedDuration::from_hours(24 * 200);
 
 /// A calendar as it arrives in a request, not yet validated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -286,8 +292,11 @@ impl Calendar {
         let first = self.time_zone.to_datetime(from).date();
         let mut day = first.yesterday().unwrap_or(first);
         let last = self.time_zone.to_datetime(to).date();
-        let irregular = self.days_near_transitions(from, to);
+        let (mut irregular, mut covered, mut window_end) = self.transition_window(from, to);
         loop {
+            if day > covered && window_end < to {
+                (irregular, covered, window_end) = self.transition_window(window_end, to);
+            }
             let weekday = usize::from(day.weekday().to_monday_zero_offset().unsigned_abs());
             let intervals = self.week.get(weekday).map(Vec::as_slice).unwrap_or(&[]);
             if !intervals.is_empty() && !self.holidays.contains(&day) {
@@ -330,6 +339,22 @@ impl Calendar {
                 Err(_) => return walk,
             }
         }
+    }
+
+    /// The days near offset changes from `start` to [`TRANSITION_WINDOW`]
+    /// later (or `to`, if sooner), the last local date they cover, and the
+    /// window's end. The lookup reaches two days past the end, so the days
+    /// up to the end's date are covered.
+    fn transition_window(
+        &self,
+        start: Timestamp,
+        to: Timestamp,
+    ) -> (Option<Vec<Date>>, Date, Timestamp) {
+        let end = start
+            .checked_add(TRANSITION_WINDOW)
+            .map_or(to, |end| end.min(to));
+        let covered = self.time_zone.to_datetime(end).date();
+        (self.days_near_transitions(start, end), covered, end)
     }
 
     /// The local dates on which, or next to which, the zone changes its UTC

@@ -408,4 +408,14 @@ fn a_year_of_one_minute_intervals_is_summed_day_by_day_not_interval_by_interval(
     // Only the two offset-change days and their neighbours are worked out
     // through the zone: 03-07, 03-08, 03-09, 10-31, 11-01, 11-02.
     assert_eq!(cal.days_converted_interval_by_interval(from, to), 6);
+
+    // Forty years (an as_of decades after a ticket): 80 offset changes,
+    // more than one lookup tracks, yet still only the 6 days around each
+    // year's two changes go through the zone: 40 × 6 = 240. 2026-01-01 to
+    // 2066-01-01 is 40 × 365 + 10 leap days = 14,610 days, each of 720
+    // minutes but the 40 spring-forward Sundays, 30 short:
+    // 14,610 × 720 − 40 × 30 = 10,518,000 minutes.
+    let to = at("America/New_York", date(2066, 1, 1), 0, 0);
+    assert_eq!(cal.days_converted_interval_by_interval(from, to), 240);
+    assert_eq!(cal.business_time(from, to), mins(10_518_000));
 }
