@@ -115,8 +115,11 @@ impl AggregationOptions {
             ));
         }
         // Before the period starts none of its tickets exist yet: every
-        // ticket would be counted as pending, never breached.
+        // ticket would be counted as pending, never breached. Checked only
+        // for a valid period: an as_of left out is the period's end, and a
+        // period ending before it starts is already reported.
         if self.as_of < self.period_start
+            && self.period_start < self.period_end
             && is_sane_time(self.as_of)
             && is_sane_time(self.period_start)
         {

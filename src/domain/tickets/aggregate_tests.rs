@@ -720,6 +720,18 @@ fn as_of_before_the_period_start_is_refused() {
     // At the start itself is fine (nothing created yet, nothing pending).
     opts.as_of = START;
     assert_eq!(opts.validate(), Ok(()));
+    // A period ending before it starts is reported once, at its end, even
+    // with as_of at that end (where an as_of left out is put).
+    let mut opts = options(Clock::Wall);
+    opts.period_end = START - SignedDuration::from_hours(24);
+    opts.as_of = opts.period_end;
+    let fields: Vec<String> = opts
+        .validate()
+        .expect_err("invalid")
+        .into_iter()
+        .map(|v| v.field)
+        .collect();
+    assert_eq!(fields, ["period_end_time"]);
 }
 
 #[test]
