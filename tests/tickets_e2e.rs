@@ -858,4 +858,22 @@ fn the_cli_counts_unreadable_rows_and_names_rejected_rows_by_row() {
         stderr.contains("  row 8 T-1: duplicate ticket id"),
         "{stderr}"
     );
+
+    // The same export with CR LF line ends (as spreadsheets write them) and
+    // a blank line after row 4: the unreadable row is still row 3, and the
+    // repeated T-1 moves down one, to row 9.
+    let crlf = csv
+        .replace('\n', "\r\n")
+        .replacen("P1\r\nT-3", "P1\r\n\r\nT-3", 1);
+    std::fs::write(&file, crlf).unwrap();
+    let (stdout, _) = run(false);
+    assert!(stdout.starts_with(counts), "{stdout}");
+    assert!(
+        stdout.contains("\n  row 3 not sent: created_time"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n  row 9 T-1: duplicate ticket id"),
+        "{stdout}"
+    );
 }
