@@ -619,6 +619,25 @@ async fn an_empty_rubric_id_is_an_invalid_argument_everywhere() {
         bad_violations(&status),
         [("id".to_string(), "is required".to_string())]
     );
+    // Nor does an id longer than any id may be (256 bytes): 1 MiB here,
+    // refused without being echoed.
+    let status = server
+        .rubrics()
+        .await
+        .get_rubric(pb::GetRubricRequest {
+            id: "r".repeat(1 << 20),
+            version: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert_eq!(
+        bad_violations(&status),
+        [(
+            "id".to_string(),
+            "is 1048576 bytes long; at most 256".to_string()
+        )]
+    );
 
     let mut options = q3_options();
     options.rubric_ref = Some(pb::RubricRef {

@@ -4,7 +4,7 @@ use super::telemetry::{self, CallLog};
 use crate::api::convert;
 use crate::api::{pb, status};
 use crate::domain::rubric::{self, Registry};
-use crate::domain::{Error, Violation};
+use crate::domain::{Error, MAX_ID_BYTES, Violation};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
@@ -58,10 +58,21 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         let mut log = CallLog::start("GetRubric", "");
         log.deadline = telemetry::deadline(&request);
         let req = request.into_inner();
-        log.rubric = format!("{}@{}", req.id, req.version);
-        // An empty id names no rubric: a bad request, not an unknown rubric.
+        let too_long = req.id.len() > MAX_ID_BYTES;
+        log.rubric = if too_long {
+            format!("(an id of {} bytes)@{}", req.id.len(), req.version)
+        } else {
+            format!("{}@{}", req.id, req.version)
+        };
+        // An empty id names no rubric: a bad request, not an unknown
+        // rubric; nor does one longer than any id (neither is echoed).
         let result = if req.id.is_empty() {
             Err(Error::Invalid(vec![Violation::new("id", "is required")]))
+        } else if too_long {
+            Err(Error::Invalid(vec![Violation::new(
+                "id",
+                format!("is {} bytes long; at most {MAX_ID_BYTES}", req.id.len()),
+            )]))
         } else {
             self.registry
                 .get(&req.id, (req.version > 0).then_some(req.version))
