@@ -84,6 +84,41 @@ async fn validate_rubric_lists_every_violation() {
     );
 }
 
+/// A rubric with more violations than an answer lists: 1,200 indicators
+/// whose ids are not slugs ('-' is not allowed in an indicator id), one
+/// violation each. The first 1,000 are listed, then one saying 200 more.
+#[tokio::test]
+async fn validate_rubric_lists_at_most_a_thousand_violations_and_counts_the_rest() {
+    let mut r = scorecard::api::convert::rubric_proto(&builtin_spec());
+    let template = r.dimensions[0].indicators[0].clone();
+    r.dimensions[0].indicators = (0..1200)
+        .map(|i| pb::Indicator {
+            id: format!("bad-{i}"),
+            ..template.clone()
+        })
+        .collect();
+    let server = TestServer::start().await;
+    let answer = server
+        .rubrics()
+        .await
+        .validate_rubric(pb::ValidateRubricRequest { rubric: Some(r) })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!answer.valid);
+    assert_eq!(answer.violations.len(), 1001);
+    assert_eq!(answer.violations[0].field, "dimensions[0].indicators[0].id");
+    assert_eq!(
+        answer.violations[999].field,
+        "dimensions[0].indicators[999].id"
+    );
+    assert_eq!(answer.violations[1000].field, "");
+    assert_eq!(
+        answer.violations[1000].reason,
+        "200 more violations not listed; fix these and validate again"
+    );
+}
+
 #[tokio::test]
 async fn the_built_in_rubric_is_valid_listed_and_shown() {
     let server = TestServer::start().await;

@@ -419,14 +419,32 @@ pub fn rubric_to_proto(rubric: &Rubric) -> pb::Rubric {
 
 /// Violations as the proto list ValidateRubric answers with.
 pub fn violations_proto(violations: &[Violation]) -> Vec<pb::RubricViolation> {
-    violations
+    let clip = |text: &str| super::status::clip(text, super::status::TEXT_CAP);
+    let mut listed: Vec<_> = violations
         .iter()
+        .take(MAX_LISTED_RUBRIC_VIOLATIONS)
         .map(|v| pb::RubricViolation {
-            field: v.field.clone(),
-            reason: v.reason.clone(),
+            field: clip(&v.field),
+            reason: clip(&v.reason),
         })
-        .collect()
+        .collect();
+    let more = violations
+        .len()
+        .saturating_sub(MAX_LISTED_RUBRIC_VIOLATIONS);
+    if more > 0 {
+        listed.push(pb::RubricViolation {
+            field: String::new(),
+            reason: format!("{more} more violations not listed; fix these and validate again"),
+        });
+    }
+    listed
 }
+
+/// Violations a ValidateRubric answer lists, each at most
+/// [`TEXT_CAP`](super::status::TEXT_CAP) bytes of path and of reason: with
+/// the note of how many more, about 1 MiB at most, under clients' 4 MiB
+/// message limit whatever the rubric sent.
+pub const MAX_LISTED_RUBRIC_VIOLATIONS: usize = 1000;
 
 /// Hundredths etc. are shown exactly; used by tests and the CLI.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {

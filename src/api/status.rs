@@ -31,7 +31,7 @@ pub const ITEM_DETAILS_BUDGET: usize = 64 * 1024;
 
 /// Longest field path or reason shown whole; a longer one (a megabyte
 /// indicator id) is cut, so that at least one violation always fits.
-const TEXT_CAP: usize = 512;
+pub(crate) const TEXT_CAP: usize = 512;
 
 const BAD_REQUEST_TYPE_URL: &str = "type.googleapis.com/google.rpc.BadRequest";
 
@@ -178,7 +178,7 @@ fn summary(violations: &[Violation]) -> String {
 
 /// `text` in at most `cap` bytes: whole, or cut at a character boundary
 /// and ended with "…".
-fn clip(text: &str, cap: usize) -> String {
+pub(crate) fn clip(text: &str, cap: usize) -> String {
     const ELLIPSIS: &str = "…";
     if text.len() <= cap {
         return text.to_string();
