@@ -1,6 +1,6 @@
 //! RubricService: list, show and check rubrics.
 
-use super::telemetry::{self, CallLog};
+use super::telemetry::CallLog;
 use crate::api::convert;
 use crate::api::{pb, status};
 use crate::domain::rubric::{self, Registry};
@@ -26,8 +26,7 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         &self,
         request: Request<pb::ListRubricsRequest>,
     ) -> Result<Response<pb::ListRubricsResponse>, Status> {
-        let mut log = CallLog::start("ListRubrics", "");
-        log.deadline = telemetry::deadline(&request);
+        let log = CallLog::start("ListRubrics", &request);
         let rubrics = self
             .registry
             .entries()
@@ -55,8 +54,7 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         &self,
         request: Request<pb::GetRubricRequest>,
     ) -> Result<Response<pb::GetRubricResponse>, Status> {
-        let mut log = CallLog::start("GetRubric", "");
-        log.deadline = telemetry::deadline(&request);
+        let mut log = CallLog::start("GetRubric", &request);
         let req = request.into_inner();
         let too_long = req.id.len() > MAX_ID_BYTES;
         log.rubric = if too_long {
@@ -93,8 +91,7 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         &self,
         request: Request<pb::ValidateRubricRequest>,
     ) -> Result<Response<pb::ValidateRubricResponse>, Status> {
-        let mut log = CallLog::start("ValidateRubric", "");
-        log.deadline = telemetry::deadline(&request);
+        let log = CallLog::start("ValidateRubric", &request);
         let spec = convert::rubric_spec(request.into_inner().rubric.unwrap_or_default());
         // A rubric with faults is a valid question: the answer lists them.
         let checked = rubric::validate(&spec)

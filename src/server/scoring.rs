@@ -91,12 +91,9 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         &self,
         request: Request<pb::ScoreReviewRequest>,
     ) -> Result<Response<Encoded>, Status> {
-        let caller = super::telemetry::caller(&request);
-        let deadline = super::telemetry::deadline(&request);
+        let mut log = CallLog::start("ScoreReview", &request);
         let req = request.into_inner();
-        let mut log = CallLog::start("ScoreReview", &req.review_id);
-        log.caller = caller;
-        log.deadline = deadline;
+        log.review_id(&req.review_id);
         let (rubric, result) = score_one(&self.registry, req);
         log.rubric = rubric;
         let ok = u64::from(result.is_ok());
@@ -113,7 +110,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         request: Request<Streaming<pb::ScoreReviewsRequest>>,
     ) -> Result<Response<Self::ScoreReviewsStream>, Status> {
         let registry = self.registry.clone();
-        let mut log = StreamLog::start("ScoreReviews", super::telemetry::deadline(&request));
+        let mut log = StreamLog::start("ScoreReviews", &request);
         // Each review is scored and encoded as its own task, a few at a
         // time, and the answers come back in request order: the stream
         // uses every core, and memory stays bounded (at most PIPELINE

@@ -50,25 +50,32 @@ pub struct CallLog {
     /// The rubric (or other short subject) to log.
     pub rubric: String,
     /// The authenticated caller's name (never a token).
-    pub caller: String,
+    caller: String,
     /// Set by the limits layer when the call's deadline ends it.
-    pub deadline: Option<DeadlinePassed>,
+    deadline: Option<DeadlinePassed>,
     start: Instant,
     finished: bool,
 }
 
 impl CallLog {
-    pub fn start(method: &'static str, review_id: &str) -> Self {
+    /// A call starting: its caller and deadline flag are taken from the
+    /// request, where the auth and limits layers put them.
+    pub fn start<T>(method: &'static str, request: &tonic::Request<T>) -> Self {
         super::metrics::call_started(method);
         Self {
             method,
-            review_id: review_id.chars().take(128).collect(),
+            review_id: String::new(),
             rubric: String::new(),
-            caller: String::new(),
-            deadline: None,
+            caller: caller(request),
+            deadline: deadline(request),
             start: Instant::now(),
             finished: false,
         }
+    }
+
+    /// The review the call is about (its first 128 characters).
+    pub fn review_id(&mut self, review_id: &str) {
+        self.review_id = review_id.chars().take(128).collect();
     }
 
     /// Logs the line and records the call's metrics.
@@ -111,12 +118,12 @@ fn unfinished_code(deadline: Option<&DeadlinePassed>) -> Code {
 }
 
 /// The deadline flag the limits layer put on a request, if any.
-pub fn deadline<T>(request: &tonic::Request<T>) -> Option<DeadlinePassed> {
+fn deadline<T>(request: &tonic::Request<T>) -> Option<DeadlinePassed> {
     request.extensions().get::<DeadlinePassed>().cloned()
 }
 
 /// The caller name the auth interceptor put on a request, if any.
-pub fn caller<T>(request: &tonic::Request<T>) -> String {
+fn caller<T>(request: &tonic::Request<T>) -> String {
     request
         .extensions()
         .get::<super::auth::CallerName>()
@@ -138,8 +145,9 @@ pub struct StreamLog {
 }
 
 impl StreamLog {
-    pub fn start(method: &'static str, deadline: Option<DeadlinePassed>) -> Self {
+    pub fn start<T>(method: &'static str, request: &tonic::Request<T>) -> Self {
         super::metrics::call_started(method);
+        let deadline = deadline(request);
         Self {
             method,
             start: Instant::now(),

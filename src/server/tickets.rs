@@ -59,9 +59,7 @@ impl pb::ticket_stats_service_server::TicketStatsService for TicketApi {
         &self,
         request: Request<Streaming<pb::PushResponseTimesRequest>>,
     ) -> Result<Response<pb::PushResponseTimesResponse>, Status> {
-        let mut log = CallLog::start("PushResponseTimes", "");
-        log.caller = super::telemetry::caller(&request);
-        log.deadline = super::telemetry::deadline(&request);
+        let mut log = CallLog::start("PushResponseTimes", &request);
         let result = self.push(request.into_inner(), &mut log).await;
         log.finish(result.as_ref().err());
         result.map(Response::new)
