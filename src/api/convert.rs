@@ -122,10 +122,7 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
 
 fn check_len(v: &mut Vec<Violation>, field: &str, text: &str) {
     if text.len() > MAX_ID_LEN {
-        v.push(Violation::new(
-            field,
-            format!("is {} bytes long; at most {MAX_ID_LEN}", text.len()),
-        ));
+        v.push(Violation::too_long(field, text));
     }
 }
 
@@ -419,7 +416,7 @@ pub fn rubric_to_proto(rubric: &Rubric) -> pb::Rubric {
 
 /// Violations as the proto list ValidateRubric answers with.
 pub fn violations_proto(violations: &[Violation]) -> Vec<pb::RubricViolation> {
-    let clip = |text: &str| super::status::clip(text, super::status::TEXT_CAP);
+    let clip = |text: &str| crate::domain::clip(text, super::status::TEXT_CAP);
     let mut listed: Vec<_> = violations
         .iter()
         .take(MAX_LISTED_RUBRIC_VIOLATIONS)

@@ -9,7 +9,7 @@
 //! in order until a byte budget is reached, and one last violation says how
 //! many more were left out.
 
-use crate::domain::{Error, Violation};
+use crate::domain::{Error, Violation, clip};
 use prost::Message;
 use tonic::{Code, Status};
 use tonic_types::pb::{self, bad_request::FieldViolation};
@@ -176,20 +176,6 @@ fn summary(violations: &[Violation]) -> String {
     out
 }
 
-/// `text` in at most `cap` bytes: whole, or cut at a character boundary
-/// and ended with "…".
-pub(crate) fn clip(text: &str, cap: usize) -> String {
-    const ELLIPSIS: &str = "…";
-    if text.len() <= cap {
-        return text.to_string();
-    }
-    let mut end = cap.saturating_sub(ELLIPSIS.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}{ELLIPSIS}", &text[..end])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,15 +286,6 @@ mod tests {
         assert_eq!(status.code(), Code::NotFound);
         assert!(status.message().len() <= MESSAGE_BUDGET);
         assert!(status.message().ends_with('…'));
-    }
-
-    #[test]
-    fn clip_cuts_at_a_character_boundary() {
-        assert_eq!(clip("abc", 3), "abc");
-        // "é" is 2 bytes: 5 bytes leave 2 for text before the 3-byte "…".
-        assert_eq!(clip("éééé", 5), "é…");
-        assert_eq!(clip("éééé", 6), "é…");
-        assert_eq!(clip("éééé", 7), "éé…");
     }
 
     #[test]

@@ -25,14 +25,6 @@ fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, String> {
     Timestamp::new(t.seconds, t.nanos).map_err(|e| format!("not a valid timestamp: {e}"))
 }
 
-/// An over-long id or label: its length, not its text.
-fn too_long(field: &str, text: &str) -> Violation {
-    Violation::new(
-        field,
-        format!("is {} bytes long; at most {MAX_ID_BYTES}", text.len()),
-    )
-}
-
 /// A response limit in minutes as a duration kept to the millisecond
 /// (truncated), or why it cannot be one, with the value as sent: it must be
 /// at least a millisecond and at most 366 days, the longest a ticket may
@@ -103,7 +95,7 @@ pub fn options(
         }
     };
     if o.period_label.len() > MAX_ID_BYTES {
-        v.push(too_long("options.period_label", &o.period_label));
+        v.push(Violation::too_long("options.period_label", &o.period_label));
     }
     let start = required(&mut v, "period_start_time", &o.period_start_time);
     let end = required(&mut v, "period_end_time", &o.period_end_time);
@@ -153,7 +145,10 @@ pub fn options(
             continue;
         }
         if l.priority.len() > MAX_ID_BYTES {
-            v.push(too_long(&format!("{field}.priority"), &l.priority));
+            v.push(Violation::too_long(
+                format!("{field}.priority"),
+                &l.priority,
+            ));
             continue;
         }
         let duration = match decimal::from_f64(l.limit_minutes).and_then(response_limit) {

@@ -27,6 +27,29 @@ impl Violation {
             reason: reason.into(),
         }
     }
+
+    /// An id or label over [`MAX_ID_BYTES`]: its length, never its text.
+    pub fn too_long(field: impl Into<String>, text: &str) -> Self {
+        Self::new(
+            field,
+            format!("is {} bytes long; at most {MAX_ID_BYTES}", text.len()),
+        )
+    }
+}
+
+/// `text` in at most `cap` bytes: whole, or cut at a character boundary
+/// and ended with "…". Keeps what is echoed of an input (error texts,
+/// rejected ids) small.
+pub fn clip(text: &str, cap: usize) -> String {
+    const ELLIPSIS: &str = "…";
+    if text.len() <= cap {
+        return text.to_string();
+    }
+    let mut end = cap.saturating_sub(ELLIPSIS.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{ELLIPSIS}", &text[..end])
 }
 
 impl std::fmt::Display for Violation {
@@ -55,4 +78,18 @@ fn join_violations(violations: &[Violation]) -> String {
         out.push_str(&v.to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_cuts_at_a_character_boundary() {
+        assert_eq!(clip("abc", 3), "abc");
+        // "é" is 2 bytes: 5 bytes leave 2 for text before the 3-byte "…".
+        assert_eq!(clip("éééé", 5), "é…");
+        assert_eq!(clip("éééé", 6), "é…");
+        assert_eq!(clip("éééé", 7), "éé…");
+    }
 }

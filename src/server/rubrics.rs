@@ -67,10 +67,7 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         let result = if req.id.is_empty() {
             Err(Error::Invalid(vec![Violation::new("id", "is required")]))
         } else if too_long {
-            Err(Error::Invalid(vec![Violation::new(
-                "id",
-                format!("is {} bytes long; at most {MAX_ID_BYTES}", req.id.len()),
-            )]))
+            Err(Error::Invalid(vec![Violation::too_long("id", &req.id)]))
         } else {
             self.registry
                 .get(&req.id, (req.version > 0).then_some(req.version))

@@ -24,16 +24,12 @@ pub const ECHOED_ID_BYTES: usize = 64;
 /// A ticket id as a rejection lists it: verbatim up to
 /// [`MAX_ID_BYTES`](crate::domain::MAX_ID_BYTES), else its first
 /// [`ECHOED_ID_BYTES`] (cut at a character boundary) and "…".
-pub fn echoed_ticket_id(mut id: String) -> String {
+pub fn echoed_ticket_id(id: String) -> String {
     if id.len() > crate::domain::MAX_ID_BYTES {
-        let mut cut = ECHOED_ID_BYTES;
-        while !id.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        id.truncate(cut);
-        id.push('…');
+        crate::domain::clip(&id, ECHOED_ID_BYTES + '…'.len_utf8())
+    } else {
+        id
     }
-    id
 }
 
 /// One rejected record: its position in the stream, its ticket id as given
