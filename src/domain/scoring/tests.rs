@@ -541,6 +541,19 @@ fn partial_reviews_report_missing_indicators_and_the_maximum_reachable() {
     );
 }
 
+/// Asserts that `err` is Invalid with exactly these (field, reason) pairs.
+#[track_caller]
+fn assert_violations(err: Error, expected: &[(&str, &str)]) {
+    let Error::Invalid(v) = err else {
+        panic!("expected Invalid, got {err:?}");
+    };
+    let got: Vec<(&str, &str)> = v
+        .iter()
+        .map(|v| (v.field.as_str(), v.reason.as_str()))
+        .collect();
+    assert_eq!(got, expected);
+}
+
 fn fields(err: Error) -> Vec<String> {
     match err {
         Error::Invalid(v) => v.into_iter().map(|v| v.field).collect(),
@@ -567,41 +580,34 @@ fn values_outside_their_range_are_refused_with_field_and_reason() {
         employee_id: String::new(),
         values: vec![("knowledge_base_articles".into(), dec!(-1))],
     }];
-    let Error::Invalid(v) = score(builtin_rubric(), &review).unwrap_err() else {
-        panic!("expected Invalid");
-    };
-    let got: Vec<(&str, &str)> = v
-        .iter()
-        .map(|v| (v.field.as_str(), v.reason.as_str()))
-        .collect();
-    assert_eq!(
-        got,
-        [
+    assert_violations(
+        score(builtin_rubric(), &review).unwrap_err(),
+        &[
             (
                 "submissions[0].values[\"knowledge_base_articles\"]",
-                "-1 is below the minimum 0 of knowledge_base_articles"
+                "-1 is below the minimum 0 of knowledge_base_articles",
             ),
             (
                 "self_assessment.entries[1].value",
-                "100.5 is above the maximum 100 of complaint_resolution_rate"
+                "100.5 is above the maximum 100 of complaint_resolution_rate",
             ),
             (
                 "self_assessment.entries[2].value",
-                "-3 is below the minimum 0 of first_response_sla_rate"
+                "-3 is below the minimum 0 of first_response_sla_rate",
             ),
             (
                 "self_assessment.entries[4].value",
-                "1.0000001 is not a whole number; major_incidents is a count"
+                "1.0000001 is not a whole number; major_incidents is a count",
             ),
             (
                 "supervisor_assessment.entries[3].value",
-                "100.0000001 is above the maximum 100 of follow_up_satisfaction"
+                "100.0000001 is above the maximum 100 of follow_up_satisfaction",
             ),
             (
                 "supervisor_assessment.entries[4].value",
-                "1.5 is not a whole number; major_incidents is a count"
+                "1.5 is not a whole number; major_incidents is a count",
             ),
-        ]
+        ],
     );
 }
 
@@ -612,25 +618,18 @@ fn direct_points_with_more_places_than_the_precision_are_refused() {
     let mut review = worked_example(None);
     review.self_assessment[0].input = EntryInput::Points(dec!(19.995));
     review.supervisor_assessment[1].input = EntryInput::Points(dec!(0.001));
-    let Error::Invalid(v) = score(builtin_rubric(), &review).unwrap_err() else {
-        panic!("expected Invalid");
-    };
-    let got: Vec<(&str, &str)> = v
-        .iter()
-        .map(|v| (v.field.as_str(), v.reason.as_str()))
-        .collect();
-    assert_eq!(
-        got,
-        [
+    assert_violations(
+        score(builtin_rubric(), &review).unwrap_err(),
+        &[
             (
                 "self_assessment.entries[0].points",
-                "19.995 has 3 decimal places; points are awarded to at most the rubric's precision of 2"
+                "19.995 has 3 decimal places; points are awarded to at most the rubric's precision of 2",
             ),
             (
                 "supervisor_assessment.entries[1].points",
-                "0.001 has 3 decimal places; points are awarded to at most the rubric's precision of 2"
+                "0.001 has 3 decimal places; points are awarded to at most the rubric's precision of 2",
             ),
-        ]
+        ],
     );
     // At the precision they are scored as given.
     review.self_assessment[0].input = EntryInput::Points(dec!(19.99));
