@@ -32,42 +32,20 @@ ENV CARGO_TERM_COLOR=never \
 
 WORKDIR /src
 
-# 1. Dependency layer: rebuilt only when the manifests, the build script or
-#    the .proto files change. The build script (tonic/prost codegen through
-#    protox, no protoc needed) runs here too.
+# The workspace: manifests, build script, protos, the service package and its
+# members. Only the service is compiled (`-p scorecard`); the bench member is
+# copied because cargo loads every member's manifest and targets. The cache
+# mounts keep the registry and the compiled dependencies between builds, so a
+# source change recompiles only the workspace's own crates.
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY proto ./proto
-# Placeholder sources: src/main.rs, plus a stub for every [lib], [[bin]],
-# [[bench]], [[test]] and [[example]] file that Cargo.toml names explicitly
-# (cargo rejects a manifest whose declared targets are missing, even those it
-# does not build).
-RUN mkdir -p src \
- && echo 'fn main() {}' > src/main.rs \
- && awk -F'"' ' \
-      function out() { if (k == "lib") print k, (p != "" ? p : "src/lib.rs"); \
-                       else if (k != "" && n != "") print k, (p != "" ? p : d "/" n ".rs") } \
-      /^\[\[?(lib|bin|bench|test|example)\]/ { out(); k = $0; sub(/^\[+/, "", k); sub(/\].*/, "", k); \
-          d = (k == "bench") ? "benches" : (k == "test") ? "tests" : (k == "example") ? "examples" : "src/bin"; \
-          n = ""; p = ""; next } \
-      /^\[/ { out(); k = ""; next } \
-      k != "" && /^[ \t]*name[ \t]*=/ { n = $2 } \
-      k != "" && /^[ \t]*path[ \t]*=/ { p = $2 } \
-      END { out() }' Cargo.toml \
-    | while read -r kind file; do \
-        [ -e "$file" ] && continue; \
-        mkdir -p "$(dirname "$file")"; \
-        if [ "$kind" = lib ]; then : > "$file"; else echo 'fn main() {}' > "$file"; fi; \
-      done \
- && cargo build --release --locked \
- && rm -rf src
-
-# 2. The service itself. `touch` makes the real sources newer than the
-#    placeholder's build, so cargo cannot mistake them for up to date.
+COPY core ./core
+COPY bench ./bench
+COPY examples ./examples
 COPY src ./src
-# The load generator (`scorecard bench`) embeds the worked example.
-COPY examples/worked-example.json ./examples/
-RUN find src -type f -exec touch {} + \
- && cargo build --release --locked \
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/target \
+    cargo build --release --locked -p scorecard \
  && install -D -m 0755 target/release/scorecard /out/scorecard \
  && install -d -m 0755 /out/rubrics \
  && /out/scorecard --version

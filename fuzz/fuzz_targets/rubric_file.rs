@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scorecard::domain::rubric::{self, Unit};
-use scorecard::domain::scoring::{self, Entry, EntryInput, Review};
+use scorecard_core::rubric::{self, Unit};
+use scorecard_core::scoring::{self, Entry, EntryInput, Review};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
         sup.push(Entry {
             indicator_id: ind.id.clone(),
             input: EntryInput::Points(
-                scorecard::domain::decimal::round(
+                scorecard_core::decimal::round(
                     ind.full_points / rust_decimal::Decimal::TWO,
                     rubric.precision,
                 )

@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use prost::Message;
 use scorecard::api::pb;
-use scorecard::domain::rubric::Registry;
+use scorecard_core::rubric::Registry;
 use scorecard::server::scoring::score_one;
 use std::sync::OnceLock;
 

@@ -12,7 +12,7 @@ use libfuzzer_sys::fuzz_target;
 use prost::Message;
 use prost_types::Timestamp;
 use scorecard::api::{pb, tickets};
-use scorecard::domain::tickets::Aggregator;
+use scorecard_core::tickets::Aggregator;
 
 mod jiff_free {
     /// 2026-07-01T00:00:00Z, the start of the generated periods.

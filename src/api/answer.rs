@@ -12,17 +12,17 @@
 //! scoring_service.proto).
 
 use super::pb;
-use crate::domain::Error;
-use crate::domain::decimal::{
-    Digits, NUMBER_BYTES, Sink, fixed_digits, plain_digits, write_fixed, write_plain,
-};
-use crate::domain::locale::Locale;
-use crate::domain::rubric::{self, Rubric};
-use crate::domain::scoring::{InputSource, Outcome, RaterScore, Review, Span};
 use bytes::{Buf, BufMut};
 use prost::encoding::{DecodeContext, WireType, encode_varint, skip_field};
 use prost::{DecodeError, Message};
 use rust_decimal::Decimal;
+use scorecard_core::Error;
+use scorecard_core::decimal::{
+    Digits, NUMBER_BYTES, Sink, fixed_digits, plain_digits, write_fixed, write_plain,
+};
+use scorecard_core::locale::Locale;
+use scorecard_core::rubric::{self, Rubric};
+use scorecard_core::scoring::{InputSource, Outcome, RaterScore, Review, Span};
 
 /// An encoded protobuf message, sent as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -176,8 +176,8 @@ fn write_rater(
     let p = rubric.precision;
     let name = |names| named(rubric, names, out.locale);
     let rater = match score.rater {
-        crate::domain::scoring::Rater::SelfAssessment => pb::Rater::Self_,
-        crate::domain::scoring::Rater::Supervisor => pb::Rater::Supervisor,
+        scorecard_core::scoring::Rater::SelfAssessment => pb::Rater::Self_,
+        scorecard_core::scoring::Rater::Supervisor => pb::Rater::Supervisor,
     };
     w.enumeration(1, rater as i32);
     let shown = &rubric.shown;

@@ -3,12 +3,12 @@
 //! need the rubric happen in the domain.
 
 use super::pb;
-use crate::domain::decimal;
-use crate::domain::locale::{LOCALE_REASON, Locale};
-use crate::domain::rubric::{self, Rubric, RubricSpec};
-use crate::domain::scoring::{self, EntryInput};
-use crate::domain::{Error, Violation};
 use rust_decimal::Decimal;
+use scorecard_core::decimal;
+use scorecard_core::locale::{LOCALE_REASON, Locale};
+use scorecard_core::rubric::{self, Rubric, RubricSpec};
+use scorecard_core::scoring::{self, EntryInput};
+use scorecard_core::{Error, Violation};
 
 /// Which rubric a request asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +29,7 @@ pub struct ReviewRequest {
 }
 
 /// Longest id or label accepted (review ids, employee ids, sources).
-const MAX_ID_LEN: usize = crate::domain::MAX_ID_BYTES;
+const MAX_ID_LEN: usize = scorecard_core::MAX_ID_BYTES;
 
 /// Checks and converts a ScoreReview request.
 pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Error> {
@@ -416,7 +416,7 @@ pub fn rubric_to_proto(rubric: &Rubric) -> pb::Rubric {
 
 /// Violations as the proto list ValidateRubric answers with.
 pub fn violations_proto(violations: &[Violation]) -> Vec<pb::RubricViolation> {
-    let clip = |text: &str| crate::domain::clip(text, super::status::TEXT_CAP);
+    let clip = |text: &str| scorecard_core::clip(text, super::status::TEXT_CAP);
     let mut listed: Vec<_> = violations
         .iter()
         .take(MAX_LISTED_RUBRIC_VIOLATIONS)

@@ -9,8 +9,8 @@
 //! in order until a byte budget is reached, and one last violation says how
 //! many more were left out.
 
-use crate::domain::{Error, Violation, clip};
 use prost::Message;
+use scorecard_core::{Error, Violation, clip};
 use tonic::{Code, Status};
 use tonic_types::pb::{self, bad_request::FieldViolation};
 
@@ -44,12 +44,6 @@ pub fn to_status(error: &Error) -> Status {
             Status::with_details(Code::InvalidArgument, message, rpc.encode_to_vec().into())
         }
         Error::RubricNotFound { what } => Status::not_found(clip(what, MESSAGE_BUDGET)),
-    }
-}
-
-impl From<Error> for Status {
-    fn from(error: Error) -> Status {
-        to_status(&error)
     }
 }
 

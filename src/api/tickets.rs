@@ -1,15 +1,15 @@
 //! proto ⇄ domain for ticket pushes.
 
 use super::pb;
-use crate::domain::decimal::{self, fixed, plain};
-use crate::domain::tickets::reject::MAX_TICKET_SPAN;
-use crate::domain::tickets::{
+use jiff::{SignedDuration, Timestamp};
+use rust_decimal::Decimal;
+use scorecard_core::decimal::{self, fixed, plain};
+use scorecard_core::tickets::reject::MAX_TICKET_SPAN;
+use scorecard_core::tickets::{
     AggregationOptions, Calendar, CalendarSpec, Clock, FIRST_RESPONSE_SLA_RATE, RejectReason,
     TicketRecord, TicketReport, TimeField, WorkingHoursSpec,
 };
-use crate::domain::{MAX_ID_BYTES, Violation};
-use jiff::{SignedDuration, Timestamp};
-use rust_decimal::Decimal;
+use scorecard_core::{MAX_ID_BYTES, Violation};
 use std::collections::BTreeMap;
 
 /// The first-response limit when a rubric carries none (SCORING.md

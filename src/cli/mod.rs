@@ -1,14 +1,13 @@
 //! The command line: `serve` (the default), and client commands that talk
 //! to a running server or check files offline.
 
-mod bench;
 mod print;
 mod tickets_csv;
 
 use crate::api::{json, pb};
-use crate::domain::rubric::{self, Registry};
 use crate::server::{self, ServeOptions, TlsFiles, auth::Auth, telemetry::LogFormat};
 use clap::{Args, Parser, Subcommand};
+use scorecard_core::rubric::{self, Registry};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,8 +46,6 @@ enum Command {
     /// Tokens for the tokens file.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Load-test a server against a no-scoring baseline in the same run.
-    Bench(bench::BenchArgs),
 }
 
 /// Settings of `scorecard serve`; each flag is also an environment variable.
@@ -267,7 +264,6 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Health(args)) => runtime.block_on(health(args)),
         Some(Command::Token(TokenCommand::Hash)) => token_hash(),
-        Some(Command::Bench(args)) => runtime.block_on(bench::run(args)),
     };
     match result {
         Ok(code) => code,

@@ -10,8 +10,8 @@ pub mod telemetry;
 pub mod tickets;
 
 use crate::api::{SERVICE_NAMES, pb};
-use crate::domain::rubric::Registry;
 use auth::{Auth, Role};
+use scorecard_core::rubric::Registry;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -3,8 +3,8 @@
 use super::telemetry::CallLog;
 use crate::api::convert;
 use crate::api::{pb, status};
-use crate::domain::rubric::{self, Registry};
-use crate::domain::{Error, MAX_ID_BYTES, Violation};
+use scorecard_core::rubric::{self, Registry};
+use scorecard_core::{Error, MAX_ID_BYTES, Violation};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 

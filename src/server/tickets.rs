@@ -3,10 +3,10 @@
 use super::telemetry::CallLog;
 use crate::api::convert::RubricChoice;
 use crate::api::{pb, status, tickets};
-use crate::domain::rubric::Registry;
-use crate::domain::tickets::{Aggregator, FIRST_RESPONSE_SLA_RATE};
-use crate::domain::{Error, Violation};
 use jiff::SignedDuration;
+use scorecard_core::rubric::Registry;
+use scorecard_core::tickets::{Aggregator, FIRST_RESPONSE_SLA_RATE};
+use scorecard_core::{Error, Violation};
 use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 

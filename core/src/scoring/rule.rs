@@ -1,0 +1,662 @@
+//! The arithmetic of one rule: shortfall, steps, deduction, points.
+//!
+//! [`apply`] is the path nearly every value takes: a value with at most six
+//! decimal places, like every number of a rubric, is an exact count of
+//! millionths, the products formed stay at or below about 10^37, inside
+//! `i128`, and the one division by the step is done with its remainder, so
+//! every rounding decision is exact. The same working runs in `i64` first,
+//! with every product checked, since nearly every rule and value fit; only
+//! a rule and value whose products overflow run again in `i128` (both go
+//! through one generic body). [`apply_decimal`] takes any other value (a double
+//! such as 95.28999999999999 reads with 14 places) through `rust_decimal`,
+//! exact to 28 significant digits; both give the same outcome wherever
+//! both apply, which a property test checks.
+
+use crate::decimal::{self, MICRO, MICRO_PLACES, div_round_exact, div_round_exact_i64, pow10};
+use crate::rubric::{Direction, IndicatorUnits, Rounding, Rule};
+use rust_decimal::Decimal;
+
+/// Places the steps and the raw deduction are shown to.
+pub const SHOWN_PLACES: u32 = 4;
+const SHOWN: i64 = 10_000;
+
+/// Everything a rule computed for one value, each number shown in answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleOutcome {
+    /// How far the value is on the wrong side of the target (0 when met).
+    pub shortfall: Decimal,
+    /// Steps of shortfall after the rule's rounding, in ten-thousandths,
+    /// rounded half away from zero.
+    pub steps: i128,
+    /// Whether `steps` is the exact step count.
+    pub steps_exact: bool,
+    /// steps × penalty before the cap and rounding, in ten-thousandths,
+    /// rounded half away from zero.
+    pub raw_deduction: i128,
+    /// Whether `raw_deduction` is exact.
+    pub raw_exact: bool,
+    /// Whether the raw deduction is exactly the deduction: neither capped
+    /// nor rounded.
+    pub raw_is_deduction: bool,
+    /// True when the raw deduction exceeded full points.
+    pub capped: bool,
+    /// min(full points, steps × penalty), rounded to the precision, in
+    /// millionths.
+    pub deduction: i64,
+    /// full points − deduction, in millionths.
+    pub points: i64,
+}
+
+impl RuleOutcome {
+    /// A value at or beyond the target: full points (millionths).
+    fn met(full_points: i64) -> Self {
+        RuleOutcome {
+            shortfall: Decimal::ZERO,
+            steps: 0,
+            steps_exact: true,
+            raw_deduction: 0,
+            raw_exact: true,
+            raw_is_deduction: true,
+            capped: false,
+            deduction: 0,
+            points: full_points,
+        }
+    }
+}
+
+/// Applies the rule of `indicator` to `value` (millionths) at `precision`
+/// places (at most six): SCORING.md section 3, steps 1-2. In 64 bits when
+/// every product fits, nearly always; else again in 128 bits.
+pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutcome {
+    let full = indicator.full_points;
+    let shortfall = match indicator.direction {
+        Direction::AtLeast => indicator.target - value,
+        Direction::AtMost => value - indicator.target,
+    };
+    if shortfall <= 0 {
+        return RuleOutcome::met(full);
+    }
+    let deduction = match deduct::<i64>(indicator, shortfall, precision) {
+        Ok(deduction) => deduction,
+        Err(Overflow) => {
+            let Ok(deduction) = deduct::<i128>(indicator, shortfall, precision);
+            deduction
+        }
+    };
+    RuleOutcome {
+        shortfall: Decimal::new(shortfall, MICRO_PLACES),
+        steps: deduction.steps,
+        steps_exact: deduction.steps_exact,
+        raw_deduction: deduction.raw_deduction,
+        raw_exact: deduction.raw_exact,
+        raw_is_deduction: deduction.raw_is_deduction,
+        capped: deduction.capped,
+        deduction: deduction.deduction,
+        points: full - deduction.deduction,
+    }
+}
+
+/// What [`deduct`] works out for a positive shortfall (see
+/// [`RuleOutcome`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Deduction {
+    steps: i128,
+    steps_exact: bool,
+    raw_deduction: i128,
+    raw_exact: bool,
+    raw_is_deduction: bool,
+    capped: bool,
+    deduction: i64,
+}
+
+/// A product that did not fit 64 bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Overflow;
+
+/// The integers a rule's arithmetic runs in. `i64` checks each product
+/// and gives up on one that overflows; `i128` cannot overflow, since the
+/// validated limits keep every product at or below about 10^37 (its
+/// maximum is about 1.7 × 10^38), which its error type (`Infallible`)
+/// says.
+trait Int: Copy + Ord {
+    type Overflow;
+    fn of(n: i64) -> Self;
+    fn mul(self, rhs: Self) -> Result<Self, Self::Overflow>;
+    /// `self / d` rounded half away from zero (`d` > 0), and whether it is
+    /// exact.
+    fn div_round_exact(self, d: Self) -> (Self, bool);
+    fn wide(self) -> i128;
+    fn narrow(self) -> Option<i64>;
+}
+
+impl Int for i64 {
+    type Overflow = Overflow;
+
+    #[inline]
+    fn of(n: i64) -> Self {
+        n
+    }
+
+    #[inline]
+    fn mul(self, rhs: Self) -> Result<Self, Overflow> {
+        self.checked_mul(rhs).ok_or(Overflow)
+    }
+
+    #[inline]
+    fn div_round_exact(self, d: Self) -> (Self, bool) {
+        div_round_exact_i64(self, d)
+    }
+
+    #[inline]
+    fn wide(self) -> i128 {
+        self.into()
+    }
+
+    #[inline]
+    fn narrow(self) -> Option<i64> {
+        Some(self)
+    }
+}
+
+impl Int for i128 {
+    type Overflow = std::convert::Infallible;
+
+    #[inline]
+    fn of(n: i64) -> Self {
+        n.into()
+    }
+
+    #[inline]
+    fn mul(self, rhs: Self) -> Result<Self, Self::Overflow> {
+        Ok(self * rhs)
+    }
+
+    #[inline]
+    fn div_round_exact(self, d: Self) -> (Self, bool) {
+        div_round_exact(self, d)
+    }
+
+    #[inline]
+    fn wide(self) -> i128 {
+        self
+    }
+
+    #[inline]
+    fn narrow(self) -> Option<i64> {
+        i64::try_from(self).ok()
+    }
+}
+
+/// Steps, raw deduction and deduction for a positive `shortfall`
+/// (millionths), in the integers `N`.
+#[inline]
+fn deduct<N: Int>(
+    indicator: &IndicatorUnits,
+    shortfall: i64,
+    precision: u32,
+) -> Result<Deduction, N::Overflow> {
+    let full = indicator.full_points;
+    let (sf, step, penalty) = (
+        N::of(shortfall),
+        N::of(indicator.step),
+        N::of(indicator.penalty),
+    );
+    let shown = N::of(SHOWN);
+    // The raw deduction as the fraction numerator / denominator, in
+    // millionths of a point.
+    let (steps, steps_exact, numerator, denominator) = match indicator.rounding {
+        // shortfall / step steps; shortfall × penalty / step points.
+        Rounding::Linear => {
+            let (steps, exact) = sf.mul(shown)?.div_round_exact(step);
+            (steps, exact, sf.mul(penalty)?, step)
+        }
+        Rounding::PerFullStep | Rounding::PerStartedStep => {
+            // In 64 bits, where both already are (the step is positive).
+            let (quotient, remainder) = (shortfall / indicator.step, shortfall % indicator.step);
+            let started = indicator.rounding == Rounding::PerStartedStep && remainder != 0;
+            // A started step needs step ≥ 2, so quotient + 1 ≤ shortfall.
+            let whole = N::of(quotient + i64::from(started));
+            (whole.mul(shown)?, true, whole.mul(penalty)?, N::of(1))
+        }
+    };
+    let capped = numerator > N::of(full).mul(denominator)?;
+    // The numerator is in millionths² per step unit; one more factor of a
+    // million brings the fraction to points.
+    let unit = denominator.mul(N::of(MICRO))?;
+    let (raw_deduction, raw_exact) = numerator.mul(shown)?.div_round_exact(unit);
+    let (deduction, raw_is_deduction) = if capped {
+        (full, false)
+    } else {
+        // 10^precision, and the millionths in one 10^-precision, from the
+        // table of powers (both at most a million).
+        let precision = precision.min(MICRO_PLACES);
+        let (places, per_place) = (pow10(precision), pow10(MICRO_PLACES - precision));
+        let (places, per_place) = (N::of(places as i64), N::of(per_place as i64));
+        // Not capped: numerator ≤ full × denominator, so in 128 bits
+        // these products stay below 10^37.
+        let (rounded, exact) = numerator.mul(places)?.div_round_exact(unit);
+        let micros = rounded.mul(per_place)?;
+        (micros.narrow().unwrap_or(full), exact)
+    };
+    Ok(Deduction {
+        steps: steps.wide(),
+        steps_exact,
+        raw_deduction: raw_deduction.wide(),
+        raw_exact,
+        raw_is_deduction,
+        capped,
+        deduction,
+    })
+}
+
+/// [`apply`] for a value of any scale, in `rust_decimal`.
+pub fn apply_decimal(
+    rule: &Rule,
+    full_points: Decimal,
+    value: Decimal,
+    precision: u32,
+) -> RuleOutcome {
+    let shortfall = match rule.direction {
+        Direction::AtLeast => rule.target - value,
+        Direction::AtMost => value - rule.target,
+    }
+    .max(Decimal::ZERO);
+    let full = decimal::to_micros(full_points).unwrap_or(0);
+    if shortfall.is_zero() {
+        return RuleOutcome::met(full);
+    }
+    // Multiply before dividing: when the exact deduction is a finite
+    // decimal (a rounding tie such as 0.125), it is computed exactly.
+    let (steps, raw) = match rule.rounding {
+        Rounding::Linear => (shortfall / rule.step, shortfall * rule.penalty / rule.step),
+        Rounding::PerFullStep => {
+            let steps = (shortfall / rule.step).floor();
+            (steps, steps * rule.penalty)
+        }
+        Rounding::PerStartedStep => {
+            let steps = (shortfall / rule.step).ceil();
+            (steps, steps * rule.penalty)
+        }
+    };
+    let capped = raw > full_points;
+    let rounded = decimal::round(raw.min(full_points), precision);
+    let deduction = decimal::to_micros(rounded).unwrap_or(full);
+    let (steps, steps_exact) = shown(steps);
+    let (raw_deduction, raw_exact) = shown(raw);
+    RuleOutcome {
+        shortfall: decimal::normalize(shortfall),
+        steps,
+        steps_exact,
+        raw_deduction,
+        raw_exact,
+        raw_is_deduction: !capped && raw == rounded,
+        capped,
+        deduction,
+        points: full - deduction,
+    }
+}
+
+/// `value` rounded to [`SHOWN_PLACES`] in ten-thousandths, and whether
+/// that is exact.
+fn shown(value: Decimal) -> (i128, bool) {
+    let rounded = decimal::round(value, SHOWN_PLACES);
+    // At most SHOWN_PLACES places after rounding; scaled in i128, which
+    // holds any Decimal × 10^4.
+    let units = rounded.mantissa() * 10i128.pow(SHOWN_PLACES - rounded.scale().min(SHOWN_PLACES));
+    (units, rounded == value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decimal::{from_units, to_micros};
+    use rust_decimal::Decimal;
+    use rust_decimal_macros::dec;
+
+    fn m(d: Decimal) -> i64 {
+        to_micros(d).expect("six places at most")
+    }
+
+    /// A millionths count as a decimal, for comparing with `dec!`.
+    fn d(micros: i64) -> Decimal {
+        from_units(micros.into(), MICRO_PLACES)
+    }
+
+    /// Ten-thousandths as a decimal.
+    fn shown(units: i128) -> Decimal {
+        from_units(units, SHOWN_PLACES)
+    }
+
+    fn rule(
+        direction: Direction,
+        target: Decimal,
+        step: Decimal,
+        penalty: Decimal,
+        rounding: Rounding,
+    ) -> IndicatorUnits {
+        IndicatorUnits {
+            min_value: None,
+            max_value: None,
+            whole: false,
+            full_points: m(dec!(20)),
+            direction,
+            rounding,
+            target: m(target),
+            step: m(step),
+            penalty: m(penalty),
+        }
+    }
+
+    fn at_least_95() -> IndicatorUnits {
+        rule(
+            Direction::AtLeast,
+            dec!(95),
+            dec!(1),
+            dec!(0.5),
+            Rounding::Linear,
+        )
+    }
+
+    #[test]
+    fn percent_below_target_loses_exactly_half_a_point_per_percent() {
+        // 95 − 93.7 = 1.3 short; 1.3 × 0.5 = 0.65 off; 20 − 0.65 = 19.35.
+        let out = apply(&at_least_95(), m(dec!(93.7)), 2);
+        assert_eq!(out.shortfall, dec!(1.3));
+        assert_eq!(d(out.deduction), dec!(0.65));
+        assert_eq!(d(out.points), dec!(19.35));
+        assert!(out.raw_is_deduction && out.raw_exact && out.steps_exact);
+    }
+
+    #[test]
+    fn a_tie_rounds_half_away_from_zero() {
+        // 95 − 94.75 = 0.25 short; × 0.5 = 0.125 → 0.13 off; 19.87 points.
+        let out = apply(&at_least_95(), m(dec!(94.75)), 2);
+        assert_eq!(shown(out.raw_deduction), dec!(0.125));
+        assert!(out.raw_exact);
+        assert!(!out.raw_is_deduction);
+        assert_eq!(d(out.deduction), dec!(0.13));
+        assert_eq!(d(out.points), dec!(19.87));
+    }
+
+    #[test]
+    fn meeting_or_beating_the_target_scores_full_points() {
+        for value in [dec!(95), dec!(99.9), dec!(100)] {
+            let out = apply(&at_least_95(), m(value), 2);
+            assert_eq!(out.shortfall, dec!(0));
+            assert_eq!(d(out.points), dec!(20));
+        }
+    }
+
+    #[test]
+    fn at_most_counts_the_excess_over_the_target() {
+        // Complex handling: 131 min vs ≤ 120, step 15, 1 point:
+        // 11 over, 11/15 = 0.7333… steps → 0.73 off, 19.27 points.
+        let r = rule(
+            Direction::AtMost,
+            dec!(120),
+            dec!(15),
+            dec!(1),
+            Rounding::Linear,
+        );
+        let out = apply(&r, m(dec!(131)), 2);
+        assert_eq!(out.shortfall, dec!(11));
+        assert_eq!(shown(out.steps), dec!(0.7333));
+        assert!(!out.steps_exact);
+        assert_eq!(shown(out.raw_deduction), dec!(0.7333));
+        assert!(!out.raw_exact);
+        assert_eq!(d(out.deduction), dec!(0.73));
+        assert_eq!(d(out.points), dec!(19.27));
+        // Under the limit: full points.
+        assert_eq!(d(apply(&r, m(dec!(95)), 2).points), dec!(20));
+    }
+
+    #[test]
+    fn shown_steps_round_half_away_from_zero() {
+        // 10 over, step 15: 0.6666… steps, shown as 0.6667.
+        let r = rule(
+            Direction::AtMost,
+            dec!(120),
+            dec!(15),
+            dec!(1),
+            Rounding::Linear,
+        );
+        let out = apply(&r, m(dec!(130)), 2);
+        assert_eq!(shown(out.steps), dec!(0.6667));
+        assert_eq!(d(out.deduction), dec!(0.67));
+    }
+
+    #[test]
+    fn the_three_rounding_modes_count_steps_differently() {
+        // 150 min vs ≤ 120, step 20, 3 points off per step: 30 over = 1.5 steps.
+        let mk = |rounding| rule(Direction::AtMost, dec!(120), dec!(20), dec!(3), rounding);
+        let linear = apply(&mk(Rounding::Linear), m(dec!(150)), 2);
+        let full = apply(&mk(Rounding::PerFullStep), m(dec!(150)), 2);
+        let started = apply(&mk(Rounding::PerStartedStep), m(dec!(150)), 2);
+        assert_eq!(
+            (shown(linear.steps), d(linear.deduction), d(linear.points)),
+            (dec!(1.5), dec!(4.5), dec!(15.5))
+        );
+        assert_eq!(
+            (shown(full.steps), d(full.deduction), d(full.points)),
+            (dec!(1), dec!(3), dec!(17))
+        );
+        assert_eq!(
+            (
+                shown(started.steps),
+                d(started.deduction),
+                d(started.points)
+            ),
+            (dec!(2), dec!(6), dec!(14))
+        );
+        // Exactly two steps is two steps in every mode.
+        let two = apply(&mk(Rounding::PerStartedStep), m(dec!(160)), 2);
+        assert_eq!(shown(two.steps), dec!(2));
+    }
+
+    #[test]
+    fn the_deduction_is_capped_at_full_points() {
+        // 7 major incidents × 5 = 35 off, capped at 20: 0 points, never negative.
+        let r = rule(
+            Direction::AtMost,
+            dec!(0),
+            dec!(1),
+            dec!(5),
+            Rounding::Linear,
+        );
+        let out = apply(&r, m(dec!(7)), 2);
+        assert_eq!(shown(out.raw_deduction), dec!(35));
+        assert!(out.capped);
+        assert!(!out.raw_is_deduction);
+        assert_eq!(d(out.deduction), dec!(20));
+        assert_eq!(d(out.points), dec!(0));
+    }
+
+    #[test]
+    fn a_negative_cost_saving_is_a_longer_shortfall() {
+        // Cost savings −1.5 % vs ≥ 5 %: 6.5 short × 1 = 6.5 off, 13.5 points.
+        let r = rule(
+            Direction::AtLeast,
+            dec!(5),
+            dec!(1),
+            dec!(1),
+            Rounding::Linear,
+        );
+        let out = apply(&r, m(dec!(-1.5)), 2);
+        assert_eq!(out.shortfall, dec!(6.5));
+        assert_eq!(d(out.deduction), dec!(6.5));
+        assert_eq!(d(out.points), dec!(13.5));
+    }
+
+    #[test]
+    fn precision_sets_where_the_deduction_is_rounded() {
+        // 0.7333… off at 0 places → 1; at 3 places → 0.733; at 6 → 0.733333.
+        let r = rule(
+            Direction::AtMost,
+            dec!(120),
+            dec!(15),
+            dec!(1),
+            Rounding::Linear,
+        );
+        assert_eq!(d(apply(&r, m(dec!(131)), 0).deduction), dec!(1));
+        assert_eq!(d(apply(&r, m(dec!(131)), 3).deduction), dec!(0.733));
+        assert_eq!(d(apply(&r, m(dec!(131)), 6).deduction), dec!(0.733333));
+    }
+
+    #[test]
+    fn a_value_with_more_than_six_places_takes_the_decimal_path() {
+        // 150.0000001 min vs ≤ 120, step 15, 1 point: 30.0000001 over.
+        // Started steps: 3 (3 off, 17); full steps: 2 (2 off, 18); linear:
+        // 2.00000000666… steps, shown 2 with "not exact", 2.00 off, 18.
+        let rule = |rounding| Rule {
+            direction: Direction::AtMost,
+            target: dec!(120),
+            step: dec!(15),
+            penalty: dec!(1),
+            rounding,
+        };
+        let value = dec!(150.0000001);
+        assert_eq!(to_micros(value), None);
+        let apply = |rounding| apply_decimal(&rule(rounding), dec!(20), value, 2);
+        let started = apply(Rounding::PerStartedStep);
+        assert_eq!(started.shortfall, dec!(30.0000001));
+        assert_eq!(
+            (shown(started.steps), d(started.points)),
+            (dec!(3), dec!(17))
+        );
+        let full = apply(Rounding::PerFullStep);
+        assert_eq!((shown(full.steps), d(full.points)), (dec!(2), dec!(18)));
+        let linear = apply(Rounding::Linear);
+        assert_eq!(shown(linear.steps), dec!(2));
+        assert!(!linear.steps_exact && !linear.raw_exact && !linear.raw_is_deduction);
+        assert_eq!((d(linear.deduction), d(linear.points)), (dec!(2), dec!(18)));
+    }
+
+    #[test]
+    fn the_largest_values_stay_exact() {
+        // 10^12 against an at-most target of 0, step 10^-6, penalty 10^9,
+        // full points 10^9: 10^18 steps, capped at full points.
+        let mut r = rule(
+            Direction::AtMost,
+            dec!(0),
+            dec!(0.000001),
+            dec!(1000000000),
+            Rounding::PerStartedStep,
+        );
+        r.full_points = m(dec!(1000000000));
+        // 10^18 steps in ten-thousandths do not fit 64 bits: the rule
+        // runs again in 128.
+        assert_eq!(deduct::<i64>(&r, m(dec!(1000000000000)), 6), Err(Overflow));
+        let out = apply(&r, m(dec!(1000000000000)), 6);
+        assert_eq!(shown(out.steps), dec!(1000000000000000000));
+        assert!(out.capped);
+        assert_eq!(d(out.points), dec!(0));
+        // The same with a step of 7 × 10^-6: 10^18 / 7 steps, linear.
+        r.step = 7;
+        r.rounding = Rounding::Linear;
+        assert_eq!(
+            deduct::<i64>(&r, m(dec!(999999999999.999999)), 6),
+            Err(Overflow)
+        );
+        let out = apply(&r, m(dec!(999999999999.999999)), 6);
+        assert!(out.capped);
+        assert_eq!(d(out.deduction), dec!(1000000000));
+    }
+
+    /// The 64-bit working holds up to the last shortfall whose steps in
+    /// ten-thousandths fit, and gives up on the next.
+    #[test]
+    fn sixty_four_bits_hold_to_their_last_shortfall() {
+        let mut r = rule(
+            Direction::AtMost,
+            dec!(0),
+            dec!(0.000001),
+            dec!(0.000001),
+            Rounding::Linear,
+        );
+        r.full_points = 1;
+        let last = i64::MAX / SHOWN;
+        let Ok(wide) = deduct::<i128>(&r, last, 0);
+        assert_eq!(deduct::<i64>(&r, last, 0), Ok(wide));
+        assert_eq!(wide.steps, i128::from(last) * 10_000);
+        assert_eq!(deduct::<i64>(&r, last + 1, 0), Err(Overflow));
+    }
+
+    /// The 64-bit rounding is the 128-bit one: ties away from zero for
+    /// either sign, and the extremes of `i64`.
+    #[test]
+    fn sixty_four_bit_rounding_is_half_away_from_zero() {
+        let cases = [
+            (5, 2, 3, false),
+            (-5, 2, -3, false),
+            (4, 2, 2, true),
+            (7, 3, 2, false),
+            (-7, 3, -2, false),
+            (8, 3, 3, false),
+            (0, 9, 0, true),
+            (i64::MAX, 2, i64::MAX / 2 + 1, false),
+            (i64::MIN, 2, i64::MIN / 2, true),
+            (i64::MIN + 1, 2, i64::MIN / 2, false),
+            (i64::MAX, i64::MAX, 1, true),
+            (i64::MAX - 1, i64::MAX, 1, false),
+            (i64::MAX / 2, i64::MAX, 0, false),
+        ];
+        for (n, d, rounded, exact) in cases {
+            assert_eq!(
+                <i64 as Int>::div_round_exact(n, d),
+                (rounded, exact),
+                "{n} / {d}"
+            );
+            assert_eq!(
+                div_round_exact(n.into(), d.into()),
+                (i128::from(rounded), exact),
+                "{n} / {d} in i128"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4_000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Wherever every product fits 64 bits, the rule's 64-bit
+        /// arithmetic gives what its 128-bit arithmetic gives; elsewhere it
+        /// gives up. Numbers range from a millionth to validation's limits
+        /// (10^9 for a rubric's, 10^12 for a value), so both happen.
+        #[test]
+        fn sixty_four_bits_agree_with_one_hundred_twenty_eight(
+            // Up to 10^12 − (−10^9) units: a value at validation's limit
+            // against a target at the rubric's.
+            shortfall in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_001_000_000_000_000_000],
+            step in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000],
+            penalty in proptest::prop_oneof![1i64..10_000_000, 1i64..=1_000_000_000_000_000],
+            full in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000],
+            rounding in proptest::sample::select(vec![
+                Rounding::Linear, Rounding::PerFullStep, Rounding::PerStartedStep,
+            ]),
+            precision in 0u32..=6,
+        ) {
+            let mut r = rule(Direction::AtMost, dec!(0), dec!(1), dec!(1), rounding);
+            (r.step, r.penalty, r.full_points) = (step, penalty, full);
+            let Ok(wide) = deduct::<i128>(&r, shortfall, precision);
+            if let Ok(narrow) = deduct::<i64>(&r, shortfall, precision) {
+                proptest::prop_assert_eq!(narrow, wide);
+            }
+            // What `apply` gives is the 128-bit working either way.
+            let out = apply(&r, shortfall, precision);
+            let given = Deduction {
+                steps: out.steps,
+                steps_exact: out.steps_exact,
+                raw_deduction: out.raw_deduction,
+                raw_exact: out.raw_exact,
+                raw_is_deduction: out.raw_is_deduction,
+                capped: out.capped,
+                deduction: out.deduction,
+            };
+            proptest::prop_assert_eq!(given, wide);
+            proptest::prop_assert_eq!(out.points, full - wide.deduction);
+        }
+    }
+}

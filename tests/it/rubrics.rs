@@ -1,0 +1,458 @@
+//! RubricService, rubric files and directories, reflection.
+
+use crate::common::*;
+use scorecard::api::pb;
+use scorecard_core::rubric::{BUILTIN_RUBRIC_SOURCE, RubricSpec};
+use std::process::Command;
+
+fn builtin_spec() -> RubricSpec {
+    serde_json::from_str(BUILTIN_RUBRIC_SOURCE).unwrap()
+}
+
+/// A rubric with many faults at once, each at a known place.
+fn faulty_rubric() -> pb::Rubric {
+    let mut r = scorecard::api::convert::rubric_proto(&builtin_spec());
+    r.id = "Bad Id".into(); // not a slug
+    r.version = 0; // not positive
+    r.blend = Some(pb::Blend {
+        self_weight_percent: 50.0,
+        supervisor_weight_percent: 40.0,
+    }); // 90
+    r.dimensions[3].weight_percent = 5.0; // weights sum to 95
+    let ps = &mut r.dimensions[1].indicators;
+    ps[1].rule.as_mut().unwrap().step = 0.0;
+    ps[2].rule.as_mut().unwrap().penalty = -1.0;
+    ps[3].id = "first_contact_resolution_rate".into(); // duplicate of ps[0]
+    ps[4].unit = pb::Unit::Unspecified as i32;
+    r.dimensions[2].indicators[0].names.remove("zh-CN"); // no name in the default locale
+    r.dimensions[0].indicators[2].full_points = f64::NAN;
+    r
+}
+
+#[tokio::test]
+async fn validate_rubric_lists_every_violation() {
+    let server = TestServer::start().await;
+    let answer = server
+        .rubrics()
+        .await
+        .validate_rubric(pb::ValidateRubricRequest {
+            rubric: Some(faulty_rubric()),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!answer.valid);
+    assert!(answer.content_hash.is_empty());
+    let fields: Vec<&str> = answer.violations.iter().map(|v| v.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "id",
+            "version",
+            "blend",
+            "dimensions[0].indicators[2].full_points",
+            "dimensions[1].indicators[1].rule.step",
+            "dimensions[1].indicators[2].rule.penalty",
+            "dimensions[1].indicators[3].id",
+            "dimensions[1].indicators[4].unit",
+            "dimensions[2].indicators[0].names",
+            "dimensions",
+        ]
+    );
+    let reason = |f: &str| {
+        answer
+            .violations
+            .iter()
+            .find(|v| v.field == f)
+            .unwrap()
+            .reason
+            .clone()
+    };
+    assert_eq!(
+        reason("blend"),
+        "self 50 + supervisor 40 = 90, must sum to exactly 100"
+    );
+    assert_eq!(
+        reason("dimensions"),
+        "weight_percent values sum to 95, must sum to exactly 100"
+    );
+    assert_eq!(
+        reason("dimensions[0].indicators[2].full_points"),
+        "NaN is not a number"
+    );
+}
+
+/// A rubric with more violations than an answer lists: 1,200 indicators
+/// whose ids are not slugs ('-' is not allowed in an indicator id), one
+/// violation each. The first 1,000 are listed, then one saying 200 more.
+#[tokio::test]
+async fn validate_rubric_lists_at_most_a_thousand_violations_and_counts_the_rest() {
+    let mut r = scorecard::api::convert::rubric_proto(&builtin_spec());
+    let template = r.dimensions[0].indicators[0].clone();
+    r.dimensions[0].indicators = (0..1200)
+        .map(|i| pb::Indicator {
+            id: format!("bad-{i}"),
+            ..template.clone()
+        })
+        .collect();
+    let server = TestServer::start().await;
+    let answer = server
+        .rubrics()
+        .await
+        .validate_rubric(pb::ValidateRubricRequest { rubric: Some(r) })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!answer.valid);
+    assert_eq!(answer.violations.len(), 1001);
+    assert_eq!(answer.violations[0].field, "dimensions[0].indicators[0].id");
+    assert_eq!(
+        answer.violations[999].field,
+        "dimensions[0].indicators[999].id"
+    );
+    assert_eq!(answer.violations[1000].field, "");
+    assert_eq!(
+        answer.violations[1000].reason,
+        "200 more violations not listed; fix these and validate again"
+    );
+}
+
+#[tokio::test]
+async fn the_built_in_rubric_is_valid_listed_and_shown() {
+    let server = TestServer::start().await;
+    let mut client = server.rubrics().await;
+    let list = client
+        .list_rubrics(pb::ListRubricsRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(list.rubrics.len(), 1);
+    let summary = &list.rubrics[0];
+    assert_eq!(
+        (summary.id.as_str(), summary.version, summary.built_in),
+        ("telecom-support-manager", 1, true)
+    );
+    assert_eq!((summary.dimension_count, summary.indicator_count), (4, 20));
+    assert_eq!(
+        summary.names["zh-TW"],
+        "通信科技公司技術支持經理售后服務績效評定表"
+    );
+
+    let got = client
+        .get_rubric(pb::GetRubricRequest {
+            id: summary.id.clone(),
+            version: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(got.content_hash, summary.content_hash);
+    let rubric = got.rubric.unwrap();
+    let weights: Vec<f64> = rubric.dimensions.iter().map(|d| d.weight_percent).collect();
+    assert_eq!(weights, [40.0, 30.0, 20.0, 10.0]);
+    let complex = &rubric.dimensions[1].indicators[1];
+    assert_eq!(complex.id, "complex_issue_avg_handle_minutes");
+    let rule = complex.rule.as_ref().unwrap();
+    assert_eq!((rule.target, rule.step, rule.penalty), (120.0, 15.0, 1.0));
+    assert_eq!(rule.direction, pb::Direction::AtMost as i32);
+    assert_eq!(
+        rubric.dimensions[0].indicators[2].response_limit_minutes,
+        Some(15.0)
+    );
+    assert_eq!(rubric.dimensions[3].indicators[3].min_value, Some(-100.0));
+
+    // What GetRubric returns validates to the same hash.
+    let check = client
+        .validate_rubric(pb::ValidateRubricRequest {
+            rubric: Some(rubric),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(check.valid, "{:?}", check.violations);
+    assert_eq!(check.content_hash, summary.content_hash);
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn good_json(id: &str, version: u32) -> String {
+    let mut spec = builtin_spec();
+    spec.id = id.into();
+    spec.version = version;
+    serde_json::to_string_pretty(&spec).unwrap()
+}
+
+const GOOD_TOML: &str = r#"
+id = "one-pager"
+version = 3
+default_locale = "en"
+names = { en = "One-indicator review" }
+
+[[dimensions]]
+id = "delivery"
+names = { en = "Delivery" }
+weight_percent = 100
+
+[[dimensions.indicators]]
+id = "on_time_rate"
+names = { en = "On-time rate", "zh-CN" = "准时率" }
+unit = "PERCENT"
+full_points = 100
+rule = { direction = "AT_LEAST", target = 90, step = 1, penalty = 2, rounding = "PER_STARTED_STEP" }
+"#;
+
+const BAD_TOML: &str = r#"
+id = "broken"
+version = 1
+default_locale = "de"
+
+[[dimensions]]
+id = "only"
+names = { en = "Only" }
+weight_percent = 60
+
+[[dimensions.indicators]]
+id = "x"
+names = { en = "X" }
+unit = "LITRES"
+full_points = 10
+rule = { direction = "UP", target = 5, step = 1, penalty = 1 }
+"#;
+
+#[tokio::test]
+async fn rubrics_load_from_a_directory_and_score() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.json",
+        &good_json("telecom-support-manager", 2),
+    );
+    write(dir.path(), "b.toml", GOOD_TOML);
+    write(dir.path(), "notes.txt", "ignored: not a rubric extension");
+    let registry = scorecard::cli::load_registry(Some(dir.path())).expect("both files are good");
+    let server = TestServer::start_with(registry, Default::default()).await;
+
+    let list = server
+        .rubrics()
+        .await
+        .list_rubrics(pb::ListRubricsRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let ids: Vec<(String, u32)> = list
+        .rubrics
+        .iter()
+        .map(|r| (r.id.clone(), r.version))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("one-pager".into(), 3),
+            ("telecom-support-manager".into(), 1),
+            ("telecom-support-manager".into(), 2)
+        ]
+    );
+
+    // No version: the latest (2, loaded from a.json) scores the example.
+    let mut req = worked_example();
+    req.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(
+        pb::RubricRef {
+            id: "telecom-support-manager".into(),
+            version: 0,
+        },
+    ));
+    let answer = server
+        .scoring()
+        .await
+        .score_review(req)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(answer.rubric.unwrap().version, 2);
+    assert_eq!(answer.final_score, "87.63");
+
+    // The TOML rubric: 84.5% vs 90%, per started step: 6 steps × 2 = 12 off → 88.
+    let review = pb::ScoreReviewRequest {
+        review_id: "toml".into(),
+        rubric_source: Some(pb::score_review_request::RubricSource::RubricRef(
+            pb::RubricRef {
+                id: "one-pager".into(),
+                version: 3,
+            },
+        )),
+        submissions: vec![pb::MetricSubmission {
+            source: "pm-tool".into(),
+            values: [("on_time_rate".to_string(), 84.5)].into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let answer = server
+        .scoring()
+        .await
+        .score_review(review)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(answer.final_score, "88.00");
+    assert_eq!(answer.locale, "en");
+}
+
+#[test]
+fn a_bad_file_stops_start_up_naming_the_file_and_every_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.toml", GOOD_TOML);
+    write(dir.path(), "broken.toml", BAD_TOML);
+    let err = scorecard::cli::load_registry(Some(dir.path())).unwrap_err();
+    assert!(err.contains("broken.toml"), "{err}");
+    assert!(!err.contains("good.toml"), "{err}");
+    for expected in [
+        "default_locale: \"de\" is not supported",
+        "dimensions[0].indicators[0].unit: \"LITRES\" is not one of",
+        "dimensions[0].indicators[0].rule.direction: \"UP\" is not AT_LEAST or AT_MOST",
+        "dimensions: weight_percent values sum to 60",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+
+    // The binary refuses to start, with the same message, and exits non-zero.
+    let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--rubrics"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("broken.toml") && stderr.contains("rule.direction"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rubric_check_lists_violations_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "broken.toml", BAD_TOML);
+    write(dir.path(), "good.toml", GOOD_TOML);
+    let bin = env!("CARGO_BIN_EXE_scorecard");
+    let bad = Command::new(bin)
+        .args(["rubric", "check"])
+        .arg(dir.path().join("broken.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("4 violation(s)"), "{stderr}");
+    let good = Command::new(bin)
+        .args(["rubric", "check"])
+        .arg(dir.path().join("good.toml"))
+        .output()
+        .unwrap();
+    assert!(good.status.success());
+    assert!(
+        String::from_utf8_lossy(&good.stdout)
+            .contains("OK: rubric one-pager version 3, 1 dimensions, 1 indicators, sha256:")
+    );
+
+    // `rubric show` prints the built-in rubric, which checks as valid.
+    let shown = Command::new(bin).args(["rubric", "show"]).output().unwrap();
+    assert!(shown.status.success());
+    let path = dir.path().join("shown.json");
+    std::fs::write(&path, &shown.stdout).unwrap();
+    let again = Command::new(bin)
+        .args(["rubric", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
+
+#[tokio::test]
+async fn reflection_lists_every_service_in_both_versions() {
+    use tokio_stream::StreamExt;
+    let server = TestServer::start().await;
+    let expected = [
+        "grpc.health.v1.Health",
+        "scorecard.v1.RubricService",
+        "scorecard.v1.ScoringService",
+        "scorecard.v1.TicketStatsService",
+    ];
+    // v1 and v1alpha have the same shape in two generated modules.
+    macro_rules! listed_services {
+        ($version:ident) => {{
+            use tonic_reflection::pb::$version::{
+                ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+                server_reflection_request::MessageRequest,
+                server_reflection_response::MessageResponse,
+            };
+            let mut client = ServerReflectionClient::new(server.channel().await);
+            let req = ServerReflectionRequest {
+                host: String::new(),
+                message_request: Some(MessageRequest::ListServices(String::new())),
+            };
+            let mut answers = client
+                .server_reflection_info(tokio_stream::iter([req]))
+                .await
+                .unwrap()
+                .into_inner();
+            let Some(MessageResponse::ListServicesResponse(list)) =
+                answers.next().await.unwrap().unwrap().message_response
+            else {
+                panic!("not a list")
+            };
+            list.service
+                .into_iter()
+                .map(|s| s.name)
+                .collect::<Vec<String>>()
+        }};
+    }
+    for (version, names) in [
+        ("v1", listed_services!(v1)),
+        ("v1alpha", listed_services!(v1alpha)),
+    ] {
+        for name in expected {
+            assert!(
+                names.iter().any(|n| n == name),
+                "{version} lacks {name}: {names:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn health_reports_each_service_serving() {
+    use tonic_health::pb::{
+        HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+    };
+    let server = TestServer::start().await;
+    let mut client = HealthClient::new(server.channel().await);
+    for service in [
+        "",
+        "scorecard.v1.ScoringService",
+        "scorecard.v1.RubricService",
+        "scorecard.v1.TicketStatsService",
+    ] {
+        let status = client
+            .check(HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
+        assert_eq!(status, ServingStatus::Serving as i32, "{service}");
+    }
+    let unknown = client
+        .check(HealthCheckRequest {
+            service: "nope.v1.Nothing".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), tonic::Code::NotFound);
+}
