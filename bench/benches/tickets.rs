@@ -43,6 +43,7 @@ fn calendar() -> Clock {
         time_zone: "Asia/Shanghai".to_string(),
         working_hours,
         holidays: vec!["2026-10-01".to_string(), "2026-10-02".to_string()],
+        date_overrides: vec![],
     };
     Clock::Business(Calendar::new(&spec).expect("valid calendar"))
 }

@@ -122,6 +122,7 @@ pub fn options(
                     })
                     .collect(),
                 holidays: c.holidays.clone(),
+                date_overrides: Vec::new(),
             };
             match Calendar::new(&spec) {
                 Ok(cal) => Some(Clock::Business(cal)),

@@ -148,6 +148,7 @@ fn business_clock_applies_to_the_response_limit() {
             })
             .collect(),
         holidays: vec![],
+        date_overrides: vec![],
     })
     .expect("valid");
     let created = local(2, 17, 55);

@@ -1,12 +1,12 @@
-//! Business time: working hours per weekday in an IANA time zone, minus
-//! holidays.
+//! Business time: working hours per weekday in an IANA time zone, with
+//! date overrides (holidays, half days, make-up working days).
 //!
 //! Each working interval is a span of local wall-clock time on one local
 //! date. It is turned into a pair of instants with jiff's bundled time zone
 //! database, so a day on which daylight saving time changes inside working
 //! hours is really an hour shorter or longer; no offsets are written by hand.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{AmbiguousOffset, TimeZone};
@@ -46,8 +46,22 @@ pub struct CalendarSpec {
     pub time_zone: String,
     /// Working intervals; several per weekday are allowed (a lunch break).
     pub working_hours: Vec<WorkingHoursSpec>,
-    /// Local dates without working time, `YYYY-MM-DD`.
+    /// Local dates without working time, `YYYY-MM-DD`: shorthand for a
+    /// date override with no intervals.
     pub holidays: Vec<String>,
+    /// Local dates with their own working intervals instead of their
+    /// weekday's: none closes the day, fewer make a half day, some on a
+    /// weekend make a make-up working day.
+    pub date_overrides: Vec<DateOverrideSpec>,
+}
+
+/// One local date's own working intervals, as it arrives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateOverrideSpec {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `(start, end)` as in [`WorkingHoursSpec`]; empty closes the day.
+    pub intervals: Vec<(String, String)>,
 }
 
 /// One working interval on one weekday, as it arrives.
@@ -78,7 +92,9 @@ pub struct Calendar {
     /// Per weekday: the working minutes of a whole day on which the UTC
     /// offset does not change.
     day_minutes: [i64; 7],
-    holidays: BTreeSet<Date>,
+    /// Local dates with their own sorted intervals (empty: closed), and
+    /// their working minutes.
+    overrides: BTreeMap<Date, (Vec<Interval>, i64)>,
 }
 
 impl Calendar {
@@ -185,25 +201,93 @@ impl Calendar {
             }
         }
 
-        let mut holidays = BTreeSet::new();
-        let mut first_seen: BTreeMap<Date, usize> = BTreeMap::new();
+        let mut overrides: BTreeMap<Date, (Vec<Interval>, i64)> = BTreeMap::new();
+        let mut first_seen: BTreeMap<Date, String> = BTreeMap::new();
         for (i, text) in spec.holidays.iter().enumerate() {
+            let field = format!("holidays[{i}]");
             match parse_date(text) {
                 Some(date) => {
                     if let Some(j) = first_seen.get(&date) {
                         violations.push(Violation::new(
-                            format!("holidays[{i}]"),
-                            format!("duplicate holiday {text}, already given as holidays[{j}]"),
+                            field,
+                            format!("duplicate holiday {text}, already given as {j}"),
                         ));
                     } else {
-                        first_seen.insert(date, i);
-                        holidays.insert(date);
+                        first_seen.insert(date, field);
+                        overrides.insert(date, (Vec::new(), 0));
                     }
                 }
                 None => violations.push(Violation::new(
-                    format!("holidays[{i}]"),
+                    field,
                     format!("{text:?} is not a valid date in the form YYYY-MM-DD"),
                 )),
+            }
+        }
+        for (i, o) in spec.date_overrides.iter().enumerate() {
+            let field = format!("date_overrides[{i}]");
+            let date = parse_date(&o.date);
+            if date.is_none() {
+                violations.push(Violation::new(
+                    format!("{field}.date"),
+                    format!("{:?} is not a valid date in the form YYYY-MM-DD", o.date),
+                ));
+            }
+            let mut intervals = Vec::new();
+            for (k, (start, end)) in o.intervals.iter().enumerate() {
+                let at = format!("{field}.working_hours[{k}]");
+                let s = parse_clock(start, false);
+                if let Err(reason) = &s {
+                    violations.push(Violation::new(format!("{at}.start_time"), reason));
+                }
+                let e = parse_clock(end, true);
+                if let Err(reason) = &e {
+                    violations.push(Violation::new(format!("{at}.end_time"), reason));
+                }
+                if let (Ok(s), Ok(e)) = (s, e) {
+                    if e <= s {
+                        violations.push(Violation::new(
+                            format!("{at}.end_time"),
+                            format!("end {end} must be after start {start}"),
+                        ));
+                    } else {
+                        intervals.push((Interval { start: s, end: e }, k));
+                    }
+                }
+            }
+            intervals.sort();
+            for pair in intervals.windows(2) {
+                if let [(a, j), (b, k)] = pair
+                    && b.start < a.end
+                {
+                    violations.push(Violation::new(
+                        format!("{field}.working_hours[{}]", j.max(k)),
+                        format!(
+                            "{}-{} overlaps {field}.working_hours[{}] ({}-{})",
+                            format_clock(b.start),
+                            format_clock(b.end),
+                            j.min(k),
+                            format_clock(a.start),
+                            format_clock(a.end),
+                        ),
+                    ));
+                }
+            }
+            if let Some(date) = date {
+                if let Some(j) = first_seen.get(&date) {
+                    violations.push(Violation::new(
+                        format!("{field}.date"),
+                        format!("duplicate date {}, already given as {j}", o.date),
+                    ));
+                } else {
+                    first_seen.insert(date, format!("{field}.date"));
+                    let intervals: Vec<Interval> =
+                        intervals.into_iter().map(|(iv, _)| iv).collect();
+                    let minutes = intervals
+                        .iter()
+                        .map(|iv| i64::from(iv.end - iv.start))
+                        .sum();
+                    overrides.insert(date, (intervals, minutes));
+                }
             }
         }
 
@@ -218,7 +302,7 @@ impl Calendar {
                 time_zone,
                 week: Box::new(week),
                 day_minutes,
-                holidays,
+                overrides,
             }),
             _ => Err(violations),
         }
@@ -298,11 +382,16 @@ impl Calendar {
                 (irregular, covered, window_end) = self.transition_window(window_end, to);
             }
             let weekday = usize::from(day.weekday().to_monday_zero_offset().unsigned_abs());
-            let intervals = self.week.get(weekday).map(Vec::as_slice).unwrap_or(&[]);
-            if !intervals.is_empty() && !self.holidays.contains(&day) {
+            let (intervals, minutes) = match self.overrides.get(&day) {
+                Some((intervals, minutes)) => (intervals.as_slice(), *minutes),
+                None => (
+                    self.week.get(weekday).map(Vec::as_slice).unwrap_or(&[]),
+                    self.day_minutes.get(weekday).copied().unwrap_or(0),
+                ),
+            };
+            if !intervals.is_empty() {
                 let regular = irregular.as_ref().is_some_and(|days| !days.contains(&day));
                 if regular && first < day && day < last {
-                    let minutes = self.day_minutes.get(weekday).copied().unwrap_or(0);
                     walk.total = walk
                         .total
                         .saturating_add(SignedDuration::from_mins(minutes));

@@ -26,6 +26,7 @@ fn weekday_calendar(tz: &str, intervals: &[(&str, &str)], holidays: &[&str]) -> 
             .flat_map(|d| intervals.iter().map(|(s, e)| hours(d, s, e)))
             .collect(),
         holidays: holidays.iter().map(|h| (*h).to_owned()).collect(),
+        date_overrides: vec![],
     };
     Calendar::new(&spec).expect("valid test calendar")
 }
@@ -98,6 +99,7 @@ fn new_york_sundays(start: &str, end: &str) -> Calendar {
         time_zone: "America/New_York".to_owned(),
         working_hours: vec![hours("SUNDAY", start, end)],
         holidays: vec![],
+        date_overrides: vec![],
     })
     .expect("valid")
 }
@@ -153,6 +155,7 @@ fn berlin_dst_inside_working_hours() {
         time_zone: "Europe/Berlin".to_owned(),
         working_hours: vec![hours("SUNDAY", "01:00", "05:00")],
         holidays: vec![],
+        date_overrides: vec![],
     })
     .expect("valid");
     let from = at("Europe/Berlin", date(2026, 3, 28), 0, 0);
@@ -199,6 +202,7 @@ fn end_of_day_24_00() {
         time_zone: "Asia/Shanghai".to_owned(),
         working_hours: vec![hours("SATURDAY", "20:00", "24:00")],
         holidays: vec![],
+        date_overrides: vec![],
     })
     .expect("valid");
     let from = sh(date(2026, 10, 3), 22, 0);
@@ -230,6 +234,7 @@ fn additive_and_matches_a_minute_by_minute_count() {
             .flat_map(|d| [hours(d, "09:00", "12:00"), hours(d, "13:00", "18:00")])
             .collect(),
         holidays: vec!["2026-11-03".to_owned()],
+        date_overrides: vec![],
     };
     spec.working_hours.push(hours("SUNDAY", "00:00", "06:00"));
     let cal = Calendar::new(&spec).expect("valid");
@@ -303,6 +308,7 @@ fn validation_reports_every_violation_with_its_path() {
             "2026-10-05".to_owned(), // 2: duplicate of 1
             "2026-02-29".to_owned(), // 3: 2026 is not a leap year
         ],
+        date_overrides: vec![],
     };
     let violations = Calendar::new(&spec).expect_err("invalid");
     assert_eq!(
@@ -364,6 +370,7 @@ fn every_other_minute(tz: &str) -> Calendar {
         time_zone: tz.to_owned(),
         working_hours,
         holidays: vec![],
+        date_overrides: vec![],
     })
     .expect("valid")
 }

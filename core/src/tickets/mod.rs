@@ -8,6 +8,7 @@ pub mod calendar;
 mod decimal;
 pub mod reject;
 mod seen;
+pub mod timeline;
 
 pub use aggregate::{
     AbsentMetric, AggregationOptions, Aggregator, EmployeeTicketStats, Percentiles, TicketRecord,

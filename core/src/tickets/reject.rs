@@ -74,6 +74,8 @@ pub enum TimeField {
     FirstResponse,
     /// The resolution time.
     Resolved,
+    /// The time of the status history's change at this position.
+    StatusChange(usize),
 }
 
 impl fmt::Display for TimeField {
@@ -82,6 +84,7 @@ impl fmt::Display for TimeField {
             TimeField::Created => "created time",
             TimeField::FirstResponse => "first response time",
             TimeField::Resolved => "resolved time",
+            TimeField::StatusChange(i) => return write!(f, "status_history[{i}] time"),
         })
     }
 }
@@ -100,6 +103,29 @@ pub enum RejectReason {
         field: IdField,
         /// Its length in bytes.
         bytes: usize,
+    },
+    /// A status history change names no known status.
+    #[error(
+        "status_history[{position}] has unknown status {value:?}: expected OPEN, PENDING, ON_HOLD or SOLVED"
+    )]
+    UnknownStatus {
+        /// Position of the change in the record's history.
+        position: usize,
+        /// The status as sent.
+        value: String,
+    },
+    /// A status history, a calendar name or a priority match needs metrics
+    /// version 2.
+    #[error("{field} needs metrics version 2 (options.metrics_version)")]
+    RequiresVersion2 {
+        /// The record field.
+        field: &'static str,
+    },
+    /// More than [`MAX_HISTORY_CHANGES`](super::timeline::MAX_HISTORY_CHANGES) changes.
+    #[error("status history has {len} changes; at most {max}", max = super::timeline::MAX_HISTORY_CHANGES)]
+    HistoryTooLong {
+        /// Its length.
+        len: usize,
     },
     /// The ticket id is empty or blank.
     #[error("missing ticket id")]
@@ -144,6 +170,37 @@ pub enum RejectReason {
         /// How long after creation it is.
         span: SignedDuration,
     },
+    /// A status change earlier than creation.
+    #[error("status_history[{position}] time {at} is before created time {created}")]
+    ChangeBeforeCreation {
+        /// Position of the change in the record's history.
+        position: usize,
+        /// Its time.
+        at: Timestamp,
+        /// Creation time.
+        created: Timestamp,
+    },
+    /// `resolved_time` given with a history whose last change to `SOLVED`
+    /// is at another time, or that has none.
+    #[error("{}", resolved_mismatch(*resolved, *last_solved))]
+    ResolvedContradictsHistory {
+        /// The record's resolved time.
+        resolved: Timestamp,
+        /// The history's last change to `SOLVED`, if any.
+        last_solved: Option<Timestamp>,
+    },
+    /// The record names a calendar the push does not define.
+    #[error("unknown calendar {name:?}: the push defines no calendar of that name")]
+    UnknownCalendar {
+        /// The name as sent.
+        name: String,
+    },
+    /// Strict priorities: the priority matches no limit.
+    #[error("priority {priority:?} matches no response or resolution limit (strict_priorities)")]
+    UnmatchedPriority {
+        /// The priority as sent.
+        priority: String,
+    },
     /// `resolved_on_first_contact` set on a ticket with no resolution time:
     /// the flags contradict each other, and silently ignoring one of them
     /// would hide a data problem.
@@ -153,4 +210,16 @@ pub enum RejectReason {
     /// hash of each id is kept, so its first position is not known.)
     #[error("duplicate ticket id: an earlier record of this stream was accepted with it")]
     DuplicateTicketId,
+}
+
+fn resolved_mismatch(resolved: Timestamp, last_solved: Option<Timestamp>) -> String {
+    match last_solved {
+        Some(at) => format!(
+            "resolved time {resolved} contradicts the status history, whose last change to \
+             SOLVED is at {at}"
+        ),
+        None => format!(
+            "resolved time {resolved} contradicts the status history, which has no change to SOLVED"
+        ),
+    }
 }
