@@ -1,7 +1,7 @@
 //! ScoringService: convert in, score in the domain, convert out.
 
 use super::telemetry::{CallLog, StreamLog};
-use crate::api::answer::{self, Encoded};
+use crate::api::answer::{self, Encoded, View};
 use crate::api::convert::{self, RubricChoice};
 use crate::api::{encoded, pb, status};
 use scorecard_core::rubric::{BUILTIN_RUBRIC_ID, Registry, Rubric};
@@ -48,11 +48,22 @@ pub struct Scored {
     pub rubric: Arc<Rubric>,
     pub review: scoring::Review,
     pub outcome: scoring::Outcome,
+    /// The view the request asked for.
+    pub view: View,
 }
 
 /// Converts, resolves the rubric and scores one request. Returns the
 /// rubric label for the log alongside.
 pub fn score(registry: &Registry, req: pb::ScoreReviewRequest) -> (String, Result<Scored, Error>) {
+    let view = match View::from_proto(req.view) {
+        Ok(v) => v,
+        Err(reason) => {
+            return (
+                String::new(),
+                Err(Error::Invalid(vec![Violation::new("view", reason)])),
+            );
+        }
+    };
     let request = match convert::review_request(req) {
         Ok(r) => r,
         Err(e) => return (String::new(), Err(e)),
@@ -66,6 +77,7 @@ pub fn score(registry: &Registry, req: pb::ScoreReviewRequest) -> (String, Resul
         rubric,
         review: request.review,
         outcome,
+        view,
     });
     (label, result)
 }
@@ -76,7 +88,7 @@ pub fn score_one(
     req: pb::ScoreReviewRequest,
 ) -> (String, Result<Encoded, Error>) {
     let (label, result) = score(registry, req);
-    let answer = result.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome));
+    let answer = result.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome, s.view));
     (label, answer)
 }
 
@@ -125,17 +137,20 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                     // Not an empty review (which would list every indicator
                     // as missing): the one thing wrong is the absent review.
                     let absent = Error::Invalid(vec![Violation::new("review", "is required")]);
-                    return Ok((answer::score_reviews_item("", index, Err(&absent)), false));
+                    let item = answer::score_reviews_item("", index, Err(&absent), View::Full);
+                    return Ok((item, false));
                 };
                 tokio::spawn(async move {
                     let review_id = req.review_id.clone();
                     let (_, result) = score(&registry, req);
+                    let view = result.as_ref().map_or(View::Full, |s| s.view);
                     let item = answer::score_reviews_item(
                         &review_id,
                         index,
                         result
                             .as_ref()
                             .map(|s| (s.rubric.as_ref(), &s.review, &s.outcome)),
+                        view,
                     );
                     (item, result.is_ok())
                 })
