@@ -669,7 +669,7 @@ async fn an_empty_rubric_id_is_an_invalid_argument_everywhere() {
     assert_eq!(status.code(), Code::NotFound);
 }
 
-/// SCORING.md section 4 gives each submission its period; a submission for
+/// docs/scoring.md section 4 gives each submission its period; a submission for
 /// another period than the review's is refused, naming both (until 2026-12-02
 /// a 2019-Q1 submission was scored in a 2026-Q3 review). One for the same
 /// period, or one that gives no period, still scores.
@@ -711,7 +711,7 @@ async fn a_submission_for_another_period_is_refused() {
         ]
     );
     // The review's own period, whole or by label only, scores as before:
-    // attrition 7 % is what both raters gave (SCORING.md section 8).
+    // attrition 7 % is what both raters gave (docs/scoring.md section 8).
     for req in [
         with_period("2026-Q3", "2026-07-01", "2026-09-30"),
         with_period("2026-Q3", "", ""),

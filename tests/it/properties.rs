@@ -1,6 +1,6 @@
 //! Property tests (proptest) for the scoring rules, the rater blend,
 //! determinism, and rubric validation. The relations checked come from
-//! SCORING.md sections 1 and 3: points stay in [0, full points], a better
+//! docs/scoring.md sections 1 and 3: points stay in [0, full points], a better
 //! value never scores lower, PER_FULL_STEP ≤ LINEAR ≤ PER_STARTED_STEP, the
 //! final score lies between the rater totals, the same request always gives
 //! the same bytes, validation never panics, and an accepted rubric scores
@@ -900,9 +900,12 @@ fn check_answer_encodings(
             View::Full => full = Some(plain),
             View::Summary => {
                 let mut expected = full.take().expect("FULL comes first");
-                for rater in [&mut expected.self_assessment, &mut expected.supervisor_assessment]
-                    .into_iter()
-                    .flatten()
+                for rater in [
+                    &mut expected.self_assessment,
+                    &mut expected.supervisor_assessment,
+                ]
+                .into_iter()
+                .flatten()
                 {
                     rater.indicators.clear();
                 }

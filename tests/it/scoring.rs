@@ -1,5 +1,5 @@
 //! ScoringService end to end: the real server, a real tonic client.
-//! Expected numbers are SCORING.md section 8's, worked by hand there.
+//! Expected numbers are docs/scoring.md section 8's, worked by hand there.
 
 use crate::common::*;
 use prost::Message;
@@ -159,7 +159,7 @@ async fn an_inline_rubric_is_scored_like_a_loaded_one() {
     assert_eq!(answer.rubric.unwrap().id, "inline-copy");
 }
 
-/// SCORING.md §1: an `(id, version)` pair never changes once published.
+/// docs/scoring.md section 1: an `(id, version)` pair never changes once published.
 /// An inline rubric under a loaded pair is accepted only with the same
 /// content, by ScoreReview and by ValidateRubric alike.
 #[tokio::test]
@@ -382,7 +382,10 @@ async fn the_summary_view_keeps_every_total_and_drops_the_indicator_lines() {
     // 0.3·0.4·5 + 0.7·0.4·10 = 3.40 off for major incidents, explained.
     let first = &summary.largest_losses[0];
     assert_eq!(
-        (first.indicator_id.as_str(), first.final_score_points.as_str()),
+        (
+            first.indicator_id.as_str(),
+            first.final_score_points.as_str()
+        ),
         ("major_incidents", "3.40")
     );
     assert!(!first.explanation.is_empty());
@@ -392,9 +395,12 @@ async fn the_summary_view_keeps_every_total_and_drops_the_indicator_lines() {
     assert!(own.indicators.is_empty() && sup.indicators.is_empty());
     // Everything else is FULL's, field for field.
     let mut trimmed = full.clone();
-    for rater in [&mut trimmed.self_assessment, &mut trimmed.supervisor_assessment]
-        .into_iter()
-        .flatten()
+    for rater in [
+        &mut trimmed.self_assessment,
+        &mut trimmed.supervisor_assessment,
+    ]
+    .into_iter()
+    .flatten()
     {
         rater.indicators.clear();
     }

@@ -11,7 +11,7 @@
 //! SOAK_FULL=1 cargo test --release --test it soak::
 //! ```
 //!
-//! Expected numbers are SCORING.md section 8's, worked by hand there:
+//! Expected numbers are docs/scoring.md section 8's, worked by hand there:
 //! the worked example scores 87.63; with the supervisor's values equal to
 //! the self values both totals are 89.79 and so is the final score.
 
@@ -368,7 +368,7 @@ async fn an_over_size_message_is_refused_while_the_connection_carries_on() {
         status.code(),
         status.message()
     );
-    // API.md: RESOURCE_EXHAUSTED for over-size messages.
+    // docs/api.md: RESOURCE_EXHAUSTED for over-size messages.
     assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
 
     // The running stream carries on, and new calls on the same connection work.
