@@ -32,19 +32,37 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run the gRPC service (the default).
+    #[command(
+        after_help = "Examples:\n  scorecard serve\n  scorecard serve --listen 127.0.0.1:50051 --rubrics ./rubrics --tokens tokens.toml\n\nEvery flag is also an environment variable (SCORECARD_LISTEN, ...)."
+    )]
     Serve(ServeArgs),
-    /// Score a review file (proto3 JSON of ScoreReviewRequest) on a server.
+    /// Score a review file (proto3 JSON of ScoreReviewRequest), in process or on a server.
+    #[command(
+        after_help = "Examples:\n  scorecard score examples/worked-example.json\n  scorecard score examples/worked-example.json --locale zh-CN\n  scorecard score examples/worked-example.json --server http://127.0.0.1:50051 --json\n\nExit codes: 0 scored; 1 a file or the server could not be read or reached;\n2 bad command line; 3 the review was refused (INVALID_ARGUMENT, NOT_FOUND)."
+    )]
     Score(ScoreArgs),
     /// Check or show rubrics, offline.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  scorecard rubric show > rubric.json\n  scorecard rubric check rubric.json\n\n`check` exits 3 when the file does not validate, listing every violation."
+    )]
     Rubric(RubricCommand),
     /// Push a ticket export to a server and print the metrics per employee.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  scorecard tickets push examples/tickets.csv --period-label 2026-Q3 \\\n      --period-start 2026-07-01T00:00:00Z --period-end 2026-10-01T00:00:00Z"
+    )]
     Tickets(TicketsCommand),
     /// Ask a server's grpc.health.v1 service; exit 0 when SERVING.
+    #[command(
+        after_help = "Examples:\n  scorecard health\n  scorecard health --server https://scorecard:50051 --ca-cert ca.pem --service scorecard.v1.ScoringService"
+    )]
     Health(HealthArgs),
     /// Tokens for the tokens file.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  openssl rand -hex 32 | tee token.txt | scorecard token hash"
+    )]
     Token(TokenCommand),
 }
 
@@ -136,16 +154,23 @@ impl ServeArgs {
     }
 }
 
+/// Where client commands find a server when none is given.
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:50051";
+
+impl ClientArgs {
+    /// The server to call.
+    pub fn url(&self) -> &str {
+        self.server.as_deref().unwrap_or(DEFAULT_SERVER)
+    }
+}
+
 /// How a client command reaches a server.
 #[derive(Args, Debug, Clone)]
 pub struct ClientArgs {
-    /// Server address; https:// for TLS.
-    #[arg(
-        long,
-        env = "SCORECARD_SERVER",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    pub server: String,
+    /// Server address; https:// for TLS [default: http://127.0.0.1:50051;
+    /// `score` runs in process when neither this nor SCORECARD_SERVER is set].
+    #[arg(long, env = "SCORECARD_SERVER")]
+    pub server: Option<String>,
     /// Bearer token (better given by the environment than on the command line).
     #[arg(long, env = "SCORECARD_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -172,6 +197,9 @@ struct ScoreArgs {
     /// Override the request's locale (zh-CN, zh-TW, en).
     #[arg(long)]
     locale: Option<String>,
+    /// Directory of extra rubric files, when scoring in process.
+    #[arg(long, env = "SCORECARD_RUBRICS")]
+    rubrics: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -375,10 +403,11 @@ pub async fn connect(
 ) -> Result<AuthedChannel, Box<dyn std::error::Error + Send + Sync>> {
     use tonic::transport::{Certificate, ClientTlsConfig, Identity};
     let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
-    let mut endpoint = tonic::transport::Endpoint::from_shared(args.server.clone())?
+    let server = args.url();
+    let mut endpoint = tonic::transport::Endpoint::from_shared(server.to_owned())?
         .connect_timeout(Duration::from_secs(5))
         .tcp_nodelay(true);
-    if args.server.starts_with("https://") {
+    if server.starts_with("https://") {
         let mut tls = ClientTlsConfig::new();
         if let Some(ca) = &args.ca_cert {
             tls = tls.ca_certificate(Certificate::from_pem(read(ca)?));
@@ -391,7 +420,7 @@ pub async fn connect(
     let channel = endpoint
         .connect()
         .await
-        .map_err(|e| format!("cannot connect to {}: {e}", args.server))?;
+        .map_err(|e| format!("cannot connect to {server}: {e}"))?;
     let bearer = match &args.token {
         Some(t) => Some(
             format!("Bearer {}", t.trim())
@@ -406,37 +435,71 @@ pub async fn connect(
     ))
 }
 
+/// Exit code of a client command whose request was refused as invalid
+/// (INVALID_ARGUMENT, NOT_FOUND), as opposed to 1 for a failure to reach or
+/// read anything.
+pub const EXIT_INVALID: u8 = 3;
+
+/// The exit code for a refused call: 3 when the request itself was wrong.
+pub fn exit_for(status: &tonic::Status) -> ExitCode {
+    match status.code() {
+        tonic::Code::InvalidArgument | tonic::Code::NotFound => ExitCode::from(EXIT_INVALID),
+        _ => ExitCode::FAILURE,
+    }
+}
+
+/// Reads a proto3 JSON request file.
+pub fn read_json<M: prost::Message + Default>(
+    path: &std::path::Path,
+    full_name: &str,
+) -> Result<M, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    json::from_json(full_name, &text)
+        .map_err(|e| format!("{}: not a {full_name} in proto3 JSON: {e}", path.display()))
+}
+
+/// Scores in process when no server is given, else on the server; the
+/// answer or the refusal is the same either way.
+pub async fn score_request(
+    client: &ClientArgs,
+    rubrics: Option<&std::path::Path>,
+    request: pb::ScoreReviewRequest,
+) -> Result<Result<pb::ScoreReviewResponse, tonic::Status>, Box<dyn std::error::Error + Send + Sync>>
+{
+    if client.server.is_none() {
+        let registry = load_registry(rubrics)?;
+        let (_, answer) = server::scoring::score_one(&registry, request);
+        return Ok(match answer {
+            Ok(bytes) => Ok(bytes.decode()?),
+            Err(e) => Err(crate::api::status::to_status(&e)),
+        });
+    }
+    let mut grpc = pb::scoring_service_client::ScoringServiceClient::new(connect(client).await?);
+    Ok(grpc
+        .score_review(request)
+        .await
+        .map(tonic::Response::into_inner))
+}
+
 async fn score(args: ScoreArgs) -> CliResult {
-    let text =
-        std::fs::read_to_string(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let mut request: pb::ScoreReviewRequest =
-        json::from_json("scorecard.v1.ScoreReviewRequest", &text).map_err(|e| {
-            format!(
-                "{}: not a ScoreReviewRequest in proto3 JSON: {e}",
-                args.file.display()
-            )
-        })?;
+        read_json(&args.file, "scorecard.v1.ScoreReviewRequest")?;
     if let Some(locale) = args.locale {
         request.locale = locale;
     }
-    let mut client =
-        pb::scoring_service_client::ScoringServiceClient::new(connect(&args.client).await?);
-    match client.score_review(request).await {
+    match score_request(&args.client, args.rubrics.as_deref(), request).await? {
         Ok(answer) => {
-            let answer = answer.into_inner();
             if args.json {
-                println!(
-                    "{}",
-                    json::to_json("scorecard.v1.ScoreReviewResponse", &answer)?
-                );
+                let text = json::to_json("scorecard.v1.ScoreReviewResponse", &answer)?;
+                print::emit(&format!("{text}\n"));
             } else {
-                print!("{}", print::breakdown(&answer));
+                print::emit(&print::breakdown(&answer));
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(status) => {
             eprint!("{}", print::status(&status));
-            Ok(ExitCode::FAILURE)
+            Ok(exit_for(&status))
         }
     }
 }
@@ -457,7 +520,7 @@ fn rubric_check(file: &std::path::Path) -> CliResult {
         }
         Err(e) => {
             eprintln!("{e}");
-            Ok(ExitCode::FAILURE)
+            Ok(ExitCode::from(EXIT_INVALID))
         }
     }
 }
@@ -470,10 +533,8 @@ fn rubric_show(id: Option<String>, version: Option<u32>, dir: Option<PathBuf>) -
         "# {} version {} {}",
         entry.rubric.id, entry.rubric.version, entry.rubric.content_hash
     );
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&rubric::to_spec(&entry.rubric))?
-    );
+    let text = serde_json::to_string_pretty(&rubric::to_spec(&entry.rubric))?;
+    print::emit(&format!("{text}\n"));
     Ok(ExitCode::SUCCESS)
 }
 

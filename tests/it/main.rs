@@ -5,6 +5,7 @@
 mod common;
 
 mod bad_requests;
+mod cli;
 mod golden;
 mod metrics;
 mod production;

@@ -59,7 +59,7 @@ pub fn score_review(
         review_id: review.review_id.clone(),
         rubric: Some(pb::RubricInfo {
             id: rubric.id.clone(),
-            version: rubric.version.into(),
+            version: rubric.version,
             content_hash: rubric.content_hash.clone(),
             name: rubric.name(locale).to_owned(),
         }),
