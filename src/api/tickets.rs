@@ -12,7 +12,7 @@ use scorecard_core::tickets::{
 use scorecard_core::{MAX_ID_BYTES, Violation};
 use std::collections::BTreeMap;
 
-/// The first-response limit when a rubric carries none (SCORING.md
+/// The first-response limit when a rubric carries none (docs/scoring.md
 /// section 2).
 const DEFAULT_LIMIT_MINUTES: i64 = 15;
 
