@@ -3,9 +3,9 @@
 //! on 127.0.0.1 and every loop is bounded in count and time.
 //!
 //! Sizes scale with `SOAK_SCALE` (default 1): the defaults keep the file
-//! within about two minutes in a debug build on 2 cores. The full sizes of
-//! issue 6 (200,000 reviews on one stream, 1,000 disconnects) run in the
-//! release build via `.ci/run`:
+//! within about two minutes in a debug build on 2 cores. The full sizes
+//! (200,000 reviews on one stream, 1,000 disconnects) run in the release
+//! build:
 //!
 //! ```text
 //! SOAK_FULL=1 cargo test --release --test it soak::
