@@ -342,7 +342,7 @@ fn rubric_check_lists_violations_offline() {
         .arg(dir.path().join("broken.toml"))
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(stderr.contains("4 violation(s)"), "{stderr}");
     let good = Command::new(bin)
