@@ -67,7 +67,10 @@ fn duplicates(callers: &[Caller]) -> Vec<String> {
     let mut problems = Vec::new();
     for (j, b) in callers.iter().enumerate() {
         for (i, a) in callers.iter().enumerate().take(j) {
-            let both = format!("callers[{i}] ({:?}) and callers[{j}] ({:?})", a.name, b.name);
+            let both = format!(
+                "callers[{i}] ({:?}) and callers[{j}] ({:?})",
+                a.name, b.name
+            );
             if !a.name.trim().is_empty() && a.name == b.name {
                 problems.push(format!("{both}: the same caller name twice"));
             }
@@ -273,20 +276,36 @@ mod tests {
     #[test]
     fn a_shared_token_hash_or_a_repeated_caller_is_refused_naming_both() {
         let shared = format!(
-            "[[callers]]\\nname = \\"hr\\"\\nroles = [\\"reviews\\"]\\ntoken_sha256 = \\"{HASH}\\"\\n\\
-             [[callers]]\\nname = \\"ops\\"\\nroles = [\\"tickets\\"]\\ntoken_sha256 = \\"{HASH}\\"\\n"
+            r#"
+            [[callers]]
+            name = "hr"
+            roles = ["reviews"]
+            token_sha256 = "{HASH}"
+            [[callers]]
+            name = "ops"
+            roles = ["tickets"]
+            token_sha256 = "{HASH}"
+            "#
         );
         let error = Auth::from_toml(&shared).expect_err("a shared hash");
         assert_eq!(
             error,
-            "callers[0] (\\"hr\\") and callers[1] (\\"ops\\"): the same token_sha256; one token must identify one caller"
+            r#"callers[0] ("hr") and callers[1] ("ops"): the same token_sha256; one token must identify one caller"#
         );
-        let twice = "[[callers]]\\nname = \\"hr\\"\\nroles = [\\"reviews\\"]\\nclient_cert_subject = \\"a\\"\\n\\
-             [[callers]]\\nname = \\"hr\\"\\nroles = [\\"tickets\\"]\\nclient_cert_subject = \\"b\\"\\n";
+        let twice = r#"
+            [[callers]]
+            name = "hr"
+            roles = ["reviews"]
+            client_cert_subject = "a"
+            [[callers]]
+            name = "hr"
+            roles = ["tickets"]
+            client_cert_subject = "b"
+            "#;
         let error = Auth::from_toml(twice).expect_err("a repeated name");
         assert_eq!(
             error,
-            "callers[0] (\\"hr\\") and callers[1] (\\"hr\\"): the same caller name twice"
+            r#"callers[0] ("hr") and callers[1] ("hr"): the same caller name twice"#
         );
     }
 }
