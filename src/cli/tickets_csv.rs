@@ -163,10 +163,13 @@ impl Breaks {
             if at == first {
                 first += 1;
             }
-            if byte == b'\n' {
+            self.pending.pop_front();
+            // A line ends at LF, and at a CR not followed by LF: the csv
+            // reader ends a record at a lone CR too.
+            let crlf = byte == b'\r' && self.pending.front() == Some(&(at + 1, b'\n'));
+            if byte == b'\n' || (byte == b'\r' && !crlf) {
                 self.lines += 1;
             }
-            self.pending.pop_front();
         }
         self.lines + 1
     }
@@ -546,6 +549,35 @@ fn summary(a: &pb::PushResponseTimesResponse) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines that end with a lone CR (as old Mac files do) are lines: the
+    /// records after the header are on lines 2 and 3, not all on line 1.
+    /// Found by fuzzing (a lone CR inside the header).
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let text = "ticket_id,employee_id,created_time\rT-1,e1,2026-07-01T01:00:00Z\r\
+                    T-2,e1,2026-07-01T02:00:00Z\r";
+        let rows = read_csv(text.as_bytes()).expect("a header with the three columns");
+        assert_eq!(rows.lines, [2, 3]);
+        assert_eq!(rows.records.len(), 2);
+        // CR LF is one line end: the same file with CR LF, the same lines.
+        let rows = read_csv(text.replace('\r', "\r\n").as_bytes()).expect("header");
+        assert_eq!(rows.lines, [2, 3]);
+        // The fuzzer's input: a CR in the middle of the header cuts it at
+        // "comp"; what follows is a row (line 2), unreadable for lack of
+        // fields or read as a record, never on the header's line.
+        let header =
+            b"ticket_id,employee_id,created_time,comp\r\0\0lex,x\nT-1,e1,2026-07-01T01:00:00Z,1\n";
+        let rows = read_csv(header).expect("the header has the three columns");
+        let lines: Vec<u64> = rows
+            .lines
+            .iter()
+            .copied()
+            .chain(rows.not_sent.iter().map(|(l, _)| *l))
+            .collect();
+        assert!(lines.iter().all(|&l| l >= 2), "{lines:?}");
+        assert_eq!(rows.lines.len() + rows.not_sent.len(), 2, "{rows:?}");
+    }
 
     /// Rows are the lines records start on, with CR LF line ends, a blank
     /// line and a quoted line break: lines 1 header, 2 A, 3 blank, 4–5 B,

@@ -35,6 +35,10 @@ impl TicketApi {
                 let missing = Violation::new("options.rubric_ref.id", "is required");
                 return Err(Error::Invalid(vec![missing]));
             }
+            Some(r) if r.id.len() > scorecard_core::MAX_ID_BYTES => {
+                let long = Violation::too_long("options.rubric_ref.id", &r.id);
+                return Err(Error::Invalid(vec![long]));
+            }
             Some(r) => RubricChoice::Ref {
                 id: r.id.clone(),
                 version: (r.version > 0).then_some(r.version),

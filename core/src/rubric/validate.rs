@@ -11,6 +11,14 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Longest name (of a rubric, dimension, indicator or grade band, in one
+/// locale) in bytes. Names are echoed in answers (an indicator's name up
+/// to six times: in each rater's line and explanation, and in its loss),
+/// so their cap bounds what an answer adds to its request.
+pub const MAX_NAME_BYTES: usize = 256;
+/// Longest locale tag echoed in a violation's field path.
+const MAX_ECHOED_TAG: usize = 32;
+
 /// Largest precision a rubric may ask for.
 pub const MAX_PRECISION: u32 = 6;
 /// Largest magnitude of a rubric number (targets, steps, points, weights).
@@ -40,7 +48,7 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
                 "default_locale",
                 format!(
                     "\"{}\" is not supported; {LOCALE_REASON}",
-                    spec.default_locale
+                    crate::clip(&spec.default_locale, MAX_ECHOED_TAG)
                 ),
             );
         }
@@ -495,7 +503,9 @@ impl Checker {
         let mut out = BTreeMap::new();
         let mut ok = true;
         for (tag, name) in names {
-            match Locale::parse(tag) {
+            let parsed = Locale::parse(tag);
+            let tag = crate::clip(tag, MAX_ECHOED_TAG);
+            match parsed {
                 None => {
                     self.add(
                         format!("{field}[\"{tag}\"]"),
@@ -506,6 +516,15 @@ impl Checker {
                 Some(locale) => {
                     if name.trim().is_empty() {
                         self.add(format!("{field}[\"{tag}\"]"), "name must not be empty");
+                        ok = false;
+                    } else if name.len() > MAX_NAME_BYTES {
+                        self.add(
+                            format!("{field}[\"{tag}\"]"),
+                            format!(
+                                "the name is {} bytes long; at most {MAX_NAME_BYTES}",
+                                name.len()
+                            ),
+                        );
                         ok = false;
                     } else if out.insert(locale, name.clone()).is_some() {
                         self.add(
