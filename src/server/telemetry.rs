@@ -35,13 +35,11 @@ pub fn loggable(value: &str) -> String {
 
 fn escape(value: &str, text: bool) -> String {
     let mut out = String::with_capacity(value.len().min(MAX_LOGGED_CHARS) + 2);
-    let mut kept = 0;
-    for c in value.chars() {
+    for (kept, c) in value.chars().enumerate() {
         if kept == MAX_LOGGED_CHARS {
             out.push_str(&format!("…[{}B]", value.len()));
             break;
         }
-        kept += 1;
         match c {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),

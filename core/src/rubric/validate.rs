@@ -16,6 +16,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// to six times: in each rater's line and explanation, and in its loss),
 /// so their cap bounds what an answer adds to its request.
 pub const MAX_NAME_BYTES: usize = 256;
+/// Most dimensions a rubric may have.
+pub const MAX_DIMENSIONS: usize = 32;
+/// Most indicators a rubric may have, over all its dimensions. With
+/// [`MAX_NAME_BYTES`] this bounds an answer whatever the request's size.
+pub const MAX_INDICATORS: usize = 128;
+/// Most grade bands a rubric may have.
+pub const MAX_GRADE_BANDS: usize = 32;
 /// Longest locale tag echoed in a violation's field path.
 const MAX_ECHOED_TAG: usize = 32;
 
@@ -31,6 +38,37 @@ const MIN_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, MAX_PRECISION);
 /// Validates a rubric, returning every violation found.
 pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
     let mut v = Checker::default();
+
+    // Counts first: a rubric over them is not looked at further, so its
+    // size bounds neither the work nor the answer.
+    let indicator_count: usize = spec.dimensions.iter().map(|d| d.indicators.len()).sum();
+    if spec.dimensions.len() > MAX_DIMENSIONS {
+        v.add(
+            "dimensions",
+            format!(
+                "{} dimensions; at most {MAX_DIMENSIONS}",
+                spec.dimensions.len()
+            ),
+        );
+    }
+    if indicator_count > MAX_INDICATORS {
+        v.add(
+            "dimensions",
+            format!("{indicator_count} indicators in all; at most {MAX_INDICATORS}"),
+        );
+    }
+    if spec.grade_bands.len() > MAX_GRADE_BANDS {
+        v.add(
+            "grade_bands",
+            format!(
+                "{} grade bands; at most {MAX_GRADE_BANDS}",
+                spec.grade_bands.len()
+            ),
+        );
+    }
+    if !v.violations.is_empty() {
+        return Err(v.violations);
+    }
 
     if !is_slug(&spec.id, '-') {
         v.add("id", "must be a non-empty slug of lower-case letters, digits and '-' (at most 64 characters)");
