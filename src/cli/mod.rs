@@ -3,6 +3,8 @@
 
 mod print;
 mod tickets_csv;
+#[doc(hidden)]
+pub use tickets_csv::{CsvRows, read_csv};
 
 use crate::api::{json, pb};
 use crate::server::{self, ServeOptions, TlsFiles, auth::Auth, telemetry::LogFormat};

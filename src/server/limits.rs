@@ -86,6 +86,17 @@ impl DeadlinePassed {
     }
 }
 
+/// When a call's deadline passes, put in its request extensions for the
+/// handlers that check it between items of work.
+#[derive(Clone, Copy, Debug)]
+pub struct CallDeadline(pub Instant);
+
+impl CallDeadline {
+    pub fn passed(&self) -> bool {
+        Instant::now() >= self.0
+    }
+}
+
 /// The scorecard methods whose calls stream.
 const STREAMING: [&str; 2] = [
     "/scorecard.v1.ScoringService/ScoreReviews",
@@ -137,8 +148,9 @@ where
         let deadline = budget.map(|b| Instant::now() + b);
         let mut sleep = deadline.map(|d| Box::pin(tokio::time::sleep_until(d)));
         let passed = DeadlinePassed::default();
-        if deadline.is_some() {
+        if let Some(d) = deadline {
             request.extensions_mut().insert(passed.clone());
+            request.extensions_mut().insert(CallDeadline(d));
         }
         // The clone/swap keeps the service that was polled ready.
         let clone = self.inner.clone();
@@ -149,7 +161,15 @@ where
                 None => call.await?,
                 Some(timer) => tokio::select! {
                     biased;
-                    response = call => response?,
+                    // An answer ready only after the deadline (work that
+                    // held the thread past it) is not sent as OK.
+                    response = call => match deadline {
+                        Some(d) if Instant::now() >= d => {
+                            passed.set();
+                            return Ok(deadline_exceeded(budget).into_http());
+                        }
+                        _ => response?,
+                    },
                     // Set before select! drops the call, which logs as it goes.
                     _ = async {
                         timer.as_mut().await;

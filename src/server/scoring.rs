@@ -1,5 +1,6 @@
 //! ScoringService: convert in, score in the domain, convert out.
 
+use super::limits::CallDeadline;
 use super::telemetry::{CallLog, StreamLog};
 use crate::api::answer::{self, Encoded, View};
 use crate::api::convert::{self, RubricChoice};
@@ -92,6 +93,24 @@ pub fn score_one(
     (label, answer)
 }
 
+/// DEADLINE_EXCEEDED when the call's deadline has passed.
+fn deadline_status(deadline: Option<CallDeadline>) -> Option<Status> {
+    deadline
+        .filter(CallDeadline::passed)
+        .map(|_| Status::deadline_exceeded("the call's deadline passed while it was being scored"))
+}
+
+/// Aborts a scoring task whose answer is no longer wanted (its stream
+/// ended by the deadline or the client): a review not yet begun is not
+/// scored.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Reviews of one stream scored at once, ahead of the one being sent.
 const PIPELINE: usize = 8;
 
@@ -104,10 +123,18 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         request: Request<pb::ScoreReviewRequest>,
     ) -> Result<Response<Encoded>, Status> {
         let mut log = CallLog::start("ScoreReview", &request);
+        let deadline = request.extensions().get::<CallDeadline>().copied();
         let req = request.into_inner();
         log.review_id(&req.review_id);
-        let (rubric, result) = score_one(&self.registry, req);
+        // The deadline is checked between the steps (checking and scoring,
+        // then writing the answer): past it, the rest is not done.
+        let (rubric, scored) = score(&self.registry, req);
         log.rubric = rubric;
+        if let Some(status) = deadline_status(deadline) {
+            log.finish(Some(&status));
+            return Err(status);
+        }
+        let result = scored.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome));
         let ok = u64::from(result.is_ok());
         super::metrics::reviews_scored(ok, 1 - ok);
         let result = result.map(Response::new).map_err(|e| status::to_status(&e));
@@ -123,6 +150,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
     ) -> Result<Response<Self::ScoreReviewsStream>, Status> {
         let registry = self.registry.clone();
         let mut log = StreamLog::start("ScoreReviews", &request);
+        let deadline = request.extensions().get::<CallDeadline>().copied();
         // Each review is scored and encoded as its own task, a few at a
         // time, and the answers come back in request order: the stream
         // uses every core, and memory stays bounded (at most PIPELINE
@@ -133,6 +161,9 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
             let index = next_index;
             next_index += 1;
             async move {
+                if let Some(status) = deadline_status(deadline) {
+                    return Err(status);
+                }
                 let Some(req) = item.map_err(super::limits::limit_status)?.review else {
                     // Not an empty review (which would list every indicator
                     // as missing): the one thing wrong is the absent review.
@@ -140,7 +171,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                     let item = answer::score_reviews_item("", index, Err(&absent), View::Full);
                     return Ok((item, false));
                 };
-                tokio::spawn(async move {
+                let task = tokio::spawn(async move {
                     let review_id = req.review_id.clone();
                     let (_, result) = score(&registry, req);
                     let view = result.as_ref().map_or(View::Full, |s| s.view);
@@ -153,9 +184,10 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                         view,
                     );
                     (item, result.is_ok())
-                })
-                .await
-                .map_err(|e| Status::internal(format!("scoring task failed: {e}")))
+                });
+                let _abort = AbortOnDrop(task.abort_handle());
+                task.await
+                    .map_err(|e| Status::internal(format!("scoring task failed: {e}")))
             }
         });
         let mut scored = futures_util::StreamExt::buffered(scored, PIPELINE);

@@ -392,7 +392,7 @@ async fn every_violation_of_one_request_is_listed_at_once() {
 /// (gRPC's status code guide: "error parsing request proto"), decoded by
 /// the server's codec (api::codec); the connection then carries on.
 #[tokio::test]
-async fn bytes_that_are_not_a_request_are_internal_and_the_connection_carries_on() {
+async fn bytes_that_are_not_a_request_are_invalid_argument_and_the_connection_carries_on() {
     use scorecard::api::answer::Encoded;
     use scorecard::api::codec::Codec;
     let server = TestServer::start().await;
@@ -409,11 +409,10 @@ async fn bytes_that_are_not_a_request_are_internal_and_the_connection_carries_on
         )
         .await
         .expect_err("the server cannot decode it");
-    assert_eq!(err.code(), Code::Internal, "{err}");
-    assert!(
-        err.message().contains("failed to decode Protobuf message"),
-        "{}",
-        err.message()
+    assert_eq!(err.code(), Code::InvalidArgument, "{err}");
+    assert_eq!(
+        err.message(),
+        "the message is not a valid protobuf encoding of scorecard.v1.ScoreReviewRequest"
     );
     let answer = pb::scoring_service_client::ScoringServiceClient::new(channel)
         .score_review(worked_example())

@@ -7,6 +7,7 @@ mod common;
 mod bad_requests;
 mod cli;
 mod golden;
+mod hardening_input;
 mod metrics;
 mod production;
 mod properties;

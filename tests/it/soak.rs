@@ -378,9 +378,17 @@ async fn an_over_size_message_is_refused_while_the_connection_carries_on() {
     assert!(running.next().await.is_none());
     assert_eq!(score_once(&mut client).await.unwrap(), "87.63");
 
-    // Just under the limit is still served (4 MiB − 64 KiB of comment).
+    // Just under the limit is still served: 15,000 submissions without
+    // values, each with a 256-byte source (the most a source may be),
+    // 15,000 × (256 + 6 bytes of framing) = 3,930,000 bytes, under 4 MiB
+    // (4,194,304) by 264,304.
     let mut near = worked_example();
-    near.self_assessment.as_mut().unwrap().entries[0].comment = "y".repeat((4 << 20) - (64 << 10));
+    near.submissions
+        .extend((0..15_000).map(|i| pb::MetricSubmission {
+            source: format!("{i:0>256}"),
+            ..Default::default()
+        }));
+    assert!(prost::Message::encoded_len(&near) < 4 << 20);
     let answer = client.score_review(near).await.expect("under the limit");
     assert_eq!(answer.into_inner().final_score, "87.63");
 }
