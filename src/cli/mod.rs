@@ -112,7 +112,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SCORECARD_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub handshake_timeout: Duration,
     /// SETTINGS_MAX_CONCURRENT_STREAMS: calls at once on one connection.
-    #[arg(long, env = "SCORECARD_MAX_STREAMS_PER_CONNECTION", default_value_t = 100)]
+    #[arg(
+        long,
+        env = "SCORECARD_MAX_STREAMS_PER_CONNECTION",
+        default_value_t = 100
+    )]
     pub max_streams_per_connection: u32,
     /// Open connections at most; more are closed at once (also kept 64
     /// below the open-file limit).
@@ -344,7 +348,9 @@ async fn serve(args: ServeArgs) -> CliResult {
     let fmt = |n: Option<u64>| n.map_or("unlimited".to_string(), |n| n.to_string());
     if let Some(fds) = now {
         // Room for the listeners, rubric files and logs besides connections.
-        let room = usize::try_from(fds.saturating_sub(64)).unwrap_or(usize::MAX).max(1);
+        let room = usize::try_from(fds.saturating_sub(64))
+            .unwrap_or(usize::MAX)
+            .max(1);
         if options.max_connections > room {
             tracing::warn!(
                 max_connections = options.max_connections,

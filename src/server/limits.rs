@@ -135,7 +135,10 @@ const METHODS: [(&str, &str); 9] = [
     ("/scorecard.v1.ScoringService/ScoreReviews", "ScoreReviews"),
     ("/scorecard.v1.RubricService/ListRubrics", "ListRubrics"),
     ("/scorecard.v1.RubricService/GetRubric", "GetRubric"),
-    ("/scorecard.v1.RubricService/ValidateRubric", "ValidateRubric"),
+    (
+        "/scorecard.v1.RubricService/ValidateRubric",
+        "ValidateRubric",
+    ),
     (
         "/scorecard.v1.TicketStatsService/PushResponseTimes",
         "PushResponseTimes",
@@ -326,7 +329,8 @@ where
                 let mut rx = rx.clone();
                 Some(Box::pin(async move {
                     let _ = rx.wait_for(|closing| *closing).await;
-                }) as Pin<Box<dyn Future<Output = ()> + Send>>)
+                })
+                    as Pin<Box<dyn Future<Output = ()> + Send>>)
             }
             _ => None,
         };

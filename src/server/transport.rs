@@ -221,8 +221,15 @@ async fn connection<S>(
             match accepted {
                 Ok(Ok(stream)) => {
                     let info = stream.connect_info();
-                    serve_io(stream, Some(info), service, limits, stop, handshake_deadline)
-                        .await
+                    serve_io(
+                        stream,
+                        Some(info),
+                        service,
+                        limits,
+                        stop,
+                        handshake_deadline,
+                    )
+                    .await
                 }
                 Ok(Err(e)) => {
                     super::metrics::connection_refused("tls_handshake");

@@ -6,6 +6,7 @@ mod common;
 
 mod bad_requests;
 mod golden;
+mod hardening_transport;
 mod metrics;
 mod production;
 mod properties;
