@@ -288,13 +288,14 @@ pub async fn serve_with_metrics(
         options.drain_timeout,
     )
     .await;
-    if let Some(task) = metrics_task {
+    if let Some(mut task) = metrics_task {
         // Its connections get no longer than the gRPC ones.
-        if tokio::time::timeout(Duration::from_secs(1), &mut *Box::pin(task))
+        if tokio::time::timeout(Duration::from_secs(1), &mut task)
             .await
             .is_err()
         {
             tracing::warn!("metrics server still busy after the drain: closed");
+            task.abort();
         }
     }
     tracing::info!("stopped");
