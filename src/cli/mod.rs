@@ -123,6 +123,38 @@ pub struct ServeArgs {
     /// Time to keep answering after SIGTERM with health NOT_SERVING, e.g. "5s".
     #[arg(long, env = "SCORECARD_SHUTDOWN_GRACE", default_value = "0s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
+    /// After the grace: how long connections get to finish their calls
+    /// after GOAWAY before they are closed and the process exits 0.
+    #[arg(long, env = "SCORECARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub drain_timeout: Duration,
+    /// Time from accept to the TLS handshake and the HTTP/2 preface;
+    /// silent connections are closed after it.
+    #[arg(long, env = "SCORECARD_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub handshake_timeout: Duration,
+    /// SETTINGS_MAX_CONCURRENT_STREAMS: calls at once on one connection.
+    #[arg(
+        long,
+        env = "SCORECARD_MAX_STREAMS_PER_CONNECTION",
+        default_value_t = 100
+    )]
+    pub max_streams_per_connection: u32,
+    /// Open connections at most; more are closed at once (also kept 64
+    /// below the open-file limit).
+    #[arg(long, env = "SCORECARD_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// A connection with no call for this long is closed (GOAWAY); 0 = never.
+    #[arg(long, env = "SCORECARD_IDLE_TIMEOUT", default_value = "5m", value_parser = parse_duration)]
+    pub idle_timeout: Duration,
+    /// A unary call's request body, or a stream's next message, must arrive
+    /// within this, or the call ends with DEADLINE_EXCEEDED; 0 = no limit.
+    #[arg(long, env = "SCORECARD_BODY_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub body_timeout: Duration,
+    /// grpc.health.v1.Health/Watch streams open at once; 0 = no limit.
+    #[arg(long, env = "SCORECARD_MAX_WATCH_STREAMS", default_value_t = 100)]
+    pub max_watch_streams: usize,
+    /// Longest a Health/Watch stream stays open; 0 = no limit.
+    #[arg(long, env = "SCORECARD_WATCH_TIMEOUT", default_value = "10m", value_parser = parse_duration)]
+    pub watch_timeout: Duration,
 }
 
 impl ServeArgs {
@@ -152,6 +184,14 @@ impl ServeArgs {
                 _ => None,
             },
             auth: Arc::new(auth),
+            drain_timeout: self.drain_timeout,
+            handshake_timeout: self.handshake_timeout,
+            max_streams_per_connection: self.max_streams_per_connection.max(1),
+            max_connections: self.max_connections.max(1),
+            idle_timeout: nonzero(self.idle_timeout),
+            body_timeout: nonzero(self.body_timeout),
+            max_watch_streams: (self.max_watch_streams > 0).then_some(self.max_watch_streams),
+            watch_timeout: nonzero(self.watch_timeout),
         })
     }
 }
@@ -333,7 +373,29 @@ async fn serve(args: ServeArgs) -> CliResult {
     for entry in registry.entries() {
         tracing::info!(rubric = %entry.rubric.id, version = entry.rubric.version, hash = %entry.rubric.content_hash, built_in = entry.built_in, "rubric loaded");
     }
-    let options = args.options()?;
+    let mut options = args.options()?;
+    let (before, now) = server::transport::raise_fd_limit();
+    let fmt = |n: Option<u64>| n.map_or("unlimited".to_string(), |n| n.to_string());
+    if let Some(fds) = now {
+        // Room for the listeners, rubric files and logs besides connections.
+        let room = usize::try_from(fds.saturating_sub(64))
+            .unwrap_or(usize::MAX)
+            .max(1);
+        if options.max_connections > room {
+            tracing::warn!(
+                max_connections = options.max_connections,
+                lowered_to = room,
+                "--max-connections lowered below the open-file limit"
+            );
+            options.max_connections = room;
+        }
+    }
+    tracing::info!(
+        soft_before = %fmt(before),
+        soft_now = %fmt(now),
+        max_connections = options.max_connections,
+        "open-file limit"
+    );
     if options.auth.is_open() {
         eprintln!(
             "WARNING: scorecard is running WITHOUT AUTHENTICATION. Set SCORECARD_TOKENS (see README, Operations) to lock it down."

@@ -134,7 +134,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
             log.finish(Some(&status));
             return Err(status);
         }
-        let result = scored.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome));
+        let result = scored.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome, s.view));
         let ok = u64::from(result.is_ok());
         super::metrics::reviews_scored(ok, 1 - ok);
         let result = result.map(Response::new).map_err(|e| status::to_status(&e));

@@ -118,6 +118,7 @@ impl CallLog {
     /// request, where the auth and limits layers put them.
     pub fn start<T>(method: &'static str, request: &tonic::Request<T>) -> Self {
         super::metrics::call_started(method);
+        seen(request);
         Self {
             method,
             review_id: String::new(),
@@ -173,6 +174,14 @@ fn unfinished_code(deadline: Option<&DeadlinePassed>) -> Code {
     }
 }
 
+/// Tells the limits layer the call reached its handler (it logs the calls
+/// refused before).
+fn seen<T>(request: &tonic::Request<T>) {
+    if let Some(seen) = request.extensions().get::<super::limits::CallSeen>() {
+        seen.set();
+    }
+}
+
 /// The deadline flag the limits layer put on a request, if any.
 fn deadline<T>(request: &tonic::Request<T>) -> Option<DeadlinePassed> {
     request.extensions().get::<DeadlinePassed>().cloned()
@@ -203,6 +212,7 @@ pub struct StreamLog {
 impl StreamLog {
     pub fn start<T>(method: &'static str, request: &tonic::Request<T>) -> Self {
         super::metrics::call_started(method);
+        seen(request);
         let deadline = deadline(request);
         Self {
             method,

@@ -8,6 +8,7 @@ mod bad_requests;
 mod cli;
 mod golden;
 mod hardening_input;
+mod hardening_transport;
 mod metrics;
 mod production;
 mod properties;
