@@ -117,8 +117,16 @@ pub fn page_count(form: &Form) -> Result<usize, RenderError> {
     Ok(layout::lay_out(form, &layout::Metrics::new()?).len())
 }
 
-/// The form as PDF bytes.
-pub fn render(form: &Form) -> Result<Vec<u8>, RenderError> {
+/// A rendered form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The PDF document.
+    pub pdf: Vec<u8>,
+    pub page_count: usize,
+}
+
+/// The form as a PDF document.
+pub fn render(form: &Form) -> Result<Rendered, RenderError> {
     let metrics = layout::Metrics::new()?;
     let pages = layout::lay_out(form, &metrics);
     let font = font()?.clone();
@@ -197,5 +205,9 @@ pub fn render(form: &Form) -> Result<Vec<u8>, RenderError> {
         surface.finish();
         page.finish();
     }
-    document.finish().map_err(|e| RenderError(format!("{e:?}")))
+    let page_count = pages.len();
+    document
+        .finish()
+        .map(|pdf| Rendered { pdf, page_count })
+        .map_err(|e| RenderError(format!("{e:?}")))
 }
