@@ -24,10 +24,10 @@ pub const TOP: f32 = MARGIN;
 pub const BOTTOM: f32 = PAGE_HEIGHT - 48.0;
 
 const TABLE_SIZE: f32 = 7.5;
-const TABLE_LINE: f32 = 9.0;
-const TABLE_PAD: f32 = 2.0;
+const TABLE_LINE: f32 = 8.5;
+const TABLE_PAD: f32 = 1.75;
 /// Height of a one-line row of the indicator table (each further line of a
-/// wrapped cell adds 9 pt).
+/// wrapped cell adds 8.5 pt).
 pub const TABLE_ROW_HEIGHT: f32 = TABLE_LINE + 2.0 * TABLE_PAD;
 /// Height of the table's column heads, repeated on each page it runs onto.
 pub const TABLE_HEADER_HEIGHT: f32 = TABLE_ROW_HEIGHT;
@@ -39,7 +39,7 @@ const MAX_CELL_LINES: usize = 6;
 const MAX_NOTE_LINES: usize = 40;
 
 const TEXT_SIZE: f32 = 8.0;
-const TEXT_LINE: f32 = 11.0;
+const TEXT_LINE: f32 = 10.5;
 const RULE_GRAY: u8 = 150;
 const SHADE_GRAY: u8 = 232;
 
@@ -635,7 +635,7 @@ fn scores(form: &Form, m: &Metrics, l: &Labels) -> Vec<Block> {
         gap = format!("{gap} {}", l.incomplete);
     }
     if !gap.trim().is_empty() {
-        blocks.push(labelled(m, "Δ", gap.trim()));
+        blocks.push(labelled(m, l.gap, gap.trim()));
     }
     let losses: Vec<String> = o
         .losses
@@ -663,7 +663,7 @@ fn interview(form: &Form, m: &Metrics, l: &Labels) -> Vec<Block> {
     ];
     let half = CONTENT_WIDTH / 2.0;
     let ruled = 2;
-    let ruled_gap = 14.0;
+    let ruled_gap = 13.0;
     let mut blocks = vec![heading(l.interview)];
     for pair in cells.chunks(2) {
         let mut b = Block::default();
@@ -838,6 +838,7 @@ mod tests {
                 l.band_coefficient,
                 l.grade,
                 l.no_grade,
+                l.gap,
                 l.losses,
                 l.no_losses,
                 l.interview,
