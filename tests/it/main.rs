@@ -5,6 +5,7 @@
 mod common;
 
 mod bad_requests;
+mod form;
 mod golden;
 mod metrics;
 mod production;
