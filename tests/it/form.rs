@@ -248,7 +248,7 @@ fn sixty_indicators() -> pb::ScoreReviewRequest {
     let spec: scorecard_core::rubric::RubricSpec =
         serde_json::from_str(scorecard_core::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
     let builtin = scorecard::api::convert::rubric_proto(&spec);
-    rubric.blend = builtin.blend.clone();
+    rubric.blend = builtin.blend;
     rubric.grade_bands = builtin.grade_bands.clone();
     rubric.gap_threshold = builtin.gap_threshold;
     let template = builtin.dimensions[0].indicators[1].clone();
@@ -282,12 +282,8 @@ fn sixty_indicators() -> pb::ScoreReviewRequest {
     review.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(rubric));
     review.self_assessment = Some(pb::Assessment {
         entries: entries.clone(),
-        ..Default::default()
     });
-    review.supervisor_assessment = Some(pb::Assessment {
-        entries,
-        ..Default::default()
-    });
+    review.supervisor_assessment = Some(pb::Assessment { entries });
     review
 }
 
