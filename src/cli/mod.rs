@@ -43,6 +43,9 @@ enum Command {
         after_help = "Examples:\n  scorecard score examples/worked-example.json\n  scorecard score examples/worked-example.json --locale zh-CN\n  scorecard score examples/worked-example.json --server http://127.0.0.1:50051 --json\n\nExit codes: 0 scored; 1 a file or the server could not be read or reached;\n2 bad command line; 3 the review was refused (INVALID_ARGUMENT, NOT_FOUND)."
     )]
     Score(ScoreArgs),
+    /// Render a review file as the printable review form (PDF), offline or
+    /// on a server (--server).
+    Form(FormArgs),
     /// Check or show rubrics, offline.
     #[command(
         subcommand,
@@ -244,6 +247,31 @@ struct ScoreArgs {
     rubrics: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+struct FormArgs {
+    /// Review file in proto3 JSON: a ScoreReviewRequest, or a
+    /// RenderReviewFormRequest (with "review", "notes", "signers").
+    file: PathBuf,
+    /// Where to write the PDF.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Override the review's locale (zh-CN, zh-TW, en).
+    #[arg(long)]
+    locale: Option<String>,
+    /// Render on this server (https:// for TLS) instead of in-process.
+    #[arg(long)]
+    server: Option<String>,
+    /// Bearer token for --server.
+    #[arg(long, env = "SCORECARD_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// CA (PEM) to verify the server's certificate with.
+    #[arg(long, env = "SCORECARD_CA_CERT")]
+    ca_cert: Option<PathBuf>,
+    /// In-process only: also load the rubric files of this directory.
+    #[arg(long, env = "SCORECARD_RUBRICS")]
+    rubrics: Option<PathBuf>,
+}
+
 #[derive(Subcommand, Debug)]
 enum RubricCommand {
     /// Validate a rubric file (JSON or TOML) and list every violation.
@@ -323,6 +351,7 @@ pub fn run() -> ExitCode {
         None => runtime.block_on(serve(cli.serve)),
         Some(Command::Serve(args)) => runtime.block_on(serve(args)),
         Some(Command::Score(args)) => runtime.block_on(score(args)),
+        Some(Command::Form(args)) => runtime.block_on(form(args)),
         Some(Command::Rubric(RubricCommand::Check { file })) => rubric_check(&file),
         Some(Command::Rubric(RubricCommand::Show {
             id,
@@ -564,6 +593,82 @@ async fn score(args: ScoreArgs) -> CliResult {
         Err(status) => {
             eprint!("{}", print::status(&status));
             Ok(exit_for(&status))
+        }
+    }
+}
+
+/// A review file as a RenderReviewFormRequest: one that has a "review"
+/// object is read as that, anything else as the ScoreReviewRequest alone.
+fn form_request(file: &std::path::Path) -> Result<pb::RenderReviewFormRequest, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
+    if value
+        .get("review")
+        .is_some_and(serde_json::Value::is_object)
+    {
+        json::from_json("scorecard.v1.RenderReviewFormRequest", &text).map_err(|e| {
+            format!(
+                "{}: not a RenderReviewFormRequest in proto3 JSON: {e}",
+                file.display()
+            )
+        })
+    } else {
+        let review = json::from_json("scorecard.v1.ScoreReviewRequest", &text).map_err(|e| {
+            format!(
+                "{}: not a ScoreReviewRequest in proto3 JSON: {e}",
+                file.display()
+            )
+        })?;
+        Ok(pb::RenderReviewFormRequest {
+            review: Some(review),
+            ..Default::default()
+        })
+    }
+}
+
+async fn form(args: FormArgs) -> CliResult {
+    let mut request = form_request(&args.file)?;
+    if let (Some(locale), Some(review)) = (&args.locale, request.review.as_mut()) {
+        review.locale = locale.clone();
+    }
+    let answer = match &args.server {
+        Some(server) => {
+            let client_args = ClientArgs {
+                server: Some(server.clone()),
+                token: args.token.clone(),
+                ca_cert: args.ca_cert.clone(),
+                client_cert: None,
+                client_key: None,
+            };
+            let mut client =
+                pb::scoring_service_client::ScoringServiceClient::new(connect(&client_args).await?);
+            client
+                .render_review_form(request)
+                .await
+                .map(tonic::Response::into_inner)
+        }
+        None => {
+            let registry = load_registry(args.rubrics.as_deref())?;
+            crate::server::form::render_form(&registry, request).1
+        }
+    };
+    match answer {
+        Ok(answer) => {
+            std::fs::write(&args.output, &answer.pdf)
+                .map_err(|e| format!("{}: {e}", args.output.display()))?;
+            println!(
+                "{}: {} bytes, {} page(s), {}",
+                args.output.display(),
+                answer.size_bytes,
+                answer.page_count,
+                answer.media_type
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(status) => {
+            eprint!("{}", print::status(&status));
+            Ok(ExitCode::FAILURE)
         }
     }
 }

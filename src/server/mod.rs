@@ -2,6 +2,7 @@
 //! graceful shutdown.
 
 pub mod auth;
+pub mod form;
 pub mod limits;
 pub mod metrics;
 pub mod rubrics;

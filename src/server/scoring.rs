@@ -142,6 +142,24 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         result
     }
 
+    async fn render_review_form(
+        &self,
+        request: Request<pb::RenderReviewFormRequest>,
+    ) -> Result<Response<pb::RenderReviewFormResponse>, Status> {
+        let mut log = CallLog::start("RenderReviewForm", &request);
+        let req = request.into_inner();
+        log.review_id(req.review.as_ref().map_or("", |r| r.review_id.as_str()));
+        let registry = self.registry.clone();
+        // Laying out and subsetting the font is CPU work: off the runtime.
+        let (rubric, result) =
+            tokio::task::spawn_blocking(move || super::form::render_form(&registry, req))
+                .await
+                .map_err(|e| Status::internal(format!("rendering task failed: {e}")))?;
+        log.rubric = rubric;
+        log.finish(result.as_ref().err());
+        result.map(Response::new)
+    }
+
     type ScoreReviewsStream = ScoreStream;
 
     async fn score_reviews(

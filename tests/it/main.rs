@@ -6,6 +6,7 @@ mod common;
 
 mod bad_requests;
 mod cli;
+mod form;
 mod golden;
 mod hardening_input;
 mod hardening_transport;
