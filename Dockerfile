@@ -40,6 +40,7 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY proto ./proto
 COPY core ./core
+COPY form ./form
 COPY bench ./bench
 COPY examples ./examples
 COPY src ./src

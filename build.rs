@@ -30,13 +30,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // bytes (`api::answer::Encoded`) instead of the generated message:
     // the same routes, requests and codec (api::codec), one encoding pass
     // less.
-    let method = |name: &str, route: &str, input: &str| {
+    let method_to = |name: &str, route: &str, input: &str, output: &str| {
         tonic_build::manual::Method::builder()
             .name(name)
             .route_name(route)
             .input_type(input)
-            .output_type("crate::api::answer::Encoded")
+            .output_type(output)
             .codec_path("crate::api::codec::Codec")
+    };
+    let method = |name: &str, route: &str, input: &str| {
+        method_to(name, route, input, "crate::api::answer::Encoded")
     };
     let scoring = tonic_build::manual::Service::builder()
         .name("ScoringService")
@@ -57,6 +60,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
             .client_streaming()
             .server_streaming()
+            .build(),
+        )
+        .method(
+            method_to(
+                "render_review_form",
+                "RenderReviewForm",
+                "crate::api::pb::RenderReviewFormRequest",
+                "crate::api::pb::RenderReviewFormResponse",
+            )
             .build(),
         )
         .build();

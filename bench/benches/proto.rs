@@ -3,8 +3,9 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use prost::Message;
+use scorecard::api::answer::{self, View};
 use scorecard::api::{json, pb};
-use scorecard::server::scoring::score_one;
+use scorecard::server::scoring::{score, score_one};
 use scorecard_core::rubric::Registry;
 use std::hint::black_box;
 
@@ -53,5 +54,27 @@ fn codec(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, codec);
+/// Writing the answer: the in-place writer against building the generated
+/// message and encoding it with prost (its oracle), in both views.
+fn answer_paths(c: &mut Criterion) {
+    let registry = Registry::with_builtin();
+    let (_, scored) = score(&registry, worked_example());
+    let s = scored.expect("the worked example scores");
+    let mut group = c.benchmark_group("answer");
+    group.throughput(Throughput::Elements(1));
+    for (name, view) in [("full", View::Full), ("summary", View::Summary)] {
+        group.bench_function(format!("writer/{name}"), |b| {
+            b.iter(|| answer::score_review(&s.rubric, &s.review, black_box(&s.outcome), view))
+        });
+        group.bench_function(format!("prost/{name}"), |b| {
+            b.iter(|| {
+                answer::plain::score_review(&s.rubric, &s.review, black_box(&s.outcome), view)
+                    .encode_to_vec()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, codec, answer_paths);
 criterion_main!(benches);

@@ -303,7 +303,8 @@ fn dump(n: u64) {
         let result = scoring::score(rubric, &request.review);
         let _ = writeln!(out, "case {case}: {result:?}");
         if let Ok(outcome) = &result {
-            let encoded = answer::score_review(rubric, &request.review, outcome);
+            let encoded =
+                answer::score_review(rubric, &request.review, outcome, answer::View::Full);
             let answer: pb::ScoreReviewResponse = encoded.decode().expect("decodes");
             let _ = writeln!(out, "answer {case}: {answer:?}");
         }

@@ -114,6 +114,15 @@ impl encoded::scoring_service_server::ScoringService for Baseline {
         Ok(Response::new(self.0.review_bytes.clone()))
     }
 
+    async fn render_review_form(
+        &self,
+        _request: Request<pb::RenderReviewFormRequest>,
+    ) -> Result<Response<pb::RenderReviewFormResponse>, Status> {
+        Err(Status::unimplemented(
+            "the baseline server answers scoring calls only",
+        ))
+    }
+
     type ScoreReviewsStream = AnswerStream;
 
     async fn score_reviews(

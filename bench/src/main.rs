@@ -99,20 +99,32 @@ pub struct BenchArgs {
     /// Locale of the reviews sent (the worked example otherwise).
     #[arg(long)]
     pub locale: Option<String>,
+    /// Answer view the reviews ask for; the baseline's answers are sized
+    /// to match.
+    #[arg(long, value_enum, default_value = "full")]
+    pub view: ViewArg,
     /// Exit 0 even when calls failed.
     #[arg(long)]
     pub allow_errors: bool,
-    /// Internal: serve the baseline on this address (used by the child).
-    #[arg(long, hide = true)]
+    /// Write the ScoreReview request of this locale and view as a gRPC
+    /// frame (5-byte prefix + message) to this file, for an external load
+    /// generator such as h2load, print the encoded size of its answer, and
+    /// exit.
+    #[arg(long)]
+    pub write_request_frame: Option<std::path::PathBuf>,
+    /// Serve the echo baseline on this loopback address (answers of
+    /// --baseline-review-bytes and --baseline-push-bytes); the load
+    /// generator starts it as a child.
+    #[arg(long)]
     pub serve_baseline: Option<SocketAddr>,
-    /// Internal: encoded size of the baseline's review answer.
-    #[arg(long, hide = true, default_value_t = 0)]
+    /// Encoded size of the baseline's review answer.
+    #[arg(long, default_value_t = 0)]
     pub baseline_review_bytes: usize,
-    /// Internal: encoded size of the baseline's push answer.
-    #[arg(long, hide = true, default_value_t = 0)]
+    /// Encoded size of the baseline's push answer.
+    #[arg(long, default_value_t = 0)]
     pub baseline_push_bytes: usize,
-    /// Internal: the baseline child exits after this long, whatever happens.
-    #[arg(long, hide = true, default_value = "1h", value_parser = parse_duration)]
+    /// The baseline exits after this long, whatever happens.
+    #[arg(long, default_value = "1h", value_parser = parse_duration)]
     pub baseline_lifetime: Duration,
 }
 
@@ -133,13 +145,22 @@ impl Default for BenchArgs {
             warmup: Duration::from_secs(1),
             rounds: 3,
             locale: None,
+            view: ViewArg::Full,
             allow_errors: false,
+            write_request_frame: None,
             serve_baseline: None,
             baseline_review_bytes: 0,
             baseline_push_bytes: 0,
             baseline_lifetime: Duration::from_secs(3600),
         }
     }
+}
+
+/// `ScoreReviewView` on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    Full,
+    Summary,
 }
 
 /// Where the servers the tool starts run.
@@ -196,6 +217,19 @@ async fn run(args: BenchArgs) -> Result<ExitCode, BoxError> {
     if let Some(addr) = args.serve_baseline {
         return serve_baseline_child(addr, &args).await;
     }
+    if let Some(path) = &args.write_request_frame {
+        let request = worked_example(&args)?;
+        let (_, answer) =
+            scorecard::server::scoring::score_one(&Registry::with_builtin(), request.clone());
+        let answer = answer.map_err(|e| format!("the worked example does not score: {e}"))?;
+        let message = request.encode_to_vec();
+        let mut frame = vec![0u8];
+        frame.extend_from_slice(&u32::try_from(message.len())?.to_be_bytes());
+        frame.extend_from_slice(&message);
+        std::fs::write(path, frame).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("{}", answer.as_slice().len());
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = measure(&args).await?;
     print!("{}", report.render(&args));
     let errors = report.total_errors();
@@ -220,13 +254,17 @@ struct Workload {
     review_id: String,
 }
 
-fn worked_example(locale: Option<&str>) -> Result<pb::ScoreReviewRequest, BoxError> {
+fn worked_example(args: &BenchArgs) -> Result<pb::ScoreReviewRequest, BoxError> {
     let text = include_str!("../../examples/worked-example.json");
     let mut request: pb::ScoreReviewRequest =
         json::from_json("scorecard.v1.ScoreReviewRequest", text)?;
-    if let Some(locale) = locale {
-        request.locale = locale.to_string();
+    if let Some(locale) = &args.locale {
+        request.locale = locale.clone();
     }
+    request.view = match args.view {
+        ViewArg::Full => pb::ScoreReviewView::Unspecified,
+        ViewArg::Summary => pb::ScoreReviewView::Summary,
+    } as i32;
     Ok(request)
 }
 
@@ -267,7 +305,7 @@ fn push_record(i: usize) -> pb::TicketRecord {
 
 impl Workload {
     fn new(args: &BenchArgs) -> Result<Self, BoxError> {
-        let request = worked_example(args.locale.as_deref())?;
+        let request = worked_example(args)?;
         // Answer sizes come from scoring the same input here, so the
         // baseline's answers match scorecard's whatever server is driven.
         let registry = Registry::with_builtin();
@@ -957,7 +995,7 @@ async fn serve_baseline_child(addr: SocketAddr, args: &BenchArgs) -> Result<Exit
     if !addr.ip().is_loopback() {
         return Err(format!("the baseline serves on loopback only, not {addr}").into());
     }
-    let review_id = worked_example(args.locale.as_deref())?.review_id;
+    let review_id = worked_example(args)?.review_id;
     let answers = baseline::Answers::sized(
         &review_id,
         args.baseline_review_bytes,

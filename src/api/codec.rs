@@ -11,10 +11,15 @@
 //! the message is decoded through the `Buf` as before.
 //!
 //! Encoding is prost's ([`ProstEncoder`]). A message that does not decode
-//! is INTERNAL with prost's error text, as with [`tonic_prost::ProstCodec`].
+//! is INVALID_ARGUMENT, said in the service's words (which message, and
+//! that its bytes are not protobuf of it), not the decoder's. A second
+//! message where one alone is allowed (the request of a unary call) is
+//! INVALID_ARGUMENT too: tonic reads a unary request's body to its end and
+//! would otherwise drop the extra messages unseen.
 
 use bytes::Buf;
 use prost::Message;
+use std::any::TypeId;
 use std::marker::PhantomData;
 use tonic::Status;
 use tonic::codec::{DecodeBuf, Decoder};
@@ -45,21 +50,53 @@ where
     }
 
     fn decoder(&mut self) -> Self::Decoder {
-        SliceDecoder(PhantomData)
+        SliceDecoder {
+            decoded: 0,
+            _message: PhantomData,
+        }
     }
 }
 
 /// Decodes a `U` from the received bytes as one slice.
 #[derive(Debug, Clone)]
-pub struct SliceDecoder<U>(PhantomData<U>);
+pub struct SliceDecoder<U> {
+    /// Messages decoded so far on this call.
+    decoded: u64,
+    _message: PhantomData<U>,
+}
 
-impl<U: Message + Default> Decoder for SliceDecoder<U> {
+impl<U: Message + Default + 'static> Decoder for SliceDecoder<U> {
     type Item = U;
     type Error = Status;
 
     fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<U>, Status> {
-        decode(buf).map(Some).map_err(from_decode_error)
+        if self.decoded > 0 && !streamed::<U>() {
+            return Err(Status::invalid_argument(format!(
+                "a call with one {} carries exactly one message; a second one followed it",
+                message_name::<U>()
+            )));
+        }
+        self.decoded += 1;
+        decode(buf).map(Some).map_err(|_| undecodable::<U>())
     }
+}
+
+/// Whether `U` comes as a stream of messages on its calls: the requests of
+/// ScoreReviews and PushResponseTimes and the answers of ScoreReviews.
+/// Every other message is the one message of its call's side.
+fn streamed<U: 'static>() -> bool {
+    use crate::api::pb;
+    let id = TypeId::of::<U>();
+    id == TypeId::of::<pb::ScoreReviewsRequest>()
+        || id == TypeId::of::<pb::ScoreReviewsResponse>()
+        || id == TypeId::of::<pb::PushResponseTimesRequest>()
+}
+
+/// The message's name as the protos spell it (the last part of its Rust
+/// path, which is the proto name).
+fn message_name<U>() -> &'static str {
+    let full = std::any::type_name::<U>();
+    full.rsplit("::").next().unwrap_or(full)
 }
 
 /// The message in `buf`, all of whose bytes are consumed.
@@ -73,10 +110,12 @@ fn decode<U: Message + Default>(buf: &mut impl Buf) -> Result<U, prost::DecodeEr
     decoded
 }
 
-/// As tonic-prost maps a decode error: INTERNAL (gRPC's status code
-/// guide), with prost's text.
-fn from_decode_error(error: prost::DecodeError) -> Status {
-    Status::internal(error.to_string())
+/// Bytes that are not a `U`: the caller sent them, so INVALID_ARGUMENT.
+fn undecodable<U>() -> Status {
+    Status::invalid_argument(format!(
+        "the message is not a valid protobuf encoding of scorecard.v1.{}",
+        message_name::<U>()
+    ))
 }
 
 #[cfg(test)]
@@ -129,15 +168,24 @@ mod tests {
     }
 
     #[test]
-    fn bytes_that_do_not_decode_are_internal_with_prosts_text() {
+    fn bytes_that_do_not_decode_are_invalid_argument_in_the_services_words() {
         // Field 1 (review_id) says 5 bytes follow; 2 do.
         let bytes = [0x0a, 0x05, b'a', b'b'];
-        let error = decode::<pb::ScoreReviewRequest>(&mut &bytes[..]).expect_err("truncated");
-        let prost_error =
-            pb::ScoreReviewRequest::decode(&bytes[..]).expect_err("prost rejects it too");
-        assert_eq!(error.to_string(), prost_error.to_string());
-        let status = from_decode_error(error);
-        assert_eq!(status.code(), tonic::Code::Internal);
-        assert_eq!(status.message(), prost_error.to_string());
+        decode::<pb::ScoreReviewRequest>(&mut &bytes[..]).expect_err("truncated");
+        let status = undecodable::<pb::ScoreReviewRequest>();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert_eq!(
+            status.message(),
+            "the message is not a valid protobuf encoding of scorecard.v1.ScoreReviewRequest"
+        );
+    }
+
+    #[test]
+    fn only_the_streamed_messages_may_come_more_than_once() {
+        assert!(streamed::<pb::ScoreReviewsRequest>());
+        assert!(streamed::<pb::PushResponseTimesRequest>());
+        assert!(!streamed::<pb::ScoreReviewRequest>());
+        assert!(!streamed::<pb::GetRubricRequest>());
+        assert_eq!(message_name::<pb::GetRubricRequest>(), "GetRubricRequest");
     }
 }

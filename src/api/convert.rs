@@ -28,8 +28,13 @@ pub struct ReviewRequest {
     pub rubric: RubricChoice,
 }
 
-/// Longest id or label accepted (review ids, employee ids, sources).
+/// Longest id or label accepted (review ids, employee ids, sources,
+/// indicator ids, rubric ids, locales): one cap on every RPC.
 const MAX_ID_LEN: usize = scorecard_core::MAX_ID_BYTES;
+
+/// Longest rater comment accepted, in bytes. A comment is echoed once, in
+/// its rater's indicator line.
+pub const MAX_COMMENT_BYTES: usize = 1024;
 
 /// Checks and converts a ScoreReview request.
 pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Error> {
@@ -47,6 +52,7 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
             if r.id.is_empty() {
                 v.push(Violation::new("rubric_ref.id", "is required"));
             }
+            check_len(&mut v, "rubric_ref.id", &r.id);
             RubricChoice::Ref {
                 id: r.id,
                 version: (r.version > 0).then_some(r.version),
@@ -58,6 +64,9 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
     };
 
     let locale = if req.locale.is_empty() {
+        None
+    } else if req.locale.len() > MAX_ID_LEN {
+        v.push(Violation::too_long("locale", &req.locale));
         None
     } else {
         let parsed = Locale::parse(&req.locale);
@@ -79,12 +88,25 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
             ));
         }
         check_len(&mut v, &format!("submissions[{si}].source"), &s.source);
+        check_len(
+            &mut v,
+            &format!("submissions[{si}].employee_id"),
+            &s.employee_id,
+        );
         if let Some(sp) = &s.period {
             let field = format!("submissions[{si}].period");
             check_submission_period(&mut v, &field, sp, &period.label, review_dates);
         }
         let mut values = Vec::with_capacity(s.values.len());
         for (id, value) in s.values {
+            if id.len() > MAX_ID_LEN {
+                let key = scorecard_core::clip(&id, 32);
+                v.push(Violation::too_long(
+                    format!("submissions[{si}].values[\"{key}\"]"),
+                    &id,
+                ));
+                continue;
+            }
             match decimal::from_f64(value) {
                 Ok(d) => values.push((id, d)),
                 Err(reason) => v.push(Violation::new(
@@ -210,6 +232,20 @@ fn entries(
     };
     let mut out = Vec::with_capacity(assessment.entries.len());
     for (i, e) in assessment.entries.into_iter().enumerate() {
+        check_len(
+            v,
+            &format!("{field}.entries[{i}].indicator_id"),
+            &e.indicator_id,
+        );
+        if e.comment.len() > MAX_COMMENT_BYTES {
+            v.push(Violation::new(
+                format!("{field}.entries[{i}].comment"),
+                format!(
+                    "is {} bytes long; at most {MAX_COMMENT_BYTES}",
+                    e.comment.len()
+                ),
+            ));
+        }
         let (name, number, make): (&str, f64, fn(Decimal) -> EntryInput) = match e.input {
             None => {
                 v.push(Violation::new(

@@ -12,9 +12,17 @@ use scorecard_core::tickets::{
 use scorecard_core::{MAX_ID_BYTES, Violation};
 use std::collections::BTreeMap;
 
-/// The first-response limit when a rubric carries none (SCORING.md
+/// The first-response limit when a rubric carries none (docs/scoring.md
 /// section 2).
 const DEFAULT_LIMIT_MINUTES: i64 = 15;
+
+/// The first second a timestamp may be: 0001-01-01T00:00:00Z, where
+/// google.protobuf.Timestamp's range starts.
+pub const MIN_TIMESTAMP_SECONDS: i64 = -62_135_596_800;
+/// The first second past the range: 9999-01-01T00:00:00Z. Years 1 to 9998
+/// are taken; the last year protobuf allows is left out, as the time
+/// library cannot hold all of it (its last day falls outside).
+pub const END_TIMESTAMP_SECONDS: i64 = 253_370_764_800;
 
 /// A proto timestamp as an instant, or the reason it is not one.
 fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, String> {
@@ -22,7 +30,19 @@ fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, String> {
     if !(0..=999_999_999).contains(&t.nanos) {
         return Err(format!("nanos {} is outside 0..=999999999", t.nanos));
     }
-    Timestamp::new(t.seconds, t.nanos).map_err(|e| format!("not a valid timestamp: {e}"))
+    if !(MIN_TIMESTAMP_SECONDS..END_TIMESTAMP_SECONDS).contains(&t.seconds) {
+        return Err(format!(
+            "seconds {} is outside the supported range, 0001-01-01T00:00:00Z \
+             ({MIN_TIMESTAMP_SECONDS}) up to 9999-01-01T00:00:00Z ({END_TIMESTAMP_SECONDS}) exclusive",
+            t.seconds
+        ));
+    }
+    Timestamp::new(t.seconds, t.nanos).map_err(|_| {
+        format!(
+            "seconds {} nanos {} is not a time the service can hold",
+            t.seconds, t.nanos
+        )
+    })
 }
 
 /// A response limit in minutes as a duration kept to the millisecond
@@ -306,5 +326,34 @@ pub fn response(report: &TicketReport, period_label: &str) -> pb::PushResponseTi
         rejected_record_count: report.rejected_count,
         outside_period_record_count: report.outside_period_count,
         rejections,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_outside_years_1_to_9998_are_refused_with_the_range() {
+        let at = |seconds| prost_types::Timestamp { seconds, nanos: 0 };
+        // The two ends, worked from the calendar: 719,162 days lie between
+        // 0001-01-01 and 1970-01-01 (x 86,400 s = 62,135,596,800 s), and
+        // 2,932,532 days between 1970-01-01 and 9999-01-01
+        // (x 86,400 s = 253,370,764,800 s).
+        assert_eq!(
+            timestamp(&at(-62_135_596_800)).unwrap().to_string(),
+            "0001-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            timestamp(&at(253_370_764_799)).unwrap().to_string(),
+            "9998-12-31T23:59:59Z"
+        );
+        let refused = timestamp(&at(253_370_764_800)).unwrap_err();
+        assert!(refused.contains("9999-01-01T00:00:00Z"), "{refused}");
+        assert!(
+            refused.starts_with("seconds 253370764800 is outside"),
+            "{refused}"
+        );
+        assert!(timestamp(&at(-62_135_596_801)).is_err());
     }
 }

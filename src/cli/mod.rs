@@ -3,6 +3,8 @@
 
 mod print;
 mod tickets_csv;
+#[doc(hidden)]
+pub use tickets_csv::{CsvRows, read_csv};
 
 use crate::api::{json, pb};
 use crate::server::{self, ServeOptions, TlsFiles, auth::Auth, telemetry::LogFormat};
@@ -32,19 +34,40 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run the gRPC service (the default).
+    #[command(
+        after_help = "Examples:\n  scorecard serve\n  scorecard serve --listen 127.0.0.1:50051 --rubrics ./rubrics --tokens tokens.toml\n\nEvery flag is also an environment variable (SCORECARD_LISTEN, ...)."
+    )]
     Serve(ServeArgs),
-    /// Score a review file (proto3 JSON of ScoreReviewRequest) on a server.
+    /// Score a review file (proto3 JSON of ScoreReviewRequest), in process or on a server.
+    #[command(
+        after_help = "Examples:\n  scorecard score examples/worked-example.json\n  scorecard score examples/worked-example.json --locale zh-CN\n  scorecard score examples/worked-example.json --server http://127.0.0.1:50051 --json\n\nExit codes: 0 scored; 1 a file or the server could not be read or reached;\n2 bad command line; 3 the review was refused (INVALID_ARGUMENT, NOT_FOUND)."
+    )]
     Score(ScoreArgs),
+    /// Render a review file as the printable review form (PDF), offline or
+    /// on a server (--server).
+    Form(FormArgs),
     /// Check or show rubrics, offline.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  scorecard rubric show > rubric.json\n  scorecard rubric check rubric.json\n\n`check` exits 3 when the file does not validate, listing every violation."
+    )]
     Rubric(RubricCommand),
     /// Push a ticket export to a server and print the metrics per employee.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  scorecard tickets push examples/tickets.csv --period-label 2026-Q3 \\\n      --period-start 2026-07-01T00:00:00Z --period-end 2026-10-01T00:00:00Z"
+    )]
     Tickets(TicketsCommand),
     /// Ask a server's grpc.health.v1 service; exit 0 when SERVING.
+    #[command(
+        after_help = "Examples:\n  scorecard health\n  scorecard health --server https://scorecard:50051 --ca-cert ca.pem --service scorecard.v1.ScoringService"
+    )]
     Health(HealthArgs),
     /// Tokens for the tokens file.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  openssl rand -hex 32 | tee token.txt | scorecard token hash"
+    )]
     Token(TokenCommand),
 }
 
@@ -103,6 +126,38 @@ pub struct ServeArgs {
     /// Time to keep answering after SIGTERM with health NOT_SERVING, e.g. "5s".
     #[arg(long, env = "SCORECARD_SHUTDOWN_GRACE", default_value = "0s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
+    /// After the grace: how long connections get to finish their calls
+    /// after GOAWAY before they are closed and the process exits 0.
+    #[arg(long, env = "SCORECARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub drain_timeout: Duration,
+    /// Time from accept to the TLS handshake and the HTTP/2 preface;
+    /// silent connections are closed after it.
+    #[arg(long, env = "SCORECARD_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub handshake_timeout: Duration,
+    /// SETTINGS_MAX_CONCURRENT_STREAMS: calls at once on one connection.
+    #[arg(
+        long,
+        env = "SCORECARD_MAX_STREAMS_PER_CONNECTION",
+        default_value_t = 100
+    )]
+    pub max_streams_per_connection: u32,
+    /// Open connections at most; more are closed at once (also kept 64
+    /// below the open-file limit).
+    #[arg(long, env = "SCORECARD_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// A connection with no call for this long is closed (GOAWAY); 0 = never.
+    #[arg(long, env = "SCORECARD_IDLE_TIMEOUT", default_value = "5m", value_parser = parse_duration)]
+    pub idle_timeout: Duration,
+    /// A unary call's request body, or a stream's next message, must arrive
+    /// within this, or the call ends with DEADLINE_EXCEEDED; 0 = no limit.
+    #[arg(long, env = "SCORECARD_BODY_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub body_timeout: Duration,
+    /// grpc.health.v1.Health/Watch streams open at once; 0 = no limit.
+    #[arg(long, env = "SCORECARD_MAX_WATCH_STREAMS", default_value_t = 100)]
+    pub max_watch_streams: usize,
+    /// Longest a Health/Watch stream stays open; 0 = no limit.
+    #[arg(long, env = "SCORECARD_WATCH_TIMEOUT", default_value = "10m", value_parser = parse_duration)]
+    pub watch_timeout: Duration,
 }
 
 impl ServeArgs {
@@ -132,20 +187,35 @@ impl ServeArgs {
                 _ => None,
             },
             auth: Arc::new(auth),
+            drain_timeout: self.drain_timeout,
+            handshake_timeout: self.handshake_timeout,
+            max_streams_per_connection: self.max_streams_per_connection.max(1),
+            max_connections: self.max_connections.max(1),
+            idle_timeout: nonzero(self.idle_timeout),
+            body_timeout: nonzero(self.body_timeout),
+            max_watch_streams: (self.max_watch_streams > 0).then_some(self.max_watch_streams),
+            watch_timeout: nonzero(self.watch_timeout),
         })
+    }
+}
+
+/// Where client commands find a server when none is given.
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:50051";
+
+impl ClientArgs {
+    /// The server to call.
+    pub fn url(&self) -> &str {
+        self.server.as_deref().unwrap_or(DEFAULT_SERVER)
     }
 }
 
 /// How a client command reaches a server.
 #[derive(Args, Debug, Clone)]
 pub struct ClientArgs {
-    /// Server address; https:// for TLS.
-    #[arg(
-        long,
-        env = "SCORECARD_SERVER",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    pub server: String,
+    /// Server address; https:// for TLS [default: http://127.0.0.1:50051;
+    /// `score` runs in process when neither this nor SCORECARD_SERVER is set].
+    #[arg(long, env = "SCORECARD_SERVER")]
+    pub server: Option<String>,
     /// Bearer token (better given by the environment than on the command line).
     #[arg(long, env = "SCORECARD_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -172,6 +242,34 @@ struct ScoreArgs {
     /// Override the request's locale (zh-CN, zh-TW, en).
     #[arg(long)]
     locale: Option<String>,
+    /// Directory of extra rubric files, when scoring in process.
+    #[arg(long, env = "SCORECARD_RUBRICS")]
+    rubrics: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct FormArgs {
+    /// Review file in proto3 JSON: a ScoreReviewRequest, or a
+    /// RenderReviewFormRequest (with "review", "notes", "signers").
+    file: PathBuf,
+    /// Where to write the PDF.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Override the review's locale (zh-CN, zh-TW, en).
+    #[arg(long)]
+    locale: Option<String>,
+    /// Render on this server (https:// for TLS) instead of in-process.
+    #[arg(long)]
+    server: Option<String>,
+    /// Bearer token for --server.
+    #[arg(long, env = "SCORECARD_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// CA (PEM) to verify the server's certificate with.
+    #[arg(long, env = "SCORECARD_CA_CERT")]
+    ca_cert: Option<PathBuf>,
+    /// In-process only: also load the rubric files of this directory.
+    #[arg(long, env = "SCORECARD_RUBRICS")]
+    rubrics: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -253,6 +351,7 @@ pub fn run() -> ExitCode {
         None => runtime.block_on(serve(cli.serve)),
         Some(Command::Serve(args)) => runtime.block_on(serve(args)),
         Some(Command::Score(args)) => runtime.block_on(score(args)),
+        Some(Command::Form(args)) => runtime.block_on(form(args)),
         Some(Command::Rubric(RubricCommand::Check { file })) => rubric_check(&file),
         Some(Command::Rubric(RubricCommand::Show {
             id,
@@ -303,7 +402,29 @@ async fn serve(args: ServeArgs) -> CliResult {
     for entry in registry.entries() {
         tracing::info!(rubric = %entry.rubric.id, version = entry.rubric.version, hash = %entry.rubric.content_hash, built_in = entry.built_in, "rubric loaded");
     }
-    let options = args.options()?;
+    let mut options = args.options()?;
+    let (before, now) = server::transport::raise_fd_limit();
+    let fmt = |n: Option<u64>| n.map_or("unlimited".to_string(), |n| n.to_string());
+    if let Some(fds) = now {
+        // Room for the listeners, rubric files and logs besides connections.
+        let room = usize::try_from(fds.saturating_sub(64))
+            .unwrap_or(usize::MAX)
+            .max(1);
+        if options.max_connections > room {
+            tracing::warn!(
+                max_connections = options.max_connections,
+                lowered_to = room,
+                "--max-connections lowered below the open-file limit"
+            );
+            options.max_connections = room;
+        }
+    }
+    tracing::info!(
+        soft_before = %fmt(before),
+        soft_now = %fmt(now),
+        max_connections = options.max_connections,
+        "open-file limit"
+    );
     if options.auth.is_open() {
         eprintln!(
             "WARNING: scorecard is running WITHOUT AUTHENTICATION. Set SCORECARD_TOKENS (see README, Operations) to lock it down."
@@ -375,10 +496,11 @@ pub async fn connect(
 ) -> Result<AuthedChannel, Box<dyn std::error::Error + Send + Sync>> {
     use tonic::transport::{Certificate, ClientTlsConfig, Identity};
     let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
-    let mut endpoint = tonic::transport::Endpoint::from_shared(args.server.clone())?
+    let server = args.url();
+    let mut endpoint = tonic::transport::Endpoint::from_shared(server.to_owned())?
         .connect_timeout(Duration::from_secs(5))
         .tcp_nodelay(true);
-    if args.server.starts_with("https://") {
+    if server.starts_with("https://") {
         let mut tls = ClientTlsConfig::new();
         if let Some(ca) = &args.ca_cert {
             tls = tls.ca_certificate(Certificate::from_pem(read(ca)?));
@@ -391,7 +513,7 @@ pub async fn connect(
     let channel = endpoint
         .connect()
         .await
-        .map_err(|e| format!("cannot connect to {}: {e}", args.server))?;
+        .map_err(|e| format!("cannot connect to {server}: {e}"))?;
     let bearer = match &args.token {
         Some(t) => Some(
             format!("Bearer {}", t.trim())
@@ -406,32 +528,142 @@ pub async fn connect(
     ))
 }
 
+/// Exit code of a client command whose request was refused as invalid
+/// (INVALID_ARGUMENT, NOT_FOUND), as opposed to 1 for a failure to reach or
+/// read anything.
+pub const EXIT_INVALID: u8 = 3;
+
+/// The exit code for a refused call: 3 when the request itself was wrong.
+pub fn exit_for(status: &tonic::Status) -> ExitCode {
+    match status.code() {
+        tonic::Code::InvalidArgument | tonic::Code::NotFound => ExitCode::from(EXIT_INVALID),
+        _ => ExitCode::FAILURE,
+    }
+}
+
+/// Reads a proto3 JSON request file.
+pub fn read_json<M: prost::Message + Default>(
+    path: &std::path::Path,
+    full_name: &str,
+) -> Result<M, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    json::from_json(full_name, &text)
+        .map_err(|e| format!("{}: not a {full_name} in proto3 JSON: {e}", path.display()))
+}
+
+/// Scores in process when no server is given, else on the server; the
+/// answer or the refusal is the same either way.
+pub async fn score_request(
+    client: &ClientArgs,
+    rubrics: Option<&std::path::Path>,
+    request: pb::ScoreReviewRequest,
+) -> Result<Result<pb::ScoreReviewResponse, tonic::Status>, Box<dyn std::error::Error + Send + Sync>>
+{
+    if client.server.is_none() {
+        let registry = load_registry(rubrics)?;
+        let (_, answer) = server::scoring::score_one(&registry, request);
+        return Ok(match answer {
+            Ok(bytes) => Ok(bytes.decode()?),
+            Err(e) => Err(crate::api::status::to_status(&e)),
+        });
+    }
+    let mut grpc = pb::scoring_service_client::ScoringServiceClient::new(connect(client).await?);
+    Ok(grpc
+        .score_review(request)
+        .await
+        .map(tonic::Response::into_inner))
+}
+
 async fn score(args: ScoreArgs) -> CliResult {
-    let text =
-        std::fs::read_to_string(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let mut request: pb::ScoreReviewRequest =
-        json::from_json("scorecard.v1.ScoreReviewRequest", &text).map_err(|e| {
-            format!(
-                "{}: not a ScoreReviewRequest in proto3 JSON: {e}",
-                args.file.display()
-            )
-        })?;
+        read_json(&args.file, "scorecard.v1.ScoreReviewRequest")?;
     if let Some(locale) = args.locale {
         request.locale = locale;
     }
-    let mut client =
-        pb::scoring_service_client::ScoringServiceClient::new(connect(&args.client).await?);
-    match client.score_review(request).await {
+    match score_request(&args.client, args.rubrics.as_deref(), request).await? {
         Ok(answer) => {
-            let answer = answer.into_inner();
             if args.json {
-                println!(
-                    "{}",
-                    json::to_json("scorecard.v1.ScoreReviewResponse", &answer)?
-                );
+                let text = json::to_json("scorecard.v1.ScoreReviewResponse", &answer)?;
+                print::emit(&format!("{text}\n"));
             } else {
-                print!("{}", print::breakdown(&answer));
+                print::emit(&print::breakdown(&answer));
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(status) => {
+            eprint!("{}", print::status(&status));
+            Ok(exit_for(&status))
+        }
+    }
+}
+
+/// A review file as a RenderReviewFormRequest: one that has a "review"
+/// object is read as that, anything else as the ScoreReviewRequest alone.
+fn form_request(file: &std::path::Path) -> Result<pb::RenderReviewFormRequest, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
+    if value
+        .get("review")
+        .is_some_and(serde_json::Value::is_object)
+    {
+        json::from_json("scorecard.v1.RenderReviewFormRequest", &text).map_err(|e| {
+            format!(
+                "{}: not a RenderReviewFormRequest in proto3 JSON: {e}",
+                file.display()
+            )
+        })
+    } else {
+        let review = json::from_json("scorecard.v1.ScoreReviewRequest", &text).map_err(|e| {
+            format!(
+                "{}: not a ScoreReviewRequest in proto3 JSON: {e}",
+                file.display()
+            )
+        })?;
+        Ok(pb::RenderReviewFormRequest {
+            review: Some(review),
+            ..Default::default()
+        })
+    }
+}
+
+async fn form(args: FormArgs) -> CliResult {
+    let mut request = form_request(&args.file)?;
+    if let (Some(locale), Some(review)) = (&args.locale, request.review.as_mut()) {
+        review.locale = locale.clone();
+    }
+    let answer = match &args.server {
+        Some(server) => {
+            let client_args = ClientArgs {
+                server: Some(server.clone()),
+                token: args.token.clone(),
+                ca_cert: args.ca_cert.clone(),
+                client_cert: None,
+                client_key: None,
+            };
+            let mut client =
+                pb::scoring_service_client::ScoringServiceClient::new(connect(&client_args).await?);
+            client
+                .render_review_form(request)
+                .await
+                .map(tonic::Response::into_inner)
+        }
+        None => {
+            let registry = load_registry(args.rubrics.as_deref())?;
+            crate::server::form::render_form(&registry, request).1
+        }
+    };
+    match answer {
+        Ok(answer) => {
+            std::fs::write(&args.output, &answer.pdf)
+                .map_err(|e| format!("{}: {e}", args.output.display()))?;
+            println!(
+                "{}: {} bytes, {} page(s), {}",
+                args.output.display(),
+                answer.size_bytes,
+                answer.page_count,
+                answer.media_type
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(status) => {
@@ -457,7 +689,7 @@ fn rubric_check(file: &std::path::Path) -> CliResult {
         }
         Err(e) => {
             eprintln!("{e}");
-            Ok(ExitCode::FAILURE)
+            Ok(ExitCode::from(EXIT_INVALID))
         }
     }
 }
@@ -470,10 +702,8 @@ fn rubric_show(id: Option<String>, version: Option<u32>, dir: Option<PathBuf>) -
         "# {} version {} {}",
         entry.rubric.id, entry.rubric.version, entry.rubric.content_hash
     );
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&rubric::to_spec(&entry.rubric))?
-    );
+    let text = serde_json::to_string_pretty(&rubric::to_spec(&entry.rubric))?;
+    print::emit(&format!("{text}\n"));
     Ok(ExitCode::SUCCESS)
 }
 

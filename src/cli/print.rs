@@ -3,10 +3,163 @@
 use crate::api::pb;
 use std::fmt::Write;
 use tonic_types::StatusExt;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// A review's breakdown: indicators, deductions, dimension scores, totals,
-/// final score and the largest losses.
+/// Writes `text` to standard output. A reader that went away (`| head`)
+/// ends the output quietly instead of panicking as `println!` does.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// The table's words in the answer's locale.
+struct Labels {
+    self_: &'static str,
+    supervisor: &'static str,
+    indicator: &'static str,
+    value: &'static str,
+    off: &'static str,
+    points: &'static str,
+    subtotal: &'static str,
+    total: &'static str,
+    reachable: &'static str,
+    missing: &'static str,
+    final_score: &'static str,
+    coefficient: &'static str,
+    band: &'static str,
+    flagged: &'static str,
+    losses: &'static str,
+    explanations: &'static str,
+    rater_points: &'static str,
+    no_input: &'static str,
+}
+
+fn labels(locale: &str) -> Labels {
+    match locale {
+        "zh-CN" => Labels {
+            self_: "员工自评",
+            supervisor: "上级评分",
+            indicator: "指标",
+            value: "数值",
+            off: "扣分",
+            points: "得分",
+            subtotal: "小计",
+            total: "评分合计",
+            reachable: "最高可达",
+            missing: "缺少",
+            final_score: "最终得分",
+            coefficient: "奖金系数",
+            band: "等级",
+            flagged: "[差距过大]",
+            losses: "失分最多:",
+            explanations: "说明(上级评分):",
+            rater_points: "(直接给分)",
+            no_input: "(无)",
+        },
+        "zh-TW" => Labels {
+            self_: "員工自評",
+            supervisor: "上級評分",
+            indicator: "指標",
+            value: "數值",
+            off: "扣分",
+            points: "得分",
+            subtotal: "小計",
+            total: "評分合計",
+            reachable: "最高可達",
+            missing: "缺少",
+            final_score: "最終得分",
+            coefficient: "獎金係數",
+            band: "等級",
+            flagged: "[差距過大]",
+            losses: "失分最多:",
+            explanations: "說明(上級評分):",
+            rater_points: "(直接給分)",
+            no_input: "(無)",
+        },
+        _ => Labels {
+            self_: "self",
+            supervisor: "supervisor",
+            indicator: "indicator",
+            value: "value",
+            off: "off",
+            points: "points",
+            subtotal: "subtotal",
+            total: "rater total",
+            reachable: "max reachable total",
+            missing: "missing",
+            final_score: "final score",
+            coefficient: "bonus coefficient",
+            band: "grade band",
+            flagged: "[FLAGGED]",
+            losses: "largest losses:",
+            explanations: "explanations (supervisor):",
+            rater_points: "(points)",
+            no_input: "(none)",
+        },
+    }
+}
+
+/// Width of the name column: names longer than this wrap onto more lines.
+const NAME_WIDTH: usize = 42;
+
+/// `text` padded with spaces to `width` terminal columns (CJK characters
+/// take two), on the left or the right.
+fn pad(text: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(text.width()));
+    if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    }
+}
+
+/// `text` cut into lines of at most `width` columns, at spaces where there
+/// are any, else between characters (as for Chinese); never dropped.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_inclusive(' ') {
+        if line.width() + word.trim_end().width() <= width {
+            line.push_str(word);
+            continue;
+        }
+        if !line.trim_end().is_empty() {
+            lines.push(line.trim_end().to_owned());
+            line.clear();
+        }
+        for c in word.chars() {
+            if line.width() + c.width().unwrap_or(0) > width && !line.trim_end().is_empty() {
+                lines.push(line.trim_end().to_owned());
+                line.clear();
+            }
+            line.push(c);
+        }
+    }
+    if !line.trim_end().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_owned());
+    }
+    lines
+}
+
+/// One row: a name (wrapped) and the number columns on its first line.
+fn row(s: &mut String, indent: usize, name: &str, columns: &str) {
+    let lines = wrap(name, NAME_WIDTH + 2 - indent);
+    for (n, line) in lines.iter().enumerate() {
+        let lead = " ".repeat(indent);
+        let line = pad(line, NAME_WIDTH + 2 - indent, false);
+        if n == 0 {
+            let _ = writeln!(s, "{lead}{line} {columns}");
+        } else {
+            let _ = writeln!(s, "{lead}{}", line.trim_end());
+        }
+    }
+}
+
+/// A review's breakdown in the answer's locale: indicators, deductions,
+/// dimension subtotals, totals, final score and the largest losses.
 pub fn breakdown(a: &pb::ScoreReviewResponse) -> String {
+    let l = labels(&a.locale);
     let mut s = String::new();
     let rubric = a.rubric.clone().unwrap_or_default();
     let _ = writeln!(
@@ -21,13 +174,28 @@ pub fn breakdown(a: &pb::ScoreReviewResponse) -> String {
     );
     let own = a.self_assessment.clone().unwrap_or_default();
     let sup = a.supervisor_assessment.clone().unwrap_or_default();
-    let _ = writeln!(s, "\n{:<44} {:>24} {:>24}", "", "self", "supervisor");
+    let num = |text: &str, width: usize| pad(text, width, true);
     let _ = writeln!(
         s,
-        "{:<44} {:>8} {:>7} {:>7} {:>8} {:>7} {:>7}",
-        "indicator", "value", "off", "points", "value", "off", "points"
+        "\n{} {} {}",
+        pad("", NAME_WIDTH + 2, false),
+        num(l.self_, 24),
+        num(l.supervisor, 24)
     );
-    for (d, (dim_self, dim_sup)) in own.dimensions.iter().zip(&sup.dimensions).enumerate() {
+    let triple = |v: &str, o: &str, p: &str| format!("{} {} {}", num(v, 8), num(o, 7), num(p, 7));
+    let _ = writeln!(
+        s,
+        "{} {} {}",
+        pad(l.indicator, NAME_WIDTH + 2, false),
+        triple(l.value, l.off, l.points),
+        triple(l.value, l.off, l.points)
+    );
+    let value = |i: &pb::IndicatorResult| match pb::InputKind::try_from(i.input_kind) {
+        Ok(pb::InputKind::RaterPoints) => l.rater_points.to_string(),
+        Ok(pb::InputKind::Missing) => l.no_input.to_string(),
+        _ => i.value.clone(),
+    };
+    for (dim_self, dim_sup) in own.dimensions.iter().zip(&sup.dimensions) {
         let _ = writeln!(s, "{} ({}%)", dim_self.name, dim_self.weight_percent);
         for (i_self, i_sup) in own
             .indicators
@@ -35,78 +203,74 @@ pub fn breakdown(a: &pb::ScoreReviewResponse) -> String {
             .zip(&sup.indicators)
             .filter(|(i, _)| i.dimension_id == dim_self.dimension_id)
         {
-            let value = |i: &pb::IndicatorResult| match pb::InputKind::try_from(i.input_kind) {
-                Ok(pb::InputKind::RaterPoints) => "(points)".to_string(),
-                Ok(pb::InputKind::Missing) => "(none)".to_string(),
-                _ => i.value.clone(),
-            };
-            let _ = writeln!(
-                s,
-                "  {:<42} {:>8} {:>7} {:>7} {:>8} {:>7} {:>7}",
-                truncate(&i_self.name, 42),
-                value(i_self),
-                i_self.deduction,
-                i_self.points,
-                value(i_sup),
-                i_sup.deduction,
-                i_sup.points
+            let columns = format!(
+                "{} {}",
+                triple(&value(i_self), &i_self.deduction, &i_self.points),
+                triple(&value(i_sup), &i_sup.deduction, &i_sup.points)
             );
+            row(&mut s, 2, &i_self.name, &columns);
         }
-        let _ = writeln!(
-            s,
-            "  {:<42} {:>24} {:>24}",
-            format!("dimension {} score", d + 1),
-            format!("{} / {}", dim_self.score, dim_self.max_score),
-            format!("{} / {}", dim_sup.score, dim_sup.max_score)
+        let columns = format!(
+            "{} {}",
+            num(&format!("{} / {}", dim_self.score, dim_self.max_score), 24),
+            num(&format!("{} / {}", dim_sup.score, dim_sup.max_score), 24)
         );
+        // Chinese runs words together; English puts a space between.
+        let joiner = if a.locale.starts_with("zh") { "" } else { " " };
+        let subtotal = format!("{}{joiner}{}", dim_self.name, l.subtotal);
+        row(&mut s, 2, &subtotal, &columns);
     }
-    let _ = writeln!(
-        s,
-        "\n{:<44} {:>24} {:>24}",
-        "rater total", own.total, sup.total
+    let _ = writeln!(s);
+    row(
+        &mut s,
+        0,
+        l.total,
+        &format!("{} {}", num(&own.total, 24), num(&sup.total, 24)),
     );
     if !a.complete {
-        let _ = writeln!(
-            s,
-            "{:<44} {:>24} {:>24}",
-            "max reachable total", own.max_reachable_total, sup.max_reachable_total
+        row(
+            &mut s,
+            0,
+            l.reachable,
+            &format!(
+                "{} {}",
+                num(&own.max_reachable_total, 24),
+                num(&sup.max_reachable_total, 24)
+            ),
         );
-        let _ = writeln!(s, "missing: {}", own.missing_indicator_ids.join(", "));
+        let _ = writeln!(s, "{}: {}", l.missing, own.missing_indicator_ids.join(", "));
     }
     let _ = writeln!(s, "\n{}", a.summary);
     let _ = writeln!(
         s,
-        "final score {}   bonus coefficient {}",
-        a.final_score, a.bonus_coefficient
+        "{} {}   {} {}",
+        l.final_score, a.final_score, l.coefficient, a.bonus_coefficient
     );
     if let Some(band) = &a.grade_band {
         let _ = writeln!(
             s,
-            "grade band {} ({}..{})",
-            band.name, band.min_score, band.max_score
+            "{} {} ({}..{})",
+            l.band, band.name, band.min_score, band.max_score
         );
     }
     if let Some(gap) = &a.gap {
-        let _ = writeln!(
-            s,
-            "{}{}",
-            gap.explanation,
-            if gap.flagged { "  [FLAGGED]" } else { "" }
-        );
+        if gap.flagged {
+            let _ = writeln!(s, "{}  {}", gap.explanation, l.flagged);
+        } else {
+            let _ = writeln!(s, "{}", gap.explanation);
+        }
     }
-    let _ = writeln!(s, "\nlargest losses:");
-    for (n, l) in a.largest_losses.iter().take(5).enumerate() {
-        let _ = writeln!(s, "  {}. {}", n + 1, l.explanation);
+    let _ = writeln!(s, "\n{}", l.losses);
+    for (n, loss) in a.largest_losses.iter().take(5).enumerate() {
+        let _ = writeln!(s, "  {}. {}", n + 1, loss.explanation);
     }
-    let _ = writeln!(s, "\nexplanations (supervisor):");
-    for i in &sup.indicators {
-        let _ = writeln!(s, "  {}", i.explanation);
+    if !sup.indicators.is_empty() {
+        let _ = writeln!(s, "\n{}", l.explanations);
+        for i in &sup.indicators {
+            let _ = writeln!(s, "  {}", i.explanation);
+        }
     }
     s
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    text.chars().take(width).collect()
 }
 
 /// A status with its field violations, one per line.
@@ -118,4 +282,37 @@ pub fn status(status: &tonic::Status) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_every_character_and_respects_the_width() {
+        let english = "Share of escalated tickets closed within the agreed window";
+        let lines = wrap(english, 20);
+        assert_eq!(
+            lines,
+            [
+                "Share of escalated",
+                "tickets closed",
+                "within the agreed",
+                "window"
+            ]
+        );
+        // Chinese has no spaces: cut between characters, two columns each.
+        let chinese = "客户投诉解决率与回访满意度综合指标";
+        let lines = wrap(chinese, 10);
+        assert_eq!(lines, ["客户投诉解", "决率与回访", "满意度综合", "指标"]);
+        assert_eq!(lines.concat(), chinese);
+    }
+
+    #[test]
+    fn padding_counts_terminal_columns_not_characters() {
+        // 4 CJK characters are 8 columns: 2 spaces make 10.
+        assert_eq!(pad("客户满意", 10, false), "客户满意  ");
+        assert_eq!(pad("92", 5, true), "   92");
+        assert_eq!(pad("longer than", 3, false), "longer than");
+    }
 }

@@ -163,10 +163,13 @@ impl Breaks {
             if at == first {
                 first += 1;
             }
-            if byte == b'\n' {
+            self.pending.pop_front();
+            // A line ends at LF, and at a CR not followed by LF: the csv
+            // reader ends a record at a lone CR too.
+            let crlf = byte == b'\r' && self.pending.front() == Some(&(at + 1, b'\n'));
+            if byte == b'\n' || (byte == b'\r' && !crlf) {
                 self.lines += 1;
             }
-            self.pending.pop_front();
         }
         self.lines + 1
     }
@@ -306,37 +309,16 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
     let (tx, rx) = tokio::sync::mpsc::channel::<pb::PushResponseTimesRequest>(8);
     let batch_size = args.batch_size.max(1);
     let reader_task = tokio::task::spawn_blocking(move || -> Local {
-        let mut local = Local::default();
         let first = pb::PushResponseTimesRequest {
             payload: Some(pb::push_response_times_request::Payload::Options(options)),
         };
         if tx.blocking_send(first).is_err() {
-            return local;
+            return Local::default();
         }
         let mut batch = Vec::with_capacity(batch_size);
-        let row_at = |start: Option<&csv::Position>, fallback: u64| match (start, breaks.lock()) {
-            (Some(p), Ok(mut breaks)) => breaks.row(p.byte()),
-            _ => fallback,
-        };
-        for (ordinal, row) in (0u64..).zip(reader.records()) {
-            // The header is row 1; without a position, one line per record.
-            let fallback = ordinal + 2;
-            match row {
-                Ok(r) => {
-                    let line = row_at(r.position(), fallback);
-                    match columns.record(&r) {
-                        Ok(record) => {
-                            local.rows.push(line);
-                            batch.push(record);
-                        }
-                        Err(e) => local.not_sent(line, e),
-                    }
-                }
-                Err(e) => {
-                    let line = row_at(e.position(), fallback);
-                    local.not_sent(line, e.to_string());
-                }
-            }
+        let mut full = false;
+        let local = read_rows(&mut reader, &columns, &breaks, |record| {
+            batch.push(record);
             if batch.len() == batch_size {
                 let records = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
                 let message = pb::PushResponseTimesRequest {
@@ -345,11 +327,13 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
                     )),
                 };
                 if tx.blocking_send(message).is_err() {
-                    return local;
+                    full = true;
+                    return false;
                 }
             }
-        }
-        if !batch.is_empty() {
+            true
+        });
+        if !full && !batch.is_empty() {
             let message = pb::PushResponseTimesRequest {
                 payload: Some(pb::push_response_times_request::Payload::Batch(
                     pb::TicketBatch { records: batch },
@@ -401,6 +385,83 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads every row after the header: a record goes to `send` (which
+/// answers false to stop), an unreadable row is noted with its line.
+fn read_rows<R: std::io::Read>(
+    reader: &mut csv::Reader<Counting<R>>,
+    columns: &Columns,
+    breaks: &std::sync::Mutex<Breaks>,
+    mut send: impl FnMut(pb::TicketRecord) -> bool,
+) -> Local {
+    let mut local = Local::default();
+    let row_at = |start: Option<&csv::Position>, fallback: u64| match (start, breaks.lock()) {
+        (Some(p), Ok(mut breaks)) => breaks.row(p.byte()),
+        _ => fallback,
+    };
+    for (ordinal, row) in (0u64..).zip(reader.records()) {
+        // The header is row 1; without a position, one line per record.
+        let fallback = ordinal + 2;
+        match row {
+            Ok(r) => {
+                let line = row_at(r.position(), fallback);
+                match columns.record(&r) {
+                    Ok(record) => {
+                        local.rows.push(line);
+                        if !send(record) {
+                            return local;
+                        }
+                    }
+                    Err(e) => local.not_sent(line, e),
+                }
+            }
+            Err(e) => {
+                let line = row_at(e.position(), fallback);
+                local.not_sent(line, e.to_string());
+            }
+        }
+    }
+    local
+}
+
+/// A CSV file's bytes read as `scorecard push-tickets` reads them: the
+/// records it would send, each with its line, and the unreadable rows
+/// (line, why), or why the header is unusable. For fuzzing the reader.
+#[doc(hidden)]
+pub fn read_csv(bytes: &[u8]) -> Result<CsvRows, String> {
+    let breaks = std::sync::Arc::new(std::sync::Mutex::new(Breaks::default()));
+    let mut reader = csv::Reader::from_reader(Counting {
+        inner: bytes,
+        breaks: breaks.clone(),
+    });
+    let header = reader.headers().map_err(|e| e.to_string())?.clone();
+    let columns = Columns::from_header(&header)?;
+    let mut records = Vec::new();
+    let local = read_rows(&mut reader, &columns, &breaks, |r| {
+        records.push(r);
+        true
+    });
+    let lines = (0..local.rows.sent)
+        .map(|i| local.rows.row(i).unwrap_or(0))
+        .collect();
+    Ok(CsvRows {
+        records,
+        lines,
+        not_sent: local.not_sent,
+        not_sent_count: local.not_sent_count,
+    })
+}
+
+/// What [`read_csv`] read.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct CsvRows {
+    pub records: Vec<pb::TicketRecord>,
+    /// The line of each record, in order.
+    pub lines: Vec<u64>,
+    pub not_sent: Vec<(u64, String)>,
+    pub not_sent_count: u64,
 }
 
 /// How many records were accepted, rejected by the server and never sent
@@ -488,6 +549,35 @@ fn summary(a: &pb::PushResponseTimesResponse) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines that end with a lone CR (as old Mac files do) are lines: the
+    /// records after the header are on lines 2 and 3, not all on line 1.
+    /// Found by fuzzing (a lone CR inside the header).
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let text = "ticket_id,employee_id,created_time\rT-1,e1,2026-07-01T01:00:00Z\r\
+                    T-2,e1,2026-07-01T02:00:00Z\r";
+        let rows = read_csv(text.as_bytes()).expect("a header with the three columns");
+        assert_eq!(rows.lines, [2, 3]);
+        assert_eq!(rows.records.len(), 2);
+        // CR LF is one line end: the same file with CR LF, the same lines.
+        let rows = read_csv(text.replace('\r', "\r\n").as_bytes()).expect("header");
+        assert_eq!(rows.lines, [2, 3]);
+        // The fuzzer's input: a CR in the middle of the header cuts it at
+        // "comp"; what follows is a row (line 2), unreadable for lack of
+        // fields or read as a record, never on the header's line.
+        let header =
+            b"ticket_id,employee_id,created_time,comp\r\0\0lex,x\nT-1,e1,2026-07-01T01:00:00Z,1\n";
+        let rows = read_csv(header).expect("the header has the three columns");
+        let lines: Vec<u64> = rows
+            .lines
+            .iter()
+            .copied()
+            .chain(rows.not_sent.iter().map(|(l, _)| *l))
+            .collect();
+        assert!(lines.iter().all(|&l| l >= 2), "{lines:?}");
+        assert_eq!(rows.lines.len() + rows.not_sent.len(), 2, "{rows:?}");
+    }
 
     /// Rows are the lines records start on, with CR LF line ends, a blank
     /// line and a quoted line break: lines 1 header, 2 A, 3 blank, 4–5 B,

@@ -60,6 +60,35 @@ pub struct Auth {
     callers: Option<Vec<Caller>>,
 }
 
+/// Two entries that would make a request's caller ambiguous: the same
+/// name, the same token hash or the same certificate subject. Each
+/// problem names both entries.
+fn duplicates(callers: &[Caller]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (j, b) in callers.iter().enumerate() {
+        for (i, a) in callers.iter().enumerate().take(j) {
+            let both = format!(
+                "callers[{i}] ({:?}) and callers[{j}] ({:?})",
+                a.name, b.name
+            );
+            if !a.name.trim().is_empty() && a.name == b.name {
+                problems.push(format!("{both}: the same caller name twice"));
+            }
+            if a.token_hash.is_some() && a.token_hash == b.token_hash {
+                problems.push(format!(
+                    "{both}: the same token_sha256; one token must identify one caller"
+                ));
+            }
+            if a.cert_subject.is_some() && a.cert_subject == b.cert_subject {
+                problems.push(format!(
+                    "{both}: the same client_cert_subject; one certificate must identify one caller"
+                ));
+            }
+        }
+    }
+    problems
+}
+
 impl Auth {
     /// No authentication: every caller may call everything.
     pub fn open() -> Self {
@@ -116,6 +145,7 @@ impl Auth {
                 cert_subject: c.client_cert_subject,
             });
         }
+        problems.extend(duplicates(&callers));
         if callers.is_empty() {
             problems.push(
                 "callers: the file lists no callers (remove SCORECARD_TOKENS to run open)".into(),
@@ -235,4 +265,47 @@ fn peer_subjects<T>(request: &Request<T>) -> Vec<String> {
 /// Hex SHA-256 of a token, for the tokens file.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    #[test]
+    fn a_shared_token_hash_or_a_repeated_caller_is_refused_naming_both() {
+        let shared = format!(
+            r#"
+            [[callers]]
+            name = "hr"
+            roles = ["reviews"]
+            token_sha256 = "{HASH}"
+            [[callers]]
+            name = "ops"
+            roles = ["tickets"]
+            token_sha256 = "{HASH}"
+            "#
+        );
+        let error = Auth::from_toml(&shared).expect_err("a shared hash");
+        assert_eq!(
+            error,
+            r#"callers[0] ("hr") and callers[1] ("ops"): the same token_sha256; one token must identify one caller"#
+        );
+        let twice = r#"
+            [[callers]]
+            name = "hr"
+            roles = ["reviews"]
+            client_cert_subject = "a"
+            [[callers]]
+            name = "hr"
+            roles = ["tickets"]
+            client_cert_subject = "b"
+            "#;
+        let error = Auth::from_toml(twice).expect_err("a repeated name");
+        assert_eq!(
+            error,
+            r#"callers[0] ("hr") and callers[1] ("hr"): the same caller name twice"#
+        );
+    }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 use tokio::time::{Instant, Sleep};
 use tonic::body::Body;
 use tower::{Layer, Service};
@@ -27,6 +27,20 @@ pub struct LimitsLayer {
     max_in_flight: usize,
     timeout: Option<Duration>,
     stream_timeout: Option<Duration>,
+    transport: Transport,
+}
+
+/// The limits that come from the transport: how long a request body may
+/// keep a call waiting, and how many health Watch streams there may be and
+/// for how long.
+#[derive(Clone)]
+struct Transport {
+    body_timeout: Option<Duration>,
+    watch_permits: Option<Arc<Semaphore>>,
+    max_watch: usize,
+    watch_timeout: Option<Duration>,
+    /// Turns true when the grace period ends: Watch streams are closed.
+    closing: Option<watch::Receiver<bool>>,
 }
 
 impl LimitsLayer {
@@ -42,7 +56,35 @@ impl LimitsLayer {
             max_in_flight: max_in_flight.unwrap_or(0),
             timeout,
             stream_timeout,
+            transport: Transport {
+                body_timeout: None,
+                watch_permits: None,
+                max_watch: 0,
+                watch_timeout: None,
+                closing: None,
+            },
         }
+    }
+
+    /// A request body must arrive within `body_timeout` of the headers (a
+    /// unary call's whole body; on a stream, each next message); at most
+    /// `max_watch` health Watch streams, each ended after `watch_timeout`
+    /// or when `closing` turns true.
+    pub fn with_transport(
+        mut self,
+        body_timeout: Option<Duration>,
+        max_watch: Option<usize>,
+        watch_timeout: Option<Duration>,
+        closing: watch::Receiver<bool>,
+    ) -> Self {
+        self.transport = Transport {
+            body_timeout,
+            watch_permits: max_watch.map(|n| Arc::new(Semaphore::new(n))),
+            max_watch: max_watch.unwrap_or(0),
+            watch_timeout,
+            closing: Some(closing),
+        };
+        self
     }
 }
 
@@ -55,6 +97,7 @@ impl<S> Layer<S> for LimitsLayer {
             max_in_flight: self.max_in_flight,
             timeout: self.timeout,
             stream_timeout: self.stream_timeout,
+            transport: self.transport.clone(),
         }
     }
 }
@@ -66,6 +109,110 @@ pub struct Limits<S> {
     max_in_flight: usize,
     timeout: Option<Duration>,
     stream_timeout: Option<Duration>,
+    transport: Transport,
+}
+
+/// Put in every call's request extensions and set by the call's log when
+/// its handler starts: a call that ends without it set was refused before
+/// (auth, size, decoding, concurrency, a deadline or a stalled body) and is
+/// logged and counted here.
+#[derive(Clone, Debug, Default)]
+pub struct CallSeen(Arc<AtomicBool>);
+
+impl CallSeen {
+    pub fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Every method served, by path: the name used in logs and metrics.
+const METHODS: [(&str, &str); 9] = [
+    ("/scorecard.v1.ScoringService/ScoreReview", "ScoreReview"),
+    ("/scorecard.v1.ScoringService/ScoreReviews", "ScoreReviews"),
+    ("/scorecard.v1.RubricService/ListRubrics", "ListRubrics"),
+    ("/scorecard.v1.RubricService/GetRubric", "GetRubric"),
+    (
+        "/scorecard.v1.RubricService/ValidateRubric",
+        "ValidateRubric",
+    ),
+    (
+        "/scorecard.v1.TicketStatsService/PushResponseTimes",
+        "PushResponseTimes",
+    ),
+    ("/grpc.health.v1.Health/Check", "Health.Check"),
+    (WATCH, "Health.Watch"),
+    (
+        "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+        "ServerReflectionInfo",
+    ),
+];
+
+const WATCH: &str = "/grpc.health.v1.Health/Watch";
+
+/// The method's name for logs and metrics; never the caller's text.
+fn method_name(path: &str) -> &'static str {
+    METHODS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or("unknown", |(_, name)| name)
+}
+
+/// A scorecard call counted in `scorecard_rpc_in_flight` from its headers
+/// until its answer ends.
+struct InFlight(&'static str);
+
+impl InFlight {
+    fn new(method: &'static str) -> Self {
+        super::metrics::in_flight(method, 1.0);
+        InFlight(method)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        super::metrics::in_flight(self.0, -1.0);
+    }
+}
+
+/// The access-log line and the refusal counter of a call refused before
+/// its handler started.
+fn log_refused(method: &'static str, code: tonic::Code, reason: &'static str) {
+    // The auth interceptor counts its own refusals.
+    if !matches!(reason, "unauthenticated" | "permission_denied") {
+        super::metrics::refused(reason);
+    }
+    tracing::info!(
+        method,
+        code = super::metrics::code_name(code),
+        reason,
+        "rpc refused"
+    );
+}
+
+/// Why a call answered `code` before its handler started.
+fn refusal_reason(code: tonic::Code, body_timed_out: bool) -> &'static str {
+    use tonic::Code;
+    if body_timed_out {
+        return "body_timeout";
+    }
+    match code {
+        Code::Unauthenticated => "unauthenticated",
+        Code::PermissionDenied => "permission_denied",
+        Code::ResourceExhausted => "too_large",
+        Code::DeadlineExceeded => "deadline",
+        Code::Unimplemented => "unimplemented",
+        Code::Cancelled => "cancelled",
+        _ => "decode",
+    }
+}
+
+fn header_code(response: &Response<Body>) -> Option<tonic::Code> {
+    let value = response.headers().get("grpc-status")?.to_str().ok()?;
+    Some(tonic::Code::from_i32(value.parse().ok()?))
 }
 
 /// Put in every call's request extensions and set when the call's deadline
@@ -86,17 +233,27 @@ impl DeadlinePassed {
     }
 }
 
+/// When a call's deadline passes, put in its request extensions for the
+/// handlers that check it between items of work.
+#[derive(Clone, Copy, Debug)]
+pub struct CallDeadline(pub Instant);
+
+impl CallDeadline {
+    pub fn passed(&self) -> bool {
+        Instant::now() >= self.0
+    }
+}
+
 /// The scorecard methods whose calls stream.
 const STREAMING: [&str; 2] = [
     "/scorecard.v1.ScoringService/ScoreReviews",
     "/scorecard.v1.TicketStatsService/PushResponseTimes",
 ];
 
-impl<S, B> Service<Request<B>> for Limits<S>
+impl<S> Service<Request<Body>> for Limits<S>
 where
-    S: Service<Request<B>, Response = Response<Body>> + Clone + Send + 'static,
+    S: Service<Request<Body>, Response = Response<Body>> + Clone + Send + 'static,
     S::Future: Send + 'static,
-    B: Send + 'static,
 {
     type Response = Response<Body>;
     type Error = S::Error;
@@ -106,13 +263,19 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        let limited = request.uri().path().starts_with("/scorecard.");
+    fn call(&mut self, request: Request<Body>) -> Self::Future {
+        let path = request.uri().path();
+        let method = method_name(path);
+        let limited = path.starts_with("/scorecard.");
+        let is_watch = path == WATCH;
+        let streaming = STREAMING.contains(&path);
+        // Counted from the headers, before the body has come.
+        let in_flight = limited.then(|| InFlight::new(method));
         let permit = match (&self.permits, limited) {
             (Some(permits), true) => match permits.clone().try_acquire_owned() {
                 Ok(p) => Some(p),
                 Err(_) => {
-                    super::metrics::refused("overloaded");
+                    log_refused(method, tonic::Code::ResourceExhausted, "overloaded");
                     let status = tonic::Status::resource_exhausted(format!(
                         "server overloaded: {} calls in flight; retry with backoff",
                         self.max_in_flight
@@ -122,8 +285,24 @@ where
             },
             _ => None,
         };
-        let server_budget = if STREAMING.contains(&request.uri().path()) {
+        let watch_permit = match (&self.transport.watch_permits, is_watch) {
+            (Some(permits), true) => match permits.clone().try_acquire_owned() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    log_refused(method, tonic::Code::ResourceExhausted, "watch_streams");
+                    let status = tonic::Status::resource_exhausted(format!(
+                        "{} health Watch streams open; use Health/Check or retry later",
+                        self.transport.max_watch
+                    ));
+                    return Box::pin(async move { Ok(status.into_http()) });
+                }
+            },
+            _ => None,
+        };
+        let server_budget = if streaming {
             self.stream_timeout
+        } else if is_watch {
+            self.transport.watch_timeout
         } else {
             self.timeout.filter(|_| limited)
         };
@@ -137,9 +316,36 @@ where
         let deadline = budget.map(|b| Instant::now() + b);
         let mut sleep = deadline.map(|d| Box::pin(tokio::time::sleep_until(d)));
         let passed = DeadlinePassed::default();
-        if deadline.is_some() {
+        let seen = CallSeen::default();
+        let body_timed_out = Arc::new(AtomicBool::new(false));
+        let mut request = match self.transport.body_timeout {
+            Some(limit) if !is_watch => request.map(|body| {
+                Body::new(TimedBody {
+                    inner: body,
+                    limit,
+                    // A unary call's whole body; a stream's next message.
+                    restart: streaming,
+                    sleep: Box::pin(tokio::time::sleep(limit)),
+                    timed_out: body_timed_out.clone(),
+                })
+            }),
+            _ => request,
+        };
+        if let Some(d) = deadline {
             request.extensions_mut().insert(passed.clone());
+            request.extensions_mut().insert(CallDeadline(d));
         }
+        request.extensions_mut().insert(seen.clone());
+        let closing = match (&self.transport.closing, is_watch) {
+            (Some(rx), true) => {
+                let mut rx = rx.clone();
+                Some(Box::pin(async move {
+                    let _ = rx.wait_for(|closing| *closing).await;
+                })
+                    as Pin<Box<dyn Future<Output = ()> + Send>>)
+            }
+            _ => None,
+        };
         // The clone/swap keeps the service that was polled ready.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
@@ -149,15 +355,36 @@ where
                 None => call.await?,
                 Some(timer) => tokio::select! {
                     biased;
-                    response = call => response?,
+                    // An answer ready only after the deadline (work that
+                    // held the thread past it) is not sent as OK.
+                    response = call => match deadline {
+                        Some(d) if Instant::now() >= d => {
+                            passed.set();
+                            return Ok(deadline_exceeded(budget).into_http());
+                        }
+                        _ => response?,
+                    },
                     // Set before select! drops the call, which logs as it goes.
                     _ = async {
                         timer.as_mut().await;
                         passed.set();
-                    } => return Ok(deadline_exceeded(budget).into_http()),
+                    } => {
+                        if !seen.get() {
+                            log_refused(method, tonic::Code::DeadlineExceeded, "deadline");
+                        }
+                        return Ok(deadline_exceeded(budget).into_http());
+                    }
                 },
             };
             too_large_is_resource_exhausted(&mut response);
+            if !seen.get()
+                && !is_watch
+                && let Some(code) = header_code(&response)
+                && code != tonic::Code::Ok
+            {
+                let reason = refusal_reason(code, body_timed_out.load(Ordering::Relaxed));
+                log_refused(method, code, reason);
+            }
             // A response stream carries on past this point: the deadline
             // and the concurrency permit go with its body.
             Ok(response.map(|body| {
@@ -166,11 +393,69 @@ where
                     sleep,
                     budget,
                     passed,
+                    closing,
                     _permit: permit,
+                    _watch_permit: watch_permit,
+                    _in_flight: in_flight,
                     done: false,
                 })
             }))
         })
+    }
+}
+
+/// A request body that fails with DEADLINE_EXCEEDED when the sender stalls:
+/// no end of body (unary) or no next frame (stream) within `limit`.
+struct TimedBody {
+    inner: Body,
+    limit: Duration,
+    restart: bool,
+    sleep: Pin<Box<Sleep>>,
+    timed_out: Arc<AtomicBool>,
+}
+
+impl http_body::Body for TimedBody {
+    type Data = Bytes;
+    type Error = tonic::Status;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(frame)) => {
+                if this.restart {
+                    let next = Instant::now() + this.limit;
+                    this.sleep.as_mut().reset(next);
+                }
+                Poll::Ready(Some(frame))
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => {
+                if this.sleep.as_mut().poll(cx).is_ready() {
+                    this.timed_out.store(true, Ordering::Relaxed);
+                    return Poll::Ready(Some(Err(tonic::Status::deadline_exceeded(format!(
+                        "the request body did not arrive within {} ms of {}",
+                        this.limit.as_millis(),
+                        if this.restart {
+                            "the previous message"
+                        } else {
+                            "the headers"
+                        }
+                    )))));
+                }
+                Poll::Pending
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
     }
 }
 
@@ -188,8 +473,21 @@ struct Bounded {
     sleep: Option<Pin<Box<Sleep>>>,
     budget: Option<Duration>,
     passed: DeadlinePassed,
+    /// For health Watch streams: ended (UNAVAILABLE) when this turns true.
+    closing: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
     _permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    _watch_permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    _in_flight: Option<InFlight>,
     done: bool,
+}
+
+fn trailers(code: &'static str, message: &str) -> Frame<Bytes> {
+    let mut trailers = HeaderMap::new();
+    trailers.insert("grpc-status", HeaderValue::from_static(code));
+    if let Ok(message) = HeaderValue::from_str(message) {
+        trailers.insert("grpc-message", message);
+    }
+    Frame::trailers(trailers)
 }
 
 impl http_body::Body for Bounded {
@@ -210,12 +508,13 @@ impl http_body::Body for Bounded {
             this.done = true;
             this.passed.set();
             let status = deadline_exceeded(this.budget);
-            let mut trailers = HeaderMap::new();
-            trailers.insert("grpc-status", HeaderValue::from_static("4"));
-            if let Ok(message) = HeaderValue::from_str(status.message()) {
-                trailers.insert("grpc-message", message);
-            }
-            return Poll::Ready(Some(Ok(Frame::trailers(trailers))));
+            return Poll::Ready(Some(Ok(trailers("4", status.message()))));
+        }
+        if let Some(closing) = this.closing.as_mut()
+            && closing.as_mut().poll(cx).is_ready()
+        {
+            this.done = true;
+            return Poll::Ready(Some(Ok(trailers("14", "server shutting down"))));
         }
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(None) => {

@@ -35,12 +35,11 @@ pub fn render() -> String {
     handle().map(PrometheusHandle::render).unwrap_or_default()
 }
 
-pub fn call_started(method: &'static str) {
-    gauge!("scorecard_rpc_in_flight", "method" => method).increment(1.0);
-}
+/// Kept for the call logs; `in_flight` is counted from a call's headers
+/// by the limits layer (see [`in_flight`]).
+pub fn call_started(_method: &'static str) {}
 
 pub fn call_finished(method: &'static str, code: Code, elapsed: Duration) {
-    gauge!("scorecard_rpc_in_flight", "method" => method).decrement(1.0);
     counter!("scorecard_rpc_requests_total", "method" => method, "code" => code_name(code))
         .increment(1);
     histogram!("scorecard_rpc_duration_seconds", "method" => method).record(elapsed.as_secs_f64());
@@ -61,7 +60,7 @@ pub fn refused(reason: &'static str) {
     counter!("scorecard_calls_refused_total", "reason" => reason).increment(1);
 }
 
-fn code_name(code: Code) -> &'static str {
+pub(crate) fn code_name(code: Code) -> &'static str {
     match code {
         Code::Ok => "OK",
         Code::Cancelled => "CANCELLED",
@@ -104,4 +103,28 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// A connection closed before it could carry a call: over the cap on open
+/// connections, or no TLS handshake or HTTP/2 preface in time.
+pub fn connection_refused(reason: &'static str) {
+    counter!("scorecard_connections_refused_total", "reason" => reason).increment(1);
+}
+
+pub fn connection_opened() {
+    gauge!("scorecard_connections_open").increment(1.0);
+}
+
+pub fn connection_closed() {
+    gauge!("scorecard_connections_open").decrement(1.0);
+}
+
+/// A connection sent GOAWAY after `--idle-timeout` without a call.
+pub fn connection_idle_closed() {
+    counter!("scorecard_connections_idle_closed_total").increment(1);
+}
+
+/// A call counted from its headers until its answer ends.
+pub fn in_flight(method: &'static str, delta: f64) {
+    gauge!("scorecard_rpc_in_flight", "method" => method).increment(delta);
 }

@@ -2,12 +2,14 @@
 //! graceful shutdown.
 
 pub mod auth;
+pub mod form;
 pub mod limits;
 pub mod metrics;
 pub mod rubrics;
 pub mod scoring;
 pub mod telemetry;
 pub mod tickets;
+pub mod transport;
 
 use crate::api::{SERVICE_NAMES, pb};
 use auth::{Auth, Role};
@@ -18,7 +20,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tonic::transport::server::TcpIncoming;
-use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
@@ -53,6 +54,22 @@ pub struct ServeOptions {
     pub max_connection_age: Option<Duration>,
     pub tls: Option<TlsFiles>,
     pub auth: Arc<Auth>,
+    /// After the grace period: how long connections get to finish their
+    /// calls after GOAWAY before they are closed regardless.
+    pub drain_timeout: Duration,
+    /// From accept to the TLS handshake done and the HTTP/2 preface read.
+    pub handshake_timeout: Duration,
+    /// SETTINGS_MAX_CONCURRENT_STREAMS of every connection.
+    pub max_streams_per_connection: u32,
+    /// Open connections at most (also kept below the fd limit).
+    pub max_connections: usize,
+    /// A connection without a call this long gets GOAWAY.
+    pub idle_timeout: Option<Duration>,
+    /// A request body (unary) or next message (stream) must come within this.
+    pub body_timeout: Option<Duration>,
+    /// Health Watch streams open at once, and how long each may stay open.
+    pub max_watch_streams: Option<usize>,
+    pub watch_timeout: Option<Duration>,
 }
 
 impl Default for ServeOptions {
@@ -68,6 +85,14 @@ impl Default for ServeOptions {
             max_connection_age: Some(Duration::from_secs(300)),
             tls: None,
             auth: Arc::new(Auth::open()),
+            drain_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(10),
+            max_streams_per_connection: 100,
+            max_connections: 10_000,
+            idle_timeout: Some(Duration::from_secs(300)),
+            body_timeout: Some(Duration::from_secs(10)),
+            max_watch_streams: Some(100),
+            watch_timeout: Some(Duration::from_secs(600)),
         }
     }
 }
@@ -88,16 +113,41 @@ pub async fn set_health(reporter: &HealthReporter, status: ServingStatus) {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-fn tls_config(files: &TlsFiles) -> Result<ServerTlsConfig, BoxError> {
+/// A rustls acceptor for the certificate files, offering only HTTP/2; with
+/// a client CA, a client certificate chaining to it is required.
+fn tls_acceptor(files: &TlsFiles) -> Result<tokio_rustls::TlsAcceptor, BoxError> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio_rustls::rustls::{RootCertStore, ServerConfig, server::WebPkiClientVerifier};
     let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
-    let mut config =
-        ServerTlsConfig::new().identity(Identity::from_pem(read(&files.cert)?, read(&files.key)?));
-    if let Some(ca) = &files.client_ca {
-        config = config
-            .client_ca_root(Certificate::from_pem(read(ca)?))
-            .client_auth_optional(false);
-    }
-    Ok(config)
+    let certs = |p: &PathBuf| -> Result<Vec<CertificateDer<'static>>, BoxError> {
+        let pem = read(p)?;
+        let certs = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("{}: {e}", p.display()))?;
+        if certs.is_empty() {
+            return Err(format!("{}: no PEM certificate", p.display()).into());
+        }
+        Ok(certs)
+    };
+    let key = PrivateKeyDer::from_pem_slice(&read(&files.key)?)
+        .map_err(|e| format!("{}: {e}", files.key.display()))?;
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let builder = ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()?;
+    let builder = match &files.client_ca {
+        None => builder.with_no_client_auth(),
+        Some(ca) => {
+            let mut roots = RootCertStore::empty();
+            roots.add_parsable_certificates(certs(ca)?);
+            let verifier =
+                WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider).build()?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let mut config = builder.with_single_cert(certs(&files.cert)?, key)?;
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Serves until `shutdown` resolves, then turns health NOT_SERVING, keeps
@@ -137,25 +187,26 @@ pub async fn serve_with_metrics(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
-    // One shutdown signal, fanned out to the gRPC and metrics servers.
+    // Shutdown: health NOT_SERVING (Watch streams are told), the grace
+    // period with calls still answered, then `stop`: Watch streams end,
+    // the listener closes, every connection gets GOAWAY, and after the
+    // drain timeout whatever is left is closed.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let grace = options.shutdown_grace;
-    let drain = {
-        let mut stop_rx = stop_rx.clone();
-        async move {
-            let _ = stop_rx.wait_for(|stop| *stop).await;
-            tracing::info!(
-                grace_ms = grace.as_millis() as u64,
-                "shutting down: health NOT_SERVING"
-            );
-            set_health(&reporter, ServingStatus::NotServing).await;
-            tokio::time::sleep(grace).await;
-            tracing::info!("no longer taking calls; finishing the calls in flight");
-        }
-    };
+    let drain = options.drain_timeout;
     tokio::spawn(async move {
         shutdown.await;
+        tracing::info!(
+            grace_ms = grace.as_millis() as u64,
+            drain_ms = drain.as_millis() as u64,
+            "shutting down: health NOT_SERVING"
+        );
+        set_health(&reporter, ServingStatus::NotServing).await;
+        tokio::time::sleep(grace).await;
+        tracing::info!("no longer taking calls; finishing the calls in flight");
         let _ = stop_tx.send(true);
+        // Kept alive until the server is gone, so `stop` stays true.
+        stop_tx.closed().await;
     });
     let metrics_task = metrics_listener.map(|listener| {
         let mut stop_rx = stop_rx.clone();
@@ -184,26 +235,8 @@ pub async fn serve_with_metrics(
     )
     .max_decoding_message_size(max);
 
-    let mut builder = Server::builder();
-    if let Some(files) = &options.tls {
-        builder = builder.tls_config(tls_config(files)?)?;
-    }
-    // Past its age a connection gets GOAWAY and closes once its calls are
-    // done; those are bounded by the request and stream timeouts. No
-    // `max_connection_age_grace`: with one, tonic 0.14 sends no GOAWAY at
-    // all, but sleeps age + grace and then drops the connection with every
-    // call still on it.
-    if let Some(age) = options.max_connection_age {
-        builder = builder.max_connection_age(age);
-    }
-    builder
-        .http2_keepalive_interval(options.keepalive_interval)
-        .http2_keepalive_timeout(Some(options.keepalive_timeout))
-        .layer(limits::LimitsLayer::new(
-            options.max_concurrent_calls,
-            options.request_timeout,
-            options.stream_timeout,
-        ))
+    let tls = options.tls.as_ref().map(tls_acceptor).transpose()?;
+    let routes = tonic::service::Routes::builder()
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -219,10 +252,52 @@ pub async fn serve_with_metrics(
             tickets,
             auth.interceptor(Role::Tickets),
         ))
-        .serve_with_incoming_shutdown(incoming, drain)
-        .await?;
-    if let Some(task) = metrics_task {
-        let _ = task.await;
+        .clone()
+        .routes()
+        .prepare();
+    let service = tower::Layer::layer(
+        &limits::LimitsLayer::new(
+            options.max_concurrent_calls,
+            options.request_timeout,
+            options.stream_timeout,
+        )
+        .with_transport(
+            options.body_timeout,
+            options.max_watch_streams,
+            options.watch_timeout,
+            stop_rx.clone(),
+        ),
+        routes,
+    );
+    // Past its age a connection gets GOAWAY and closes once its calls are
+    // done; those are bounded by the request and stream timeouts.
+    let connection_limits = transport::ConnectionLimits {
+        handshake_timeout: options.handshake_timeout,
+        max_streams_per_connection: options.max_streams_per_connection,
+        max_connections: options.max_connections,
+        idle_timeout: options.idle_timeout,
+        max_connection_age: options.max_connection_age,
+        keepalive_interval: options.keepalive_interval,
+        keepalive_timeout: options.keepalive_timeout,
+    };
+    transport::serve(
+        incoming,
+        tls,
+        service,
+        connection_limits,
+        stop_rx,
+        options.drain_timeout,
+    )
+    .await;
+    if let Some(mut task) = metrics_task {
+        // Its connections get no longer than the gRPC ones.
+        if tokio::time::timeout(Duration::from_secs(1), &mut task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("metrics server still busy after the drain: closed");
+            task.abort();
+        }
     }
     tracing::info!("stopped");
     Ok(())

@@ -1,7 +1,8 @@
 //! ScoringService: convert in, score in the domain, convert out.
 
+use super::limits::CallDeadline;
 use super::telemetry::{CallLog, StreamLog};
-use crate::api::answer::{self, Encoded};
+use crate::api::answer::{self, Encoded, View};
 use crate::api::convert::{self, RubricChoice};
 use crate::api::{encoded, pb, status};
 use scorecard_core::rubric::{BUILTIN_RUBRIC_ID, Registry, Rubric};
@@ -48,11 +49,22 @@ pub struct Scored {
     pub rubric: Arc<Rubric>,
     pub review: scoring::Review,
     pub outcome: scoring::Outcome,
+    /// The view the request asked for.
+    pub view: View,
 }
 
 /// Converts, resolves the rubric and scores one request. Returns the
 /// rubric label for the log alongside.
 pub fn score(registry: &Registry, req: pb::ScoreReviewRequest) -> (String, Result<Scored, Error>) {
+    let view = match View::from_proto(req.view) {
+        Ok(v) => v,
+        Err(reason) => {
+            return (
+                String::new(),
+                Err(Error::Invalid(vec![Violation::new("view", reason)])),
+            );
+        }
+    };
     let request = match convert::review_request(req) {
         Ok(r) => r,
         Err(e) => return (String::new(), Err(e)),
@@ -66,6 +78,7 @@ pub fn score(registry: &Registry, req: pb::ScoreReviewRequest) -> (String, Resul
         rubric,
         review: request.review,
         outcome,
+        view,
     });
     (label, result)
 }
@@ -76,8 +89,26 @@ pub fn score_one(
     req: pb::ScoreReviewRequest,
 ) -> (String, Result<Encoded, Error>) {
     let (label, result) = score(registry, req);
-    let answer = result.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome));
+    let answer = result.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome, s.view));
     (label, answer)
+}
+
+/// DEADLINE_EXCEEDED when the call's deadline has passed.
+fn deadline_status(deadline: Option<CallDeadline>) -> Option<Status> {
+    deadline
+        .filter(CallDeadline::passed)
+        .map(|_| Status::deadline_exceeded("the call's deadline passed while it was being scored"))
+}
+
+/// Aborts a scoring task whose answer is no longer wanted (its stream
+/// ended by the deadline or the client): a review not yet begun is not
+/// scored.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Reviews of one stream scored at once, ahead of the one being sent.
@@ -92,15 +123,41 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         request: Request<pb::ScoreReviewRequest>,
     ) -> Result<Response<Encoded>, Status> {
         let mut log = CallLog::start("ScoreReview", &request);
+        let deadline = request.extensions().get::<CallDeadline>().copied();
         let req = request.into_inner();
         log.review_id(&req.review_id);
-        let (rubric, result) = score_one(&self.registry, req);
+        // The deadline is checked between the steps (checking and scoring,
+        // then writing the answer): past it, the rest is not done.
+        let (rubric, scored) = score(&self.registry, req);
         log.rubric = rubric;
+        if let Some(status) = deadline_status(deadline) {
+            log.finish(Some(&status));
+            return Err(status);
+        }
+        let result = scored.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome, s.view));
         let ok = u64::from(result.is_ok());
         super::metrics::reviews_scored(ok, 1 - ok);
         let result = result.map(Response::new).map_err(|e| status::to_status(&e));
         log.finish(result.as_ref().err());
         result
+    }
+
+    async fn render_review_form(
+        &self,
+        request: Request<pb::RenderReviewFormRequest>,
+    ) -> Result<Response<pb::RenderReviewFormResponse>, Status> {
+        let mut log = CallLog::start("RenderReviewForm", &request);
+        let req = request.into_inner();
+        log.review_id(req.review.as_ref().map_or("", |r| r.review_id.as_str()));
+        let registry = self.registry.clone();
+        // Laying out and subsetting the font is CPU work: off the runtime.
+        let (rubric, result) =
+            tokio::task::spawn_blocking(move || super::form::render_form(&registry, req))
+                .await
+                .map_err(|e| Status::internal(format!("rendering task failed: {e}")))?;
+        log.rubric = rubric;
+        log.finish(result.as_ref().err());
+        result.map(Response::new)
     }
 
     type ScoreReviewsStream = ScoreStream;
@@ -111,6 +168,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
     ) -> Result<Response<Self::ScoreReviewsStream>, Status> {
         let registry = self.registry.clone();
         let mut log = StreamLog::start("ScoreReviews", &request);
+        let deadline = request.extensions().get::<CallDeadline>().copied();
         // Each review is scored and encoded as its own task, a few at a
         // time, and the answers come back in request order: the stream
         // uses every core, and memory stays bounded (at most PIPELINE
@@ -121,26 +179,33 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
             let index = next_index;
             next_index += 1;
             async move {
+                if let Some(status) = deadline_status(deadline) {
+                    return Err(status);
+                }
                 let Some(req) = item.map_err(super::limits::limit_status)?.review else {
                     // Not an empty review (which would list every indicator
                     // as missing): the one thing wrong is the absent review.
                     let absent = Error::Invalid(vec![Violation::new("review", "is required")]);
-                    return Ok((answer::score_reviews_item("", index, Err(&absent)), false));
+                    let item = answer::score_reviews_item("", index, Err(&absent), View::Full);
+                    return Ok((item, false));
                 };
-                tokio::spawn(async move {
+                let task = tokio::spawn(async move {
                     let review_id = req.review_id.clone();
                     let (_, result) = score(&registry, req);
+                    let view = result.as_ref().map_or(View::Full, |s| s.view);
                     let item = answer::score_reviews_item(
                         &review_id,
                         index,
                         result
                             .as_ref()
                             .map(|s| (s.rubric.as_ref(), &s.review, &s.outcome)),
+                        view,
                     );
                     (item, result.is_ok())
-                })
-                .await
-                .map_err(|e| Status::internal(format!("scoring task failed: {e}")))
+                });
+                let _abort = AbortOnDrop(task.abort_handle());
+                task.await
+                    .map_err(|e| Status::internal(format!("scoring task failed: {e}")))
             }
         });
         let mut scored = futures_util::StreamExt::buffered(scored, PIPELINE);

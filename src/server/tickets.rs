@@ -1,5 +1,6 @@
 //! TicketStatsService: options first, then batches of ticket records.
 
+use super::limits::CallDeadline;
 use super::telemetry::CallLog;
 use crate::api::convert::RubricChoice;
 use crate::api::{pb, status, tickets};
@@ -35,6 +36,10 @@ impl TicketApi {
                 let missing = Violation::new("options.rubric_ref.id", "is required");
                 return Err(Error::Invalid(vec![missing]));
             }
+            Some(r) if r.id.len() > scorecard_core::MAX_ID_BYTES => {
+                let long = Violation::too_long("options.rubric_ref.id", &r.id);
+                return Err(Error::Invalid(vec![long]));
+            }
             Some(r) => RubricChoice::Ref {
                 id: r.id.clone(),
                 version: (r.version > 0).then_some(r.version),
@@ -60,7 +65,8 @@ impl pb::ticket_stats_service_server::TicketStatsService for TicketApi {
         request: Request<Streaming<pb::PushResponseTimesRequest>>,
     ) -> Result<Response<pb::PushResponseTimesResponse>, Status> {
         let mut log = CallLog::start("PushResponseTimes", &request);
-        let result = self.push(request.into_inner(), &mut log).await;
+        let deadline = request.extensions().get::<CallDeadline>().copied();
+        let result = self.push(request.into_inner(), deadline, &mut log).await;
         log.finish(result.as_ref().err());
         result.map(Response::new)
     }
@@ -70,6 +76,7 @@ impl TicketApi {
     async fn push(
         &self,
         mut inbound: Streaming<pb::PushResponseTimesRequest>,
+        deadline: Option<CallDeadline>,
         log: &mut CallLog,
     ) -> Result<pb::PushResponseTimesResponse, Status> {
         let options = match inbound
@@ -117,6 +124,11 @@ impl TicketApi {
                         // The clock is read every 32 records (a record
                         // takes about half a microsecond).
                         if index.is_multiple_of(32) && slice_start.elapsed() >= WORK_SLICE {
+                            if deadline.is_some_and(|d| d.passed()) {
+                                return Err(Status::deadline_exceeded(format!(
+                                    "the call's deadline passed after {index} records"
+                                )));
+                            }
                             // yield_now, not consume_budget: the deadline's
                             // timer also draws on the task's budget, and
                             // would find it spent.
@@ -136,6 +148,11 @@ impl TicketApi {
                 None => {}
             }
             message += 1;
+            if deadline.is_some_and(|d| d.passed()) {
+                return Err(Status::deadline_exceeded(format!(
+                    "the call's deadline passed after {index} records"
+                )));
+            }
         }
         log.rubric = format!("{index} records");
         Ok(tickets::response(

@@ -392,7 +392,7 @@ async fn every_violation_of_one_request_is_listed_at_once() {
 /// (gRPC's status code guide: "error parsing request proto"), decoded by
 /// the server's codec (api::codec); the connection then carries on.
 #[tokio::test]
-async fn bytes_that_are_not_a_request_are_internal_and_the_connection_carries_on() {
+async fn bytes_that_are_not_a_request_are_invalid_argument_and_the_connection_carries_on() {
     use scorecard::api::answer::Encoded;
     use scorecard::api::codec::Codec;
     let server = TestServer::start().await;
@@ -409,11 +409,10 @@ async fn bytes_that_are_not_a_request_are_internal_and_the_connection_carries_on
         )
         .await
         .expect_err("the server cannot decode it");
-    assert_eq!(err.code(), Code::Internal, "{err}");
-    assert!(
-        err.message().contains("failed to decode Protobuf message"),
-        "{}",
-        err.message()
+    assert_eq!(err.code(), Code::InvalidArgument, "{err}");
+    assert_eq!(
+        err.message(),
+        "the message is not a valid protobuf encoding of scorecard.v1.ScoreReviewRequest"
     );
     let answer = pb::scoring_service_client::ScoringServiceClient::new(channel)
         .score_review(worked_example())
@@ -669,7 +668,7 @@ async fn an_empty_rubric_id_is_an_invalid_argument_everywhere() {
     assert_eq!(status.code(), Code::NotFound);
 }
 
-/// SCORING.md section 4 gives each submission its period; a submission for
+/// docs/scoring.md section 4 gives each submission its period; a submission for
 /// another period than the review's is refused, naming both (until 2026-12-02
 /// a 2019-Q1 submission was scored in a 2026-Q3 review). One for the same
 /// period, or one that gives no period, still scores.
@@ -711,7 +710,7 @@ async fn a_submission_for_another_period_is_refused() {
         ]
     );
     // The review's own period, whole or by label only, scores as before:
-    // attrition 7 % is what both raters gave (SCORING.md section 8).
+    // attrition 7 % is what both raters gave (docs/scoring.md section 8).
     for req in [
         with_period("2026-Q3", "2026-07-01", "2026-09-30"),
         with_period("2026-Q3", "", ""),

@@ -106,7 +106,7 @@ impl Drop for TestServer {
     }
 }
 
-/// examples/worked-example.json: SCORING.md section 8 as a request.
+/// examples/worked-example.json: docs/scoring.md section 8 as a request.
 pub fn worked_example() -> pb::ScoreReviewRequest {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

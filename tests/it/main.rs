@@ -5,7 +5,11 @@
 mod common;
 
 mod bad_requests;
+mod cli;
+mod form;
 mod golden;
+mod hardening_input;
+mod hardening_transport;
 mod metrics;
 mod production;
 mod properties;

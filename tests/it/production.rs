@@ -384,7 +384,7 @@ fn token_hash_prints_the_sha256_of_standard_input() {
 
 /// The access log, written to a file as a container runtime collects it:
 /// one plain line per call, with no terminal colour codes around the
-/// field names (they were there before 2026-12-02, fifth session).
+/// field names.
 #[tokio::test]
 async fn the_access_log_is_plain_text_when_stderr_is_not_a_terminal() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,6 @@
 //! Property tests (proptest) for the scoring rules, the rater blend,
 //! determinism, and rubric validation. The relations checked come from
-//! SCORING.md sections 1 and 3: points stay in [0, full points], a better
+//! docs/scoring.md sections 1 and 3: points stay in [0, full points], a better
 //! value never scores lower, PER_FULL_STEP ≤ LINEAR ≤ PER_STARTED_STEP, the
 //! final score lies between the rater totals, the same request always gives
 //! the same bytes, validation never panics, and an accepted rubric scores
@@ -13,8 +13,9 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use prost::Message;
 use rust_decimal::Decimal;
+use scorecard::api::answer::{self, View};
 use scorecard::api::{convert, pb};
-use scorecard::server::scoring::score_one;
+use scorecard::server::scoring::{score, score_one};
 use scorecard_core::decimal;
 use scorecard_core::rubric::{
     self, BlendSpec, DimensionSpec, Direction, GradeBandSpec, IndicatorSpec, IndicatorUnits,
@@ -532,6 +533,14 @@ proptest! {
     #![proptest_config(config(150))]
 
     #[test]
+    fn answers_encode_as_prost_encodes_them_in_every_view(req in wire_request()) {
+        let registry = Registry::with_builtin();
+        if let (_, Ok(s)) = score(&registry, req) {
+            check_answer_encodings(&s.rubric, &s.review, &s.outcome)?;
+        }
+    }
+
+    #[test]
     fn the_same_request_gives_byte_identical_answers(req in wire_request()) {
         let registry = Registry::with_builtin();
         let first = answer_bytes(&registry, req.clone());
@@ -863,6 +872,46 @@ fn scores_every_valid_review(rubric: &Rubric, gives: &[(Give, Give)]) -> Result<
                 ))
             })?;
         check_outcome(rubric, &out).map_err(TestCaseError::fail)?;
+        check_answer_encodings(rubric, &review, &out)?;
+    }
+    Ok(())
+}
+
+/// The answer writer gives prost's own encoding of the plain message, in
+/// both views, and SUMMARY is FULL without the per-indicator lines.
+fn check_answer_encodings(
+    rubric: &Rubric,
+    review: &Review,
+    out: &scoring::Outcome,
+) -> Result<(), TestCaseError> {
+    let mut full = None;
+    for view in [View::Full, View::Summary] {
+        let written = answer::score_review(rubric, review, out, view);
+        let plain = answer::plain::score_review(rubric, review, out, view);
+        let reference = plain.encode_to_vec();
+        prop_assert_eq!(
+            written.as_slice(),
+            reference.as_slice(),
+            "{:?} answer differs from prost's encoding of {:?}",
+            view,
+            plain
+        );
+        match view {
+            View::Full => full = Some(plain),
+            View::Summary => {
+                let mut expected = full.take().expect("FULL comes first");
+                for rater in [
+                    &mut expected.self_assessment,
+                    &mut expected.supervisor_assessment,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    rater.indicators.clear();
+                }
+                prop_assert_eq!(plain, expected);
+            }
+        }
     }
     Ok(())
 }

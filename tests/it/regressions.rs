@@ -87,26 +87,37 @@ fn the_finest_step_with_the_largest_value_and_penalty_scores_zero() {
 }
 
 /// Found in review: totals past 2^63 millionths (9.2 × 10^12 points) were
-/// held in an i64 and saturated. 10,000 indicators of 10^9 full points in
-/// one dimension (weight 100): every one met gives a total of 10^13; with
-/// every input missing, 0 scored and 10^13 still reachable.
+/// held in an i64 and saturated. A rubric now has at most 128 indicators
+/// of at most 10^9 full points, so totals stay below 1.28 × 10^11: the
+/// 10,000 indicators that reached 10^13 are refused, and the largest
+/// total allowed is exact. 128 indicators of 10^9 full points in one
+/// dimension (weight 100): every one met gives 128 × 10^9 = 1.28 × 10^11;
+/// with every input missing, 0 scored and 1.28 × 10^11 still reachable.
 #[test]
-fn totals_beyond_sixty_four_bits_of_millionths_stay_exact() {
-    let indicators: Vec<String> = (0..10_000)
-        .map(|i| {
-            format!(
-                r#"{{"id": "k{i}", "names": {{"en": "K{i}"}}, "unit": "COUNT", "full_points": 1e9,
+fn totals_at_the_largest_rubric_stay_exact() {
+    let wide = |n: usize| -> String {
+        let indicators: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "k{i}", "names": {{"en": "K{i}"}}, "unit": "COUNT", "full_points": 1e9,
                     "rule": {{"direction": "AT_LEAST", "target": 1, "step": 1, "penalty": 1}}}}"#
-            )
-        })
-        .collect();
-    let text = format!(
-        r#"{{"id": "wide", "version": 1, "default_locale": "en", "names": {{"en": "Wide"}},
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"id": "wide", "version": 1, "default_locale": "en", "names": {{"en": "Wide"}},
             "dimensions": [{{"id": "d", "names": {{"en": "D"}}, "weight_percent": 100,
                              "indicators": [{}]}}]}}"#,
-        indicators.join(",")
+            indicators.join(",")
+        )
+    };
+    let too_wide = rubric::parse_text(&wide(10_000), "json").expect("the rubric parses");
+    let refused = scorecard::api::convert::validate_inline(&too_wide).unwrap_err();
+    assert!(
+        format!("{refused:?}").contains("10000 indicators in all; at most 128"),
+        "{refused:?}"
     );
-    let spec = rubric::parse_text(&text, "json").expect("the rubric parses");
+    let spec = rubric::parse_text(&wide(128), "json").expect("the rubric parses");
     let inline = Some(pb::score_review_request::RubricSource::InlineRubric(
         convert::rubric_proto(&spec),
     ));
@@ -117,7 +128,7 @@ fn totals_beyond_sixty_four_bits_of_millionths_stay_exact() {
         rubric_source: inline.clone(),
         submissions: vec![pb::MetricSubmission {
             source: "hr".into(),
-            values: (0..10_000).map(|i| (format!("k{i}"), 1.0)).collect(),
+            values: (0..128).map(|i| (format!("k{i}"), 1.0)).collect(),
             ..Default::default()
         }],
         ..Default::default()
@@ -128,10 +139,10 @@ fn totals_beyond_sixty_four_bits_of_millionths_stay_exact() {
         .decode()
         .expect("decodes");
     let own = answer.self_assessment.as_ref().unwrap();
-    assert_eq!(own.total, "10000000000000.00");
-    assert_eq!(answer.final_score, "10000000000000.00");
+    assert_eq!(own.total, "128000000000.00");
+    assert_eq!(answer.final_score, "128000000000.00");
     // No bands: final / 100 to 4 places.
-    assert_eq!(answer.bonus_coefficient, "100000000000.0000");
+    assert_eq!(answer.bonus_coefficient, "1280000000.0000");
 
     let missing = pb::ScoreReviewRequest {
         review_id: "missing".into(),
@@ -146,6 +157,6 @@ fn totals_beyond_sixty_four_bits_of_millionths_stay_exact() {
         .expect("decodes");
     let own = answer.self_assessment.as_ref().unwrap();
     assert_eq!(own.total, "0.00");
-    assert_eq!(own.max_reachable_total, "10000000000000.00");
-    assert_eq!(answer.max_reachable_final_score, "10000000000000.00");
+    assert_eq!(own.max_reachable_total, "128000000000.00");
+    assert_eq!(answer.max_reachable_final_score, "128000000000.00");
 }

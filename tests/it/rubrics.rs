@@ -82,19 +82,14 @@ async fn validate_rubric_lists_every_violation() {
     );
 }
 
-/// A rubric with more violations than an answer lists: 1,200 indicators
-/// whose ids are not slugs ('-' is not allowed in an indicator id), one
-/// violation each. The first 1,000 are listed, then one saying 200 more.
+/// A rubric with more violations than an answer lists: 1,200 names in
+/// locales that do not exist ("x0000" to "x1199"), one violation each. The
+/// first 1,000 are listed, then one saying 200 more.
 #[tokio::test]
 async fn validate_rubric_lists_at_most_a_thousand_violations_and_counts_the_rest() {
     let mut r = scorecard::api::convert::rubric_proto(&builtin_spec());
-    let template = r.dimensions[0].indicators[0].clone();
-    r.dimensions[0].indicators = (0..1200)
-        .map(|i| pb::Indicator {
-            id: format!("bad-{i}"),
-            ..template.clone()
-        })
-        .collect();
+    r.names
+        .extend((0..1200).map(|i| (format!("x{i:04}"), "name".to_string())));
     let server = TestServer::start().await;
     let answer = server
         .rubrics()
@@ -105,11 +100,8 @@ async fn validate_rubric_lists_at_most_a_thousand_violations_and_counts_the_rest
         .into_inner();
     assert!(!answer.valid);
     assert_eq!(answer.violations.len(), 1001);
-    assert_eq!(answer.violations[0].field, "dimensions[0].indicators[0].id");
-    assert_eq!(
-        answer.violations[999].field,
-        "dimensions[0].indicators[999].id"
-    );
+    assert_eq!(answer.violations[0].field, "names[\"x0000\"]");
+    assert_eq!(answer.violations[999].field, "names[\"x0999\"]");
     assert_eq!(answer.violations[1000].field, "");
     assert_eq!(
         answer.violations[1000].reason,
@@ -342,7 +334,7 @@ fn rubric_check_lists_violations_offline() {
         .arg(dir.path().join("broken.toml"))
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(stderr.contains("4 violation(s)"), "{stderr}");
     let good = Command::new(bin)

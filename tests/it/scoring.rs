@@ -1,5 +1,5 @@
 //! ScoringService end to end: the real server, a real tonic client.
-//! Expected numbers are SCORING.md section 8's, worked by hand there.
+//! Expected numbers are docs/scoring.md section 8's, worked by hand there.
 
 use crate::common::*;
 use prost::Message;
@@ -159,7 +159,7 @@ async fn an_inline_rubric_is_scored_like_a_loaded_one() {
     assert_eq!(answer.rubric.unwrap().id, "inline-copy");
 }
 
-/// SCORING.md §1: an `(id, version)` pair never changes once published.
+/// docs/scoring.md section 1: an `(id, version)` pair never changes once published.
 /// An inline rubric under a loaded pair is accepted only with the same
 /// content, by ScoreReview and by ValidateRubric alike.
 #[tokio::test]
@@ -350,4 +350,115 @@ async fn a_stream_message_without_a_review_is_answered_review_is_required() {
         violations,
         [("review".to_string(), "is required".to_string())]
     );
+}
+
+#[tokio::test]
+async fn the_summary_view_keeps_every_total_and_drops_the_indicator_lines() {
+    let server = TestServer::start().await;
+    let mut client = server.scoring().await;
+    let full = client
+        .score_review(worked_example())
+        .await
+        .expect("scored")
+        .into_inner();
+    let summary = client
+        .score_review(pb::ScoreReviewRequest {
+            view: pb::ScoreReviewView::Summary as i32,
+            ..worked_example()
+        })
+        .await
+        .expect("scored")
+        .into_inner();
+
+    // Section 8's numbers, as in FULL.
+    let own = summary.self_assessment.as_ref().unwrap();
+    let sup = summary.supervisor_assessment.as_ref().unwrap();
+    assert_eq!(dims(own), ["92.85", "88.00", "85.50", "91.50"]);
+    assert_eq!((own.total.as_str(), sup.total.as_str()), ("89.79", "86.70"));
+    assert_eq!(dims(sup), ["87.15", "88.47", "83.00", "87.00"]);
+    assert_eq!(summary.final_score, "87.63");
+    assert_eq!(summary.bonus_coefficient, "0.8763");
+    assert_eq!(summary.gap.as_ref().unwrap().self_minus_supervisor, "3.09");
+    // 0.3·0.4·5 + 0.7·0.4·10 = 3.40 off for major incidents, explained.
+    let first = &summary.largest_losses[0];
+    assert_eq!(
+        (
+            first.indicator_id.as_str(),
+            first.final_score_points.as_str()
+        ),
+        ("major_incidents", "3.40")
+    );
+    assert!(!first.explanation.is_empty());
+    assert_eq!(summary.rubric, full.rubric);
+    // No per-indicator lines: 20 in FULL for each rater, none here.
+    assert_eq!(full.self_assessment.as_ref().unwrap().indicators.len(), 20);
+    assert!(own.indicators.is_empty() && sup.indicators.is_empty());
+    // Everything else is FULL's, field for field.
+    let mut trimmed = full.clone();
+    for rater in [
+        &mut trimmed.self_assessment,
+        &mut trimmed.supervisor_assessment,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        rater.indicators.clear();
+    }
+    assert_eq!(summary, trimmed);
+    // The indicator lines are most of a FULL answer: 40 of them, some
+    // 200 bytes each with their explanation.
+    assert!(summary.encoded_len() * 2 < full.encoded_len());
+}
+
+#[tokio::test]
+async fn an_unknown_view_is_refused_naming_the_field() {
+    let server = TestServer::start().await;
+    let status = server
+        .scoring()
+        .await
+        .score_review(pb::ScoreReviewRequest {
+            view: 7,
+            ..worked_example()
+        })
+        .await
+        .expect_err("refused");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(bad_fields(&status), ["view"]);
+}
+
+#[tokio::test]
+async fn a_stream_answers_each_item_in_the_view_it_asks_for() {
+    let server = TestServer::start().await;
+    let items = [
+        pb::ScoreReviewView::Summary,
+        pb::ScoreReviewView::Unspecified,
+        pb::ScoreReviewView::Full,
+    ]
+    .map(|view| {
+        stream_item(pb::ScoreReviewRequest {
+            view: view as i32,
+            ..worked_example()
+        })
+    });
+    let answers: Vec<pb::ScoreReviewsResponse> = server
+        .scoring()
+        .await
+        .score_reviews(tokio_stream::iter(items))
+        .await
+        .expect("stream")
+        .into_inner()
+        .collect::<Result<_, _>>()
+        .await
+        .expect("answers");
+    let lines: Vec<usize> = answers
+        .iter()
+        .map(|a| match &a.outcome {
+            Some(pb::score_reviews_response::Outcome::Result(r)) => {
+                assert_eq!(r.final_score, "87.63");
+                r.supervisor_assessment.as_ref().unwrap().indicators.len()
+            }
+            other => panic!("not a result: {other:?}"),
+        })
+        .collect();
+    assert_eq!(lines, [0, 20, 20]);
 }

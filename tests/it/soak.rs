@@ -3,15 +3,15 @@
 //! on 127.0.0.1 and every loop is bounded in count and time.
 //!
 //! Sizes scale with `SOAK_SCALE` (default 1): the defaults keep the file
-//! within about two minutes in a debug build on 2 cores. The full sizes of
-//! issue 6 (200,000 reviews on one stream, 1,000 disconnects) run in the
-//! release build via `.ci/run`:
+//! within about two minutes in a debug build on 2 cores. The full sizes
+//! (200,000 reviews on one stream, 1,000 disconnects) run in the release
+//! build:
 //!
 //! ```text
 //! SOAK_FULL=1 cargo test --release --test it soak::
 //! ```
 //!
-//! Expected numbers are SCORING.md section 8's, worked by hand there:
+//! Expected numbers are docs/scoring.md section 8's, worked by hand there:
 //! the worked example scores 87.63; with the supervisor's values equal to
 //! the self values both totals are 89.79 and so is the final score.
 
@@ -368,7 +368,7 @@ async fn an_over_size_message_is_refused_while_the_connection_carries_on() {
         status.code(),
         status.message()
     );
-    // API.md: RESOURCE_EXHAUSTED for over-size messages.
+    // docs/api.md: RESOURCE_EXHAUSTED for over-size messages.
     assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
 
     // The running stream carries on, and new calls on the same connection work.
@@ -378,9 +378,17 @@ async fn an_over_size_message_is_refused_while_the_connection_carries_on() {
     assert!(running.next().await.is_none());
     assert_eq!(score_once(&mut client).await.unwrap(), "87.63");
 
-    // Just under the limit is still served (4 MiB − 64 KiB of comment).
+    // Just under the limit is still served: 15,000 submissions without
+    // values, each with a 256-byte source (the most a source may be),
+    // 15,000 × (256 + 6 bytes of framing) = 3,930,000 bytes, under 4 MiB
+    // (4,194,304) by 264,304.
     let mut near = worked_example();
-    near.self_assessment.as_mut().unwrap().entries[0].comment = "y".repeat((4 << 20) - (64 << 10));
+    near.submissions
+        .extend((0..15_000).map(|i| pb::MetricSubmission {
+            source: format!("{i:0>256}"),
+            ..Default::default()
+        }));
+    assert!(prost::Message::encoded_len(&near) < 4 << 20);
     let answer = client.score_review(near).await.expect("under the limit");
     assert_eq!(answer.into_inner().final_score, "87.63");
 }

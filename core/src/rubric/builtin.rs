@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 /// Id of the built-in rubric.
 pub const BUILTIN_RUBRIC_ID: &str = "telecom-support-manager";
-/// The built-in rubric's file, as shipped (SCORING.md section 2).
+/// The built-in rubric's file, as shipped (docs/scoring.md section 2).
 pub const BUILTIN_RUBRIC_SOURCE: &str =
     include_str!("../../rubrics/telecom-support-manager.v1.json");
 

@@ -73,7 +73,7 @@ impl Registry {
     }
 
     /// Why `rubric` may not be used, when its (id, version) is loaded with
-    /// other content: a published pair never changes (SCORING.md §1), so
+    /// other content: a published pair never changes (docs/scoring.md section 1), so
     /// an answer naming it must mean the published rules. The violation
     /// is at `version`, relative to the rubric.
     pub fn conflict(&self, rubric: &Rubric) -> Option<Violation> {

@@ -11,6 +11,21 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Longest name (of a rubric, dimension, indicator or grade band, in one
+/// locale) in bytes. Names are echoed in answers (an indicator's name up
+/// to six times: in each rater's line and explanation, and in its loss),
+/// so their cap bounds what an answer adds to its request.
+pub const MAX_NAME_BYTES: usize = 256;
+/// Most dimensions a rubric may have.
+pub const MAX_DIMENSIONS: usize = 32;
+/// Most indicators a rubric may have, over all its dimensions. With
+/// [`MAX_NAME_BYTES`] this bounds an answer whatever the request's size.
+pub const MAX_INDICATORS: usize = 128;
+/// Most grade bands a rubric may have.
+pub const MAX_GRADE_BANDS: usize = 32;
+/// Longest locale tag echoed in a violation's field path.
+const MAX_ECHOED_TAG: usize = 32;
+
 /// Largest precision a rubric may ask for.
 pub const MAX_PRECISION: u32 = 6;
 /// Largest magnitude of a rubric number (targets, steps, points, weights).
@@ -23,6 +38,37 @@ const MIN_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, MAX_PRECISION);
 /// Validates a rubric, returning every violation found.
 pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
     let mut v = Checker::default();
+
+    // Counts first: a rubric over them is not looked at further, so its
+    // size bounds neither the work nor the answer.
+    let indicator_count: usize = spec.dimensions.iter().map(|d| d.indicators.len()).sum();
+    if spec.dimensions.len() > MAX_DIMENSIONS {
+        v.add(
+            "dimensions",
+            format!(
+                "{} dimensions; at most {MAX_DIMENSIONS}",
+                spec.dimensions.len()
+            ),
+        );
+    }
+    if indicator_count > MAX_INDICATORS {
+        v.add(
+            "dimensions",
+            format!("{indicator_count} indicators in all; at most {MAX_INDICATORS}"),
+        );
+    }
+    if spec.grade_bands.len() > MAX_GRADE_BANDS {
+        v.add(
+            "grade_bands",
+            format!(
+                "{} grade bands; at most {MAX_GRADE_BANDS}",
+                spec.grade_bands.len()
+            ),
+        );
+    }
+    if !v.violations.is_empty() {
+        return Err(v.violations);
+    }
 
     if !is_slug(&spec.id, '-') {
         v.add("id", "must be a non-empty slug of lower-case letters, digits and '-' (at most 64 characters)");
@@ -40,7 +86,7 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
                 "default_locale",
                 format!(
                     "\"{}\" is not supported; {LOCALE_REASON}",
-                    spec.default_locale
+                    crate::clip(&spec.default_locale, MAX_ECHOED_TAG)
                 ),
             );
         }
@@ -495,7 +541,9 @@ impl Checker {
         let mut out = BTreeMap::new();
         let mut ok = true;
         for (tag, name) in names {
-            match Locale::parse(tag) {
+            let parsed = Locale::parse(tag);
+            let tag = crate::clip(tag, MAX_ECHOED_TAG);
+            match parsed {
                 None => {
                     self.add(
                         format!("{field}[\"{tag}\"]"),
@@ -506,6 +554,15 @@ impl Checker {
                 Some(locale) => {
                     if name.trim().is_empty() {
                         self.add(format!("{field}[\"{tag}\"]"), "name must not be empty");
+                        ok = false;
+                    } else if name.len() > MAX_NAME_BYTES {
+                        self.add(
+                            format!("{field}[\"{tag}\"]"),
+                            format!(
+                                "the name is {} bytes long; at most {MAX_NAME_BYTES}",
+                                name.len()
+                            ),
+                        );
                         ok = false;
                     } else if out.insert(locale, name.clone()).is_some() {
                         self.add(

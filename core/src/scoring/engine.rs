@@ -1,6 +1,6 @@
 //! From a review and a rubric to an [`Outcome`]: inputs are resolved with
 //! their precedence, checked against the rubric (every violation listed),
-//! then scored with rounding only where SCORING.md section 3 says.
+//! then scored with rounding only where docs/scoring.md section 3 says.
 //!
 //! The arithmetic is exact integer arithmetic in millionths (see
 //! [`decimal::MICRO_PLACES`]): a value or points with more places is

@@ -1,5 +1,5 @@
 //! Scoring a review: the form's arithmetic in exact decimals, with every
-//! number explained (SCORING.md sections 3-6).
+//! number explained (docs/scoring.md sections 3-6).
 
 mod engine;
 mod explain;

@@ -65,7 +65,7 @@ impl RuleOutcome {
 }
 
 /// Applies the rule of `indicator` to `value` (millionths) at `precision`
-/// places (at most six): SCORING.md section 3, steps 1-2. In 64 bits when
+/// places (at most six): docs/scoring.md section 3, steps 1-2. In 64 bits when
 /// every product fits, nearly always; else again in 128 bits.
 pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutcome {
     let full = indicator.full_points;

@@ -1,4 +1,4 @@
-//! Engine tests. Expected numbers are worked by hand from SCORING.md
+//! Engine tests. Expected numbers are worked by hand from docs/scoring.md
 //! (section 8 for the worked example), never taken from the code's output.
 
 use super::*;

@@ -1,4 +1,4 @@
-//! Ticket metrics (SCORING.md section 7): a business-time calendar and a
+//! Ticket metrics (docs/tickets.md): a business-time calendar and a
 //! streaming aggregation of ticket records into per-employee metric values.
 //!
 //! Pure and synchronous: no I/O, no async, no proto types.

@@ -7,9 +7,13 @@
 //! scoring the review. Here every field is written once, in field-number
 //! order and with proto3's defaults left out, exactly as prost would encode
 //! the same message; the server sends the bytes through a service whose
-//! output type is [`Encoded`]. Tests decode the bytes with the generated
-//! types, so the schema stays the one contract (review.proto,
-//! scoring_service.proto).
+//! output type is [`Encoded`]. [`plain`] builds the same answer as the
+//! generated message; tests compare the writer's bytes with prost's
+//! encoding of it over the examples and random reviews, so the schema stays
+//! the one contract (review.proto, scoring_service.proto) and a renumbered
+//! or added field fails a test.
+
+pub mod plain;
 
 use super::pb;
 use bytes::{Buf, BufMut};
@@ -65,14 +69,37 @@ impl Message for Encoded {
     }
 }
 
+/// How much of the answer to write (`ScoreReviewView`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Full,
+    /// No per-indicator lines.
+    Summary,
+}
+
+impl View {
+    /// The view a request asks for; UNSPECIFIED is FULL. Unknown values
+    /// are refused with the reason.
+    pub fn from_proto(value: i32) -> Result<Self, String> {
+        match pb::ScoreReviewView::try_from(value) {
+            Ok(pb::ScoreReviewView::Unspecified | pb::ScoreReviewView::Full) => Ok(View::Full),
+            Ok(pb::ScoreReviewView::Summary) => Ok(View::Summary),
+            Err(_) => Err(format!(
+                "unknown view {value} (SCORE_REVIEW_VIEW_FULL or SCORE_REVIEW_VIEW_SUMMARY)"
+            )),
+        }
+    }
+}
+
 /// Bytes reserved for an answer per indicator of the rubric (two rater
 /// lines and a loss line with their ids, names and numbers).
 const BYTES_PER_INDICATOR: usize = 900;
 
 /// The ScoreReviewResponse for a scored review.
-pub fn score_review(rubric: &Rubric, review: &Review, out: &Outcome) -> Encoded {
-    let mut w = Writer::with_capacity(rubric.indicator_count() * BYTES_PER_INDICATOR + 1024);
-    write_score_review(&mut w, rubric, review, out);
+pub fn score_review(rubric: &Rubric, review: &Review, out: &Outcome, view: View) -> Encoded {
+    let mut w = Writer::with_capacity(capacity(rubric, view));
+    write_score_review(&mut w, rubric, review, out, view);
     Encoded(w.buf)
 }
 
@@ -82,9 +109,10 @@ pub fn score_reviews_item(
     review_id: &str,
     index: u64,
     result: Result<(&Rubric, &Review, &Outcome), &Error>,
+    view: View,
 ) -> Encoded {
     let capacity = match &result {
-        Ok((rubric, ..)) => rubric.indicator_count() * BYTES_PER_INDICATOR + 1024,
+        Ok((rubric, ..)) => capacity(rubric, view),
         Err(_) => 512,
     };
     let mut w = Writer::with_capacity(capacity);
@@ -92,7 +120,7 @@ pub fn score_reviews_item(
     w.uint(2, index);
     match result {
         Ok((rubric, review, out)) => {
-            w.message(3, |w| write_score_review(w, rubric, review, out));
+            w.message(3, |w| write_score_review(w, rubric, review, out, view));
         }
         Err(e) => {
             let status = super::status::to_item_status(e);
@@ -102,7 +130,15 @@ pub fn score_reviews_item(
     Encoded(w.buf)
 }
 
-fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Outcome) {
+/// Bytes to reserve for an answer: enough for most without growing.
+fn capacity(rubric: &Rubric, view: View) -> usize {
+    match view {
+        View::Full => rubric.indicator_count() * BYTES_PER_INDICATOR + 1024,
+        View::Summary => rubric.dimensions.len() * 2 * 128 + 2048,
+    }
+}
+
+fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Outcome, view: View) {
     let p = rubric.precision;
     let locale = out.locale;
     let name = |names| named(rubric, names, locale);
@@ -118,7 +154,7 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
     w.string(5, &review.employee_id);
     w.string(6, &review.period_label);
     for (tag, score) in [(7, &out.self_score), (8, &out.supervisor_score)] {
-        w.message(tag, |w| write_rater(w, rubric, review, out, score));
+        w.message(tag, |w| write_rater(w, rubric, review, out, score, view));
     }
     let shown = &rubric.shown;
     w.string(9, &shown.self_percent);
@@ -172,6 +208,7 @@ fn write_rater(
     review: &Review,
     out: &Outcome,
     score: &RaterScore,
+    view: View,
 ) {
     let p = rubric.precision;
     let name = |names| named(rubric, names, out.locale);
@@ -181,7 +218,11 @@ fn write_rater(
     };
     w.enumeration(1, rater as i32);
     let shown = &rubric.shown;
-    for (s, (target, full_points)) in score.indicators.iter().zip(&shown.indicators) {
+    let indicators = match view {
+        View::Full => score.indicators.as_slice(),
+        View::Summary => &[],
+    };
+    for (s, (target, full_points)) in indicators.iter().zip(&shown.indicators) {
         let dimension = &rubric.dimensions[s.dimension];
         let indicator = &dimension.indicators[s.indicator];
         let (kind, source, index) = match s.source {

@@ -1,0 +1,439 @@
+//! The connections themselves: accepted here and served with hyper's
+//! HTTP/2 server, so that every connection has a handshake deadline, a
+//! stream limit, an idle and an age limit, a place under a cap on open
+//! connections, and a GOAWAY followed by a hard stop at shutdown.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::{Request, Response};
+use http_body::Frame;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::{Notify, Semaphore, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tokio_rustls::TlsAcceptor;
+use tonic::body::Body;
+use tonic::transport::server::{Connected, TcpIncoming};
+use tower::Service;
+
+/// The HTTP/2 connection preface every client sends first.
+const PREFACE_LEN: usize = 24;
+
+/// Per-connection limits.
+#[derive(Debug, Clone)]
+pub struct ConnectionLimits {
+    /// Time from accept to a complete TLS handshake (when TLS is on) and
+    /// the HTTP/2 preface; a connection that is silent longer is closed.
+    pub handshake_timeout: Duration,
+    /// SETTINGS_MAX_CONCURRENT_STREAMS advertised on every connection.
+    pub max_streams_per_connection: u32,
+    /// Open connections at most; one more is closed at once.
+    pub max_connections: usize,
+    /// A connection with no call for this long gets GOAWAY.
+    pub idle_timeout: Option<Duration>,
+    pub max_connection_age: Option<Duration>,
+    pub keepalive_interval: Option<Duration>,
+    pub keepalive_timeout: Duration,
+}
+
+/// The figure of open file descriptors: the soft limit raised to the hard
+/// limit. Returns (soft before, soft now).
+pub fn raise_fd_limit() -> (Option<u64>, Option<u64>) {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let before = limit.current;
+    if limit.current != limit.maximum {
+        let raised = rustix::process::Rlimit {
+            current: limit.maximum,
+            maximum: limit.maximum,
+        };
+        if setrlimit(Resource::Nofile, raised).is_err() {
+            return (before, before);
+        }
+    }
+    (before, getrlimit(Resource::Nofile).current)
+}
+
+/// Accepts connections from `incoming` until `stop` turns true, then sends
+/// GOAWAY on every connection, closes those still in their handshake, waits
+/// up to `drain` for the rest to finish their calls, and closes whatever is
+/// left.
+pub async fn serve<S>(
+    mut incoming: TcpIncoming,
+    tls: Option<TlsAcceptor>,
+    service: S,
+    limits: ConnectionLimits,
+    mut stop: watch::Receiver<bool>,
+    drain: Duration,
+) where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let limits = Arc::new(limits);
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let mut connections = JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            // Reap finished connection tasks as they end.
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            accepted = incoming.next() => accepted,
+        };
+        let tcp = match accepted {
+            Some(Ok(tcp)) => tcp,
+            Some(Err(e)) => {
+                // EMFILE and the like: wait a moment instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            None => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            super::metrics::connection_refused("max_connections");
+            tracing::debug!(
+                max = limits.max_connections,
+                "connection refused: too many open"
+            );
+            drop(tcp);
+            continue;
+        };
+        super::metrics::connection_opened();
+        let service = service.clone();
+        let limits = limits.clone();
+        let tls = tls.clone();
+        let stop = stop.clone();
+        connections.spawn(async move {
+            connection(tcp, tls, service, &limits, stop).await;
+            super::metrics::connection_closed();
+            drop(slot);
+        });
+    }
+    drop(incoming);
+    let open = connections.len();
+    tracing::info!(
+        connections = open,
+        drain_ms = drain.as_millis() as u64,
+        "GOAWAY sent; draining"
+    );
+    let drained = tokio::time::timeout(drain, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            connections = connections.len(),
+            "drain timeout passed: closing the connections left"
+        );
+        connections.abort_all();
+        while connections.join_next().await.is_some() {}
+    }
+}
+
+/// Counts the bytes read through it, to tell when the preface has come.
+struct Counting<T> {
+    inner: T,
+    read: usize,
+    preface: Arc<AtomicBool>,
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for Counting<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let this = &mut *self;
+        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if this.read < PREFACE_LEN {
+            this.read += buf.filled().len() - before;
+            if this.read >= PREFACE_LEN {
+                this.preface.store(true, Ordering::Relaxed);
+            }
+        }
+        result
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for Counting<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+}
+
+async fn connection<S>(
+    tcp: TcpStream,
+    tls: Option<TlsAcceptor>,
+    service: S,
+    limits: &ConnectionLimits,
+    mut stop: watch::Receiver<bool>,
+) where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let handshake_deadline = Instant::now() + limits.handshake_timeout;
+    match tls {
+        None => serve_io(tcp, None, service, limits, stop, handshake_deadline).await,
+        Some(acceptor) => {
+            let accepted = tokio::select! {
+                _ = stop.wait_for(|s| *s) => return,
+                r = tokio::time::timeout_at(handshake_deadline, acceptor.accept(tcp)) => r,
+            };
+            match accepted {
+                Ok(Ok(stream)) => {
+                    let info = stream.connect_info();
+                    serve_io(
+                        stream,
+                        Some(info),
+                        service,
+                        limits,
+                        stop,
+                        handshake_deadline,
+                    )
+                    .await
+                }
+                Ok(Err(e)) => {
+                    super::metrics::connection_refused("tls_handshake");
+                    tracing::debug!(error = %e, "TLS handshake failed");
+                }
+                Err(_) => {
+                    super::metrics::connection_refused("handshake_timeout");
+                    tracing::debug!("TLS handshake timed out");
+                }
+            }
+        }
+    }
+}
+
+type TlsInfo = tonic::transport::server::TlsConnectInfo<tonic::transport::server::TcpConnectInfo>;
+
+async fn serve_io<IO, S>(
+    io: IO,
+    tls_info: Option<TlsInfo>,
+    service: S,
+    limits: &ConnectionLimits,
+    mut stop: watch::Receiver<bool>,
+    handshake_deadline: Instant,
+) where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let preface = Arc::new(AtomicBool::new(false));
+    let io = Counting {
+        inner: io,
+        read: 0,
+        preface: preface.clone(),
+    };
+    let activity = Arc::new(Activity::default());
+    let tracked = Tracked {
+        inner: service,
+        activity: activity.clone(),
+        tls_info: tls_info.map(Arc::new),
+    };
+    let mut builder = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+    builder
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(limits.max_streams_per_connection)
+        .keep_alive_interval(limits.keepalive_interval)
+        .keep_alive_timeout(limits.keepalive_timeout);
+    let conn = builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(tracked));
+    tokio::pin!(conn);
+
+    let handshake = tokio::time::sleep_until(handshake_deadline);
+    tokio::pin!(handshake);
+    let mut handshake_armed = true;
+    let age = tokio::time::sleep(limits.max_connection_age.unwrap_or(Duration::MAX / 4));
+    tokio::pin!(age);
+    let mut going_away = false;
+    let idle = activity.idle(limits.idle_timeout);
+    tokio::pin!(idle);
+    loop {
+        tokio::select! {
+            _ = conn.as_mut() => return,
+            _ = handshake.as_mut(), if handshake_armed => {
+                if !preface.load(Ordering::Relaxed) {
+                    super::metrics::connection_refused("handshake_timeout");
+                    tracing::debug!("connection closed: no HTTP/2 preface in time");
+                    return;
+                }
+                handshake_armed = false;
+            }
+            _ = stop.wait_for(|s| *s), if !going_away => {
+                if !preface.load(Ordering::Relaxed) {
+                    return;
+                }
+                going_away = true;
+                conn.as_mut().graceful_shutdown();
+            }
+            _ = age.as_mut(), if !going_away && limits.max_connection_age.is_some() => {
+                going_away = true;
+                conn.as_mut().graceful_shutdown();
+            }
+            _ = idle.as_mut(), if !going_away && limits.idle_timeout.is_some() => {
+                super::metrics::connection_idle_closed();
+                going_away = true;
+                conn.as_mut().graceful_shutdown();
+            }
+        }
+    }
+}
+
+/// Calls open on one connection.
+#[derive(Default)]
+struct Activity {
+    open: AtomicUsize,
+    changed: Notify,
+}
+
+impl Activity {
+    /// Resolves once no call has been open for `after`.
+    async fn idle(self: Arc<Self>, after: Option<Duration>) {
+        let Some(after) = after else {
+            return std::future::pending().await;
+        };
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if self.open.load(Ordering::Acquire) == 0 {
+                if tokio::time::timeout(after, changed).await.is_err() {
+                    return;
+                }
+            } else {
+                changed.await;
+            }
+        }
+    }
+}
+
+struct CallGuard(Arc<Activity>);
+
+impl CallGuard {
+    fn new(activity: Arc<Activity>) -> Self {
+        activity.open.fetch_add(1, Ordering::AcqRel);
+        activity.changed.notify_waiters();
+        CallGuard(activity)
+    }
+}
+
+impl Drop for CallGuard {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::AcqRel);
+        self.0.changed.notify_waiters();
+    }
+}
+
+/// Counts the calls of one connection (until their answers end) and puts
+/// the TLS peer on every request, as tonic's own server does.
+#[derive(Clone)]
+struct Tracked<S> {
+    inner: S,
+    activity: Arc<Activity>,
+    tls_info: Option<Arc<TlsInfo>>,
+}
+
+impl<S, B> Service<Request<B>> for Tracked<S>
+where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let guard = CallGuard::new(self.activity.clone());
+        let mut request = request.map(Body::new);
+        if let Some(info) = &self.tls_info {
+            request.extensions_mut().insert(TlsInfo::clone(info));
+        }
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move {
+            let response = inner.call(request).await?;
+            Ok(response.map(|body| {
+                Body::new(Guarded {
+                    inner: body,
+                    _guard: guard,
+                })
+            }))
+        })
+    }
+}
+
+struct Guarded {
+    inner: Body,
+    _guard: CallGuard,
+}
+
+impl http_body::Body for Guarded {
+    type Data = Bytes;
+    type Error = tonic::Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}

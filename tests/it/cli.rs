@@ -1,0 +1,194 @@
+//! The `scorecard` command line: the table it prints, its JSON, its exit
+//! codes, in process and against a server. Numbers are docs/scoring.md
+//! section 8's, worked by hand there.
+
+use crate::common::*;
+use scorecard::api::json;
+use scorecard_core::rubric::{self, builtin_rubric};
+use std::process::{Command, Output};
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/worked-example.json");
+
+fn scorecard(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(args)
+        .env_remove("SCORECARD_SERVER")
+        .env_remove("SCORECARD_RUBRICS")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8")
+}
+
+/// The whitespace-separated cells of the first line starting with `name`.
+fn cells(text: &str, name: &str) -> Vec<String> {
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(name))
+        .unwrap_or_else(|| panic!("no line for {name} in\n{text}"));
+    line[line.find(name).unwrap() + name.len()..]
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn score_prints_each_raters_line_subtotals_and_totals_in_process() {
+    let out = scorecard(&["score", EXAMPLE]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    // Self 150 min: 30 over, 2 steps, 2.00 off; supervisor 131: 0.73 off.
+    assert_eq!(
+        cells(&text, "Complex-issue handling time"),
+        ["150", "2.00", "18.00", "131", "0.73", "19.27"]
+    );
+    assert_eq!(
+        cells(&text, "Customer satisfaction subtotal"),
+        ["92.85", "/", "100.00", "87.15", "/", "100.00"]
+    );
+    assert_eq!(cells(&text, "rater total"), ["89.79", "86.70"]);
+    assert!(text.contains("final score 87.63   bonus coefficient 0.8763"));
+}
+
+#[test]
+fn score_speaks_the_chosen_locale_and_aligns_chinese_by_width() {
+    let out = scorecard(&["score", EXAMPLE, "--locale", "zh-CN"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    assert!(text.contains("\n客户满意度 (40%)\n"), "{text}");
+    assert_eq!(
+        cells(&text, "客户满意度小计"),
+        ["92.85", "/", "100.00", "87.15", "/", "100.00"]
+    );
+    assert_eq!(cells(&text, "评分合计"), ["89.79", "86.70"]);
+    // The number columns line up whatever the name's script: the
+    // complaint line (Chinese name) ends in the same column as the header.
+    let width = |prefix: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .unwrap();
+        unicode_width::UnicodeWidthStr::width(line)
+    };
+    assert_eq!(width("客户投诉解决率"), width("指标"));
+}
+
+#[test]
+fn long_names_wrap_instead_of_being_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let rubrics = dir.path().join("rubrics");
+    std::fs::create_dir(&rubrics).unwrap();
+    let mut spec = rubric::to_spec(builtin_rubric());
+    spec.id = "long-names".into();
+    let long =
+        "Share of escalated complaints closed within the agreed window of three working days";
+    spec.dimensions[0].indicators[1]
+        .names
+        .insert("en".into(), long.into());
+    std::fs::write(
+        rubrics.join("long.json"),
+        serde_json::to_string(&spec).unwrap(),
+    )
+    .unwrap();
+    let mut request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(EXAMPLE).unwrap()).unwrap();
+    request["rubric_ref"] = serde_json::json!({ "id": "long-names" });
+    let file = dir.path().join("review.json");
+    std::fs::write(&file, request.to_string()).unwrap();
+
+    let rubrics = rubrics.to_str().unwrap();
+    let out = scorecard(&["score", file.to_str().unwrap(), "--rubrics", rubrics]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    // Every word is printed, the numbers stay on the name's first line.
+    let printed: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("Share of"))
+        .take(3)
+        .flat_map(str::split_whitespace)
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    assert_eq!(printed.join(" "), long);
+    let first = text.lines().find(|l| l.contains("Share of")).unwrap();
+    assert!(
+        first.ends_with("93.5    0.75   19.25     93.5    0.75   19.25"),
+        "{first}"
+    );
+}
+
+#[tokio::test]
+async fn json_is_the_rpcs_proto3_json_with_or_without_a_server() {
+    let server = TestServer::start().await;
+    let answer = server
+        .scoring()
+        .await
+        .score_review(worked_example())
+        .await
+        .expect("scored")
+        .into_inner();
+    let expected = json::to_json("scorecard.v1.ScoreReviewResponse", &answer).unwrap();
+    let url = server.url();
+    let (offline, online) = tokio::task::spawn_blocking(move || {
+        (
+            scorecard(&["score", EXAMPLE, "--json"]),
+            scorecard(&["score", EXAMPLE, "--json", "--server", &url]),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(stdout(&offline).trim_end(), expected);
+    assert_eq!(stdout(&online).trim_end(), expected);
+    // Complete: every indicator line of both raters, with its steps.
+    let value: serde_json::Value = serde_json::from_str(&expected).unwrap();
+    assert_eq!(
+        value["supervisor_assessment"]["indicators"]
+            .as_array()
+            .unwrap()
+            .len(),
+        20
+    );
+    assert_eq!(value["final_score"], "87.63");
+}
+
+#[test]
+fn exit_codes_tell_an_invalid_request_from_a_failure() {
+    // 3: the request is wrong, and the field is named.
+    let out = scorecard(&["score", EXAMPLE, "--locale", "fr"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("locale: \"fr\" is not supported"));
+    // 3: a rubric file that does not validate.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"id": "x", "version": 1, "dimensions": []}"#).unwrap();
+    assert_eq!(
+        scorecard(&["rubric", "check", bad.to_str().unwrap()])
+            .status
+            .code(),
+        Some(3)
+    );
+    // 1: nothing to read, or no server to reach.
+    assert_eq!(
+        scorecard(&["score", "/nonexistent.json"]).status.code(),
+        Some(1)
+    );
+    let out = scorecard(&["score", EXAMPLE, "--server", "http://127.0.0.1:9"]);
+    assert_eq!(out.status.code(), Some(1));
+    // 2: a usage error (clap's).
+    assert_eq!(scorecard(&["score"]).status.code(), Some(2));
+}
+
+#[test]
+fn every_subcommands_help_shows_an_example() {
+    for command in ["serve", "score", "rubric", "tickets", "health", "token"] {
+        let out = scorecard(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{command}");
+        let text = stdout(&out);
+        let example = text
+            .split_once("Example")
+            .map(|(_, rest)| rest)
+            .unwrap_or_else(|| panic!("no example in `{command} --help`:\n{text}"));
+        assert!(example.contains("scorecard "), "{command}: {example}");
+    }
+}

@@ -1,0 +1,404 @@
+//! RenderReviewForm over gRPC, read back with poppler (pdftotext, pdffonts,
+//! pdfinfo) as an independent reader. Without poppler these tests fail
+//! with a message saying so: they never pass by skipping.
+
+use crate::common::*;
+use scorecard::api::pb;
+use scorecard_core::locale::Locale;
+use scorecard_core::rubric::{BUILTIN_RUBRIC_ID, Registry};
+use std::process::Command;
+use tonic::Code;
+
+/// Runs a poppler tool on `pdf` and returns its standard output.
+fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("form.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{tool} cannot be run ({e}): these tests need poppler-utils \
+                 (apt-get install -y poppler-utils; .ci/run installs it)"
+            )
+        });
+    assert!(
+        output.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn request(review: pb::ScoreReviewRequest) -> pb::RenderReviewFormRequest {
+    pb::RenderReviewFormRequest {
+        review: Some(review),
+        ..Default::default()
+    }
+}
+
+async fn render(
+    server: &TestServer,
+    req: pb::RenderReviewFormRequest,
+) -> pb::RenderReviewFormResponse {
+    server
+        .scoring()
+        .await
+        .render_review_form(req)
+        .await
+        .expect("the form renders")
+        .into_inner()
+}
+
+fn pages(pdf: &[u8]) -> usize {
+    let info = poppler("pdfinfo", &[], pdf);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("pdfinfo gave no page count:\n{info}"))
+}
+
+#[tokio::test]
+async fn the_worked_example_form_shows_every_number_and_name_in_each_locale() {
+    let server = TestServer::start().await;
+    let registry = Registry::with_builtin();
+    let rubric = registry
+        .get(BUILTIN_RUBRIC_ID, None)
+        .unwrap()
+        .rubric
+        .clone();
+    // The worked example (docs/rubrics.md), worked by hand:
+    // values as entered, self | supervisor where they differ;
+    // dimension scores (Σ points of five indicators of 20 points):
+    //   customer satisfaction 20+19.25+19.60+19+15 = 92.85 | 19.30+19.25+19.60+19+10 = 87.15
+    //   problem solving 18+18+16+16+20 = 88.00 | 18+19.27+16+16+19.20 = 88.47
+    //   team management 20+17.50+14+19+15 = 85.50 | 17.50+17.50+14+19+15 = 83.00
+    //   service innovation 18+20+17.50+18+18 = 91.50 | 18+20+17.50+13.50+18 = 87.00
+    // rater totals 0.4×92.85 + 0.3×88 + 0.2×85.5 + 0.1×91.5 = 89.79;
+    //   0.4×87.15 + 0.3×88.47 + 0.2×83 + 0.1×87 = 86.70 (86.701 rounded);
+    // final 0.3 × 89.79 + 0.7 × 86.70 = 26.937 + 60.69 = 87.627 → 87.63;
+    // bonus coefficient 87.63 / 100 = 0.8763;
+    // supervisor complex handling 131 min: 11 over, 11/15 × 1 = 0.73 off 20 → 19.27.
+    let numbers = [
+        // Values entered.
+        "92",
+        "93.5",
+        "97.2",
+        "83",
+        "76",
+        "150",
+        "96",
+        "91",
+        "100",
+        "80",
+        "7",
+        "78",
+        "65",
+        "90",
+        "55",
+        "88.6",
+        "131",
+        "88.4",
+        "97.5",
+        "-1.5",
+        // Points, subtotals, totals, the formula.
+        "19.27",
+        "19.30",
+        "10.00",
+        "13.50",
+        "92.85",
+        "87.15",
+        "88.00",
+        "88.47",
+        "85.50",
+        "83.00",
+        "91.50",
+        "87.00",
+        "89.79",
+        "86.70",
+        "87.627",
+        "87.63",
+        "0.8763",
+        "0.3 × 89.79 + 0.7 × 86.70 = 87.627 → 87.63",
+        "87.63 / 100 = 0.8763",
+    ];
+    let titles = [
+        (Locale::ZhCn, "绩效评定表"),
+        (Locale::ZhTw, "績效評定表"),
+        (Locale::En, "Performance Review Form"),
+    ];
+    for (locale, title) in titles {
+        let mut review = worked_example();
+        review.locale = locale.tag().to_string();
+        let answer = render(&server, request(review)).await;
+        assert_eq!(answer.media_type, "application/pdf");
+        assert_eq!(answer.size_bytes, answer.pdf.len() as u64);
+        assert!(answer.pdf.starts_with(b"%PDF-"), "{locale}: not a PDF");
+        // The built-in rubric fits one page.
+        assert_eq!(answer.page_count, 1, "{locale}");
+        assert_eq!(pages(&answer.pdf), 1, "{locale}");
+        let text = poppler("pdftotext", &["-layout"], &answer.pdf);
+        assert!(text.contains(title), "{locale}: no title {title}");
+        for n in numbers {
+            assert!(
+                text.contains(n),
+                "{locale}: {n} is not on the form:\n{text}"
+            );
+        }
+        for (_, indicator) in rubric.indicators() {
+            let name = indicator.names.get(locale, rubric.default_locale);
+            assert!(text.contains(name), "{locale}: indicator {name} is missing");
+        }
+        for header in [
+            "Li Wei",
+            "Zhang Min",
+            "e1024",
+            "2026-Q3",
+            "2026-07-01",
+            "2026-09-30",
+        ] {
+            assert!(text.contains(header), "{locale}: {header} missing");
+        }
+        // The reproducibility stamp.
+        for stamp in [
+            rubric.id.as_str(),
+            rubric.content_hash.as_str(),
+            scorecard::VERSION,
+        ] {
+            assert!(text.contains(stamp), "{locale}: stamp {stamp} missing");
+        }
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_font_is_embedded_as_a_subset_with_a_unicode_map() {
+    let server = TestServer::start().await;
+    let mut review = worked_example();
+    review.locale = "zh-TW".into();
+    let answer = render(&server, request(review)).await;
+    let fonts = poppler("pdffonts", &[], &answer.pdf);
+    // name type encoding emb sub uni object-id: one font, every flag yes.
+    let rows: Vec<Vec<&str>> = fonts
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 1, "one font:\n{fonts}");
+    let row = &rows[0];
+    assert!(
+        row[0].contains('+') && row[0].contains("WenQuanYi"),
+        "a subset of WenQuanYi (its name has a tag+ prefix):\n{fonts}"
+    );
+    let n = row.len();
+    assert_eq!(
+        &row[n - 5..n - 2],
+        &["yes", "yes", "yes"],
+        "emb sub uni:\n{fonts}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn notes_and_signers_are_printed() {
+    let server = TestServer::start().await;
+    let mut req = request(worked_example());
+    req.notes = Some(pb::InterviewNotes {
+        strengths: "Calm under escalations".into(),
+        areas_to_improve: "Knowledge-base articles".into(),
+        next_period_goals: "Five articles; zero major incidents".into(),
+        free_text: "Agreed in the meeting of 2026-10-08".into(),
+    });
+    req.signers = Some(pb::Signers {
+        supervisor: "Zhang Min (acting)".into(),
+        employee: "Li Wei".into(),
+    });
+    let answer = render(&server, req).await;
+    let text = poppler("pdftotext", &["-layout"], &answer.pdf);
+    for s in [
+        "Calm under escalations",
+        "Knowledge-base articles",
+        "Five articles; zero major incidents",
+        "Agreed in the meeting of 2026-10-08",
+        "Zhang Min (acting)",
+    ] {
+        assert!(text.contains(s), "{s} is not on the form:\n{text}");
+    }
+    server.stop().await;
+}
+
+/// An inline rubric of six dimensions of ten indicators (10 points each,
+/// scored "at least 90", so a value of 90 earns full points).
+fn sixty_indicators() -> pb::ScoreReviewRequest {
+    let weights = [20.0, 20.0, 15.0, 15.0, 15.0, 15.0];
+    let mut rubric = pb::Rubric {
+        id: "sixty-indicators".into(),
+        version: 1,
+        names: [("en".to_string(), "Sixty indicators".to_string())].into(),
+        default_locale: "en".into(),
+        ..Default::default()
+    };
+    let spec: scorecard_core::rubric::RubricSpec =
+        serde_json::from_str(scorecard_core::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
+    let builtin = scorecard::api::convert::rubric_proto(&spec);
+    rubric.blend = builtin.blend;
+    rubric.grade_bands = builtin.grade_bands.clone();
+    rubric.gap_threshold = builtin.gap_threshold;
+    let template = builtin.dimensions[0].indicators[1].clone();
+    let mut entries = Vec::new();
+    for (d, weight) in weights.iter().enumerate() {
+        let mut dimension = builtin.dimensions[0].clone();
+        dimension.id = format!("d{d}");
+        dimension.names = [("en".to_string(), format!("Dimension {d}"))].into();
+        dimension.weight_percent = *weight;
+        dimension.indicators = (0..10)
+            .map(|i| {
+                let mut indicator = template.clone();
+                indicator.id = format!("d{d}_i{i}");
+                indicator.names = [("en".to_string(), format!("Indicator {d}.{i}"))].into();
+                indicator.full_points = 10.0;
+                if let Some(rule) = indicator.rule.as_mut() {
+                    rule.target = 90.0;
+                }
+                entries.push(pb::AssessmentEntry {
+                    indicator_id: indicator.id.clone(),
+                    input: Some(pb::assessment_entry::Input::Value(90.0)),
+                    ..Default::default()
+                });
+                indicator
+            })
+            .collect();
+        rubric.dimensions.push(dimension);
+    }
+    let mut review = worked_example();
+    review.locale = "en".into();
+    review.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(rubric));
+    review.self_assessment = Some(pb::Assessment {
+        entries: entries.clone(),
+    });
+    review.supervisor_assessment = Some(pb::Assessment { entries });
+    review
+}
+
+#[tokio::test]
+async fn sixty_indicators_flow_onto_a_second_page_without_cutting_a_row() {
+    let server = TestServer::start().await;
+    let answer = render(&server, request(sixty_indicators())).await;
+    // Page 1 (A4, 841.89 pt; content from 36 to 841.89 − 48 = 793.89):
+    // title 38 + header 3 × (10.5 + 4) = 43.5 + gap 8 → y = 125.5; column
+    // heads 12 → 137.5; a dimension is a title row, ten rows and a
+    // subtotal, 12 pt each = 144: d0..d3 end at 281.5, 425.5, 569.5,
+    // 713.5; d4's title → 725.5 and rows 1-5 → 785.5; row 6 would end at
+    // 797.5 > 793.89, so it starts page 2.
+    // Page 2: heads 12 → 48, d4 rows 6-10 and subtotal → 120, d5 → 264;
+    // gap 8, scores (heading 14 + seven one-line rows of 12.5) → 373.5;
+    // gap 8, interview (heading 14 + two rows of 14 + 2 × 13 + 4 = 44)
+    // → 483.5; gap 10, signatures 36 → 529.5: two pages.
+    assert_eq!(answer.page_count, 2);
+    assert_eq!(pages(&answer.pdf), 2);
+    let first = poppler("pdftotext", &["-layout", "-f", "1", "-l", "1"], &answer.pdf);
+    let second = poppler("pdftotext", &["-layout", "-f", "2", "-l", "2"], &answer.pdf);
+    assert!(first.contains("Indicator 4.4") && !first.contains("Indicator 4.5"));
+    assert!(second.contains("Indicator 4.5") && second.contains("Indicator 5.9"));
+    // The column heads repeat on page 2, and every page is numbered.
+    assert!(
+        second.contains("Deduction rule"),
+        "heads on page 2:\n{second}"
+    );
+    assert!(first.contains("Page 1 of 2") && second.contains("Page 2 of 2"));
+    // Every row is whole on exactly one page.
+    for d in 0..6 {
+        for i in 0..10 {
+            let name = format!("Indicator {d}.{i} ");
+            let on = [&first, &second]
+                .iter()
+                .filter(|t| t.contains(&name))
+                .count();
+            assert_eq!(on, 1, "{name} on {on} pages");
+        }
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn bad_input_is_answered_as_score_review_answers_it() {
+    let server = TestServer::start().await;
+    let mut client = server.scoring().await;
+    let mut nan = worked_example();
+    set_value(&mut nan.supervisor_assessment, 3, f64::NAN);
+    let mut unknown = worked_example();
+    unknown.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(
+        pb::RubricRef {
+            id: "no-such-rubric".into(),
+            version: 1,
+        },
+    ));
+    let mut locale = worked_example();
+    locale.locale = "fr".into();
+    for (case, review) in [
+        ("NaN", nan),
+        ("unknown rubric", unknown),
+        ("locale", locale),
+    ] {
+        let scored = client.score_review(review.clone()).await.unwrap_err();
+        let formed = client
+            .render_review_form(request(review))
+            .await
+            .unwrap_err();
+        assert_ne!(scored.code(), Code::Ok);
+        assert_eq!(formed.code(), scored.code(), "{case}");
+        assert_eq!(formed.message(), scored.message(), "{case}");
+        assert_eq!(bad_violations(&formed), bad_violations(&scored), "{case}");
+    }
+    // No review at all, and notes over their cap: the field path named.
+    let absent = client
+        .render_review_form(pb::RenderReviewFormRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(absent.code(), Code::InvalidArgument);
+    assert_eq!(
+        bad_violations(&absent),
+        [("review".to_string(), "is required".to_string())]
+    );
+    let mut long = request(worked_example());
+    long.notes = Some(pb::InterviewNotes {
+        free_text: "x".repeat(4001),
+        ..Default::default()
+    });
+    let too_long = client.render_review_form(long).await.unwrap_err();
+    assert_eq!(too_long.code(), Code::InvalidArgument);
+    assert_eq!(
+        bad_violations(&too_long),
+        [(
+            "notes.free_text".to_string(),
+            "is 4001 bytes long; at most 4000".to_string()
+        )]
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_request_gives_the_same_bytes() {
+    let server = TestServer::start().await;
+    let first = render(&server, request(worked_example())).await;
+    let second = render(&server, request(worked_example())).await;
+    assert!(first.pdf == second.pdf, "two renders differ");
+    // In-process (the CLI without --server) gives the same bytes too.
+    let registry = Registry::with_builtin();
+    let (_, offline) = scorecard::server::form::render_form(&registry, request(worked_example()));
+    assert!(
+        offline.unwrap().pdf == first.pdf,
+        "in-process render differs"
+    );
+    // And no creation date is written.
+    let info = poppler("pdfinfo", &[], &first.pdf);
+    assert!(!info.contains("CreationDate"), "{info}");
+    server.stop().await;
+}

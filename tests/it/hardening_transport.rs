@@ -1,0 +1,463 @@
+//! The transport against the traffic a deployed service meets: silent TCP
+//! connections, idle HTTP/2 connections, connection floods, stalled
+//! senders and Health/Watch streams; and shutdown that ends with all of
+//! them open. Raw sockets and the h2 crate make the traffic a tonic client
+//! cannot; every wait is bounded, none is asserted on.
+
+use crate::common::*;
+use scorecard::server::ServeOptions;
+use scorecard_core::rubric::Registry;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+use tonic::Code;
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
+
+/// Generous bound for anything the server should do by itself.
+const BOUND: Duration = Duration::from_secs(20);
+
+async fn start(options: ServeOptions) -> TestServer {
+    TestServer::start_with(Registry::with_builtin(), options).await
+}
+
+/// Reads until the server closes the connection; true when it did (EOF or
+/// reset) within the bound.
+async fn closed_by_server(tcp: &mut TcpStream) -> bool {
+    let mut buf = [0u8; 1024];
+    timeout(BOUND, async {
+        loop {
+            match tcp.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => continue,
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+/// An HTTP/2 connection made with the h2 crate; its connection task ends
+/// when the server closes the connection.
+async fn h2_client(
+    addr: std::net::SocketAddr,
+) -> (
+    h2::client::SendRequest<bytes::Bytes>,
+    tokio::task::JoinHandle<()>,
+) {
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    let (send, conn) = h2::client::handshake(tcp).await.expect("h2 handshake");
+    let task = tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    (send, task)
+}
+
+/// A ScoreReview call that sends its headers and then nothing.
+async fn stalled_call(
+    send: h2::client::SendRequest<bytes::Bytes>,
+    addr: std::net::SocketAddr,
+) -> (h2::client::ResponseFuture, h2::SendStream<bytes::Bytes>) {
+    let mut send = send.ready().await.unwrap();
+    let request = http::Request::builder()
+        .method("POST")
+        .uri(format!(
+            "http://{addr}/scorecard.v1.ScoringService/ScoreReview"
+        ))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(())
+        .unwrap();
+    send.send_request(request, false).unwrap()
+}
+
+/// The grpc-status of an h2 response: from its headers (trailers-only) or
+/// its trailers.
+async fn grpc_status(response: h2::client::ResponseFuture) -> Option<String> {
+    let response = response.await.ok()?;
+    if let Some(s) = response.headers().get("grpc-status") {
+        return Some(s.to_str().ok()?.to_string());
+    }
+    let mut body = response.into_body();
+    while let Some(chunk) = body.data().await {
+        if chunk.is_err() {
+            break;
+        }
+    }
+    let trailers = body.trailers().await.ok()??;
+    Some(trailers.get("grpc-status")?.to_str().ok()?.to_string())
+}
+
+/// Shutdown with an idle HTTP/2 connection, a TCP connection that never
+/// sent a byte and an open Watch stream: the Watch stream is told
+/// NOT_SERVING and then closed, every connection is closed and the server
+/// stops (before, it never did while any of these was open).
+#[tokio::test]
+async fn shutdown_ends_with_idle_silent_and_watch_connections_open() {
+    let server = start(ServeOptions {
+        shutdown_grace: Duration::from_millis(300),
+        drain_timeout: Duration::from_secs(2),
+        ..ServeOptions::default()
+    })
+    .await;
+    let addr = server.addr;
+    // Idle HTTP/2: one call made, then the connection is kept open.
+    let (send, idle) = h2_client(addr).await;
+    let mut silent = TcpStream::connect(addr).await.unwrap();
+    let mut health = HealthClient::new(server.channel().await);
+    let mut watch = health
+        .watch(HealthCheckRequest {
+            service: String::new(),
+        })
+        .await
+        .expect("Watch opens")
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap();
+    assert_eq!(first.status, ServingStatus::Serving as i32);
+
+    let stopped = tokio::spawn(server.stop());
+    let second = timeout(BOUND, watch.message())
+        .await
+        .expect("bounded")
+        .expect("NOT_SERVING before the end")
+        .expect("an update");
+    assert_eq!(second.status, ServingStatus::NotServing as i32);
+    let end = timeout(BOUND, watch.message()).await.expect("bounded");
+    match end {
+        Err(status) => assert_eq!(status.code(), Code::Unavailable, "{status:?}"),
+        Ok(None) => {}
+        Ok(Some(m)) => panic!("no further update expected, got {m:?}"),
+    }
+    timeout(BOUND, stopped)
+        .await
+        .expect("the server stops with all three open")
+        .unwrap();
+    assert!(closed_by_server(&mut silent).await, "silent TCP closed");
+    timeout(BOUND, idle)
+        .await
+        .expect("idle HTTP/2 connection closed")
+        .unwrap();
+    drop(send);
+}
+
+/// A call in flight at shutdown still finishes on its connection, which
+/// got GOAWAY: the drain lets it end before the connection closes.
+#[tokio::test]
+async fn shutdown_lets_a_call_in_flight_finish_within_the_drain() {
+    let server = start(ServeOptions {
+        shutdown_grace: Duration::ZERO,
+        drain_timeout: Duration::from_secs(10),
+        ..ServeOptions::default()
+    })
+    .await;
+    let addr = server.addr;
+    let (send, _conn) = h2_client(addr).await;
+    let (response, mut body) = stalled_call(send, addr).await;
+    let stopped = tokio::spawn(server.stop());
+    // The request body comes only now, after the shutdown began.
+    tokio::task::yield_now().await;
+    let request = worked_example();
+    let message = prost::Message::encode_to_vec(&request);
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&message);
+    body.send_data(frame.into(), true).unwrap();
+    let status = timeout(BOUND, grpc_status(response))
+        .await
+        .expect("bounded");
+    assert_eq!(status.as_deref(), Some("0"), "the call is answered OK");
+    timeout(BOUND, stopped).await.expect("stops").unwrap();
+}
+
+/// A connection that sends nothing is closed after the handshake timeout.
+#[tokio::test]
+async fn a_silent_connection_is_closed_after_the_handshake_timeout() {
+    let server = start(ServeOptions {
+        handshake_timeout: Duration::from_millis(300),
+        ..ServeOptions::default()
+    })
+    .await;
+    let mut silent = TcpStream::connect(server.addr).await.unwrap();
+    assert!(closed_by_server(&mut silent).await);
+    // Half a preface is not a handshake either.
+    let mut half = TcpStream::connect(server.addr).await.unwrap();
+    half.write_all(b"PRI * HTTP/2.0\r\n").await.unwrap();
+    assert!(closed_by_server(&mut half).await);
+    // A real client is served meanwhile.
+    let mut scoring = server.scoring().await;
+    scoring
+        .score_review(worked_example())
+        .await
+        .expect("served");
+}
+
+/// Above `max_connections` a connection is closed at once; once one of
+/// the others closes, a new one is served again.
+#[tokio::test]
+async fn connections_above_the_cap_are_refused_at_once() {
+    let server = start(ServeOptions {
+        max_connections: 2,
+        ..ServeOptions::default()
+    })
+    .await;
+    let (a, a_task) = h2_client(server.addr).await;
+    let (b, _b_task) = h2_client(server.addr).await;
+    // The two handshakes finished: both hold a slot.
+    let a = a.ready().await.unwrap();
+    let _b = b.ready().await.unwrap();
+    let mut third = TcpStream::connect(server.addr).await.unwrap();
+    third
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        .await
+        .ok();
+    assert!(closed_by_server(&mut third).await, "the third is closed");
+    drop(a);
+    a_task.abort();
+    let _ = a_task.await;
+    // The slot frees when the server sees the close; bounded retries.
+    let served = timeout(BOUND, async {
+        loop {
+            let tcp = TcpStream::connect(server.addr).await.unwrap();
+            if let Ok((send, conn)) = h2::client::handshake(tcp).await {
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+                if send.ready().await.is_ok() {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        served.is_ok(),
+        "a new connection is served after one closed"
+    );
+}
+
+/// The server's SETTINGS frame carries SETTINGS_MAX_CONCURRENT_STREAMS.
+#[tokio::test]
+async fn max_concurrent_streams_is_advertised() {
+    let server = start(ServeOptions {
+        max_streams_per_connection: 7,
+        ..ServeOptions::default()
+    })
+    .await;
+    let mut tcp = TcpStream::connect(server.addr).await.unwrap();
+    tcp.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        .await
+        .unwrap();
+    // An empty SETTINGS frame: length 0, type 4, flags 0, stream 0.
+    tcp.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]).await.unwrap();
+    let settings = timeout(BOUND, async {
+        loop {
+            let mut header = [0u8; 9];
+            tcp.read_exact(&mut header).await.unwrap();
+            let len = u32::from_be_bytes([0, header[0], header[1], header[2]]) as usize;
+            let mut payload = vec![0u8; len];
+            tcp.read_exact(&mut payload).await.unwrap();
+            // SETTINGS without ACK.
+            if header[3] == 4 && header[4] & 1 == 0 {
+                return payload;
+            }
+        }
+    })
+    .await
+    .expect("the server's SETTINGS");
+    let entries: Vec<(u16, u32)> = settings
+        .chunks_exact(6)
+        .map(|c| {
+            (
+                u16::from_be_bytes([c[0], c[1]]),
+                u32::from_be_bytes([c[2], c[3], c[4], c[5]]),
+            )
+        })
+        .collect();
+    // 0x3 = SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 section 6.5.2).
+    assert!(entries.contains(&(0x3, 7)), "{entries:?}");
+}
+
+/// A call that sends headers and then no body holds a concurrency slot
+/// (and is in flight) from its headers, and loses it after the body
+/// timeout with DEADLINE_EXCEEDED; the slot then serves another call.
+#[tokio::test]
+async fn a_stalled_sender_loses_its_slot_after_the_body_timeout() {
+    let server = start(ServeOptions {
+        max_concurrent_calls: Some(1),
+        body_timeout: Some(Duration::from_secs(2)),
+        ..ServeOptions::default()
+    })
+    .await;
+    let (send, _conn) = h2_client(server.addr).await;
+    let (response, _body) = stalled_call(send, server.addr).await;
+    let mut scoring = server.scoring().await;
+    let status = tokio::spawn(grpc_status(response));
+    // While the stalled call holds the one slot, calls are shed.
+    let shed = timeout(BOUND, async {
+        loop {
+            match scoring.score_review(worked_example()).await {
+                Err(s) if s.code() == Code::ResourceExhausted => return true,
+                _ if status.is_finished() => return false,
+                _ => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    })
+    .await
+    .expect("bounded");
+    // 4 = DEADLINE_EXCEEDED.
+    let status = timeout(BOUND, status).await.expect("bounded").unwrap();
+    assert_eq!(status.as_deref(), Some("4"));
+    assert!(shed, "the stalled call held its slot from its headers");
+    scoring
+        .score_review(worked_example())
+        .await
+        .expect("the slot serves the next call");
+}
+
+/// An HTTP/2 connection with no call is closed after the idle timeout.
+#[tokio::test]
+async fn an_idle_connection_is_closed_after_the_idle_timeout() {
+    let server = start(ServeOptions {
+        idle_timeout: Some(Duration::from_millis(300)),
+        ..ServeOptions::default()
+    })
+    .await;
+    let (_send, conn) = h2_client(server.addr).await;
+    timeout(BOUND, conn)
+        .await
+        .expect("the idle connection is closed")
+        .unwrap();
+}
+
+/// At most `max_watch_streams` Watch streams; each ends at the watch timeout.
+#[tokio::test]
+async fn watch_streams_are_capped_and_time_out() {
+    let server = start(ServeOptions {
+        max_watch_streams: Some(1),
+        watch_timeout: Some(Duration::from_millis(500)),
+        ..ServeOptions::default()
+    })
+    .await;
+    let mut health = HealthClient::new(server.channel().await);
+    let request = || HealthCheckRequest {
+        service: String::new(),
+    };
+    let mut first = health.watch(request()).await.unwrap().into_inner();
+    assert!(first.message().await.unwrap().is_some());
+    let refused = async {
+        let mut second = health.watch(request()).await?.into_inner();
+        second.message().await
+    }
+    .await;
+    assert_eq!(
+        refused.expect_err("second Watch refused").code(),
+        Code::ResourceExhausted
+    );
+    let end = timeout(BOUND, first.message()).await.expect("bounded");
+    assert_eq!(
+        end.expect_err("the Watch stream ends").code(),
+        Code::DeadlineExceeded
+    );
+    // Its slot is free again.
+    let mut third = health.watch(request()).await.unwrap().into_inner();
+    assert!(third.message().await.unwrap().is_some());
+}
+
+/// Calls refused before their handler are counted by reason in /metrics
+/// (a server process of its own: the recorder is process-wide).
+#[tokio::test]
+async fn refused_calls_and_connections_are_counted_by_reason() {
+    let server = ChildServer::start_with_metrics(&[
+        "--body-timeout",
+        "300ms",
+        "--handshake-timeout",
+        "300ms",
+        "--max-message-bytes",
+        "1000",
+    ]);
+    let addr = server.addr;
+    let metrics = server.metrics.unwrap();
+    // A stalled body.
+    let (send, _conn) = h2_client(addr).await;
+    let (response, _body) = stalled_call(send, addr).await;
+    let status = timeout(BOUND, grpc_status(response))
+        .await
+        .expect("bounded");
+    assert_eq!(status.as_deref(), Some("4"));
+    // A message over the cap: 8 = RESOURCE_EXHAUSTED.
+    let mut request = worked_example();
+    request.review_id = "x".repeat(2000);
+    let err = server
+        .scoring()
+        .await
+        .score_review(request)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::ResourceExhausted);
+    // A silent connection.
+    let mut silent = TcpStream::connect(addr).await.unwrap();
+    assert!(closed_by_server(&mut silent).await);
+    let text = timeout(BOUND, async {
+        loop {
+            let text = tokio::task::spawn_blocking(move || scrape(metrics))
+                .await
+                .unwrap();
+            if text.contains("reason=\"handshake_timeout\"") {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the counters appear");
+    assert!(
+        text.contains("scorecard_calls_refused_total{reason=\"body_timeout\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("scorecard_calls_refused_total{reason=\"too_large\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("scorecard_connections_refused_total{reason=\"handshake_timeout\"} 1"),
+        "{text}"
+    );
+}
+
+fn scrape(addr: std::net::SocketAddr) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    text
+}
+
+/// The real binary, SIGTERM with an idle HTTP/2 connection, a silent TCP
+/// connection and an open Watch stream: exits 0.
+#[tokio::test]
+async fn sigterm_with_idle_silent_and_watch_open_exits_0() {
+    let mut server = ChildServer::start(&["--shutdown-grace", "300ms", "--drain-timeout", "2s"]);
+    let addr = server.addr;
+    let (_send, _idle) = h2_client(addr).await;
+    let _silent = TcpStream::connect(addr).await.unwrap();
+    let mut health = HealthClient::new(server.channel().await);
+    let mut watch = health
+        .watch(HealthCheckRequest {
+            service: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(watch.message().await.unwrap().is_some());
+    server.sigterm();
+    let code = tokio::task::spawn_blocking(move || server.wait_exit(BOUND))
+        .await
+        .unwrap();
+    assert_eq!(code, Some(0));
+}
