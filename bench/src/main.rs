@@ -300,6 +300,7 @@ fn push_record(i: usize) -> pb::TicketRecord {
         complex: i.is_multiple_of(5),
         cross_department: i.is_multiple_of(4),
         resolved_on_first_contact: i.is_multiple_of(6),
+        ..Default::default()
     }
 }
 

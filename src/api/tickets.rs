@@ -4,6 +4,7 @@ use super::pb;
 use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
 use scorecard_core::decimal::{self, fixed, plain};
+use scorecard_core::tickets::calendar::DateOverrideSpec;
 use scorecard_core::tickets::reject::MAX_TICKET_SPAN;
 use scorecard_core::tickets::{
     AggregationOptions, Calendar, CalendarSpec, Clock, FIRST_RESPONSE_SLA_RATE, RejectReason,
@@ -93,6 +94,55 @@ pub fn rubric_limit(
     })
 }
 
+/// A calendar as the core reads it.
+fn calendar_spec(c: &pb::BusinessCalendar) -> CalendarSpec {
+    CalendarSpec {
+        time_zone: c.time_zone.clone(),
+        working_hours: c
+            .working_hours
+            .iter()
+            .map(|w| WorkingHoursSpec {
+                weekday: pb::Weekday::try_from(w.weekday)
+                    .map(|d| d.as_str_name().trim_start_matches("WEEKDAY_").to_string())
+                    .unwrap_or_else(|_| w.weekday.to_string()),
+                start: w.start_time.clone(),
+                end: w.end_time.clone(),
+            })
+            .collect(),
+        holidays: c.holidays.clone(),
+        date_overrides: c
+            .date_overrides
+            .iter()
+            .map(|d| DateOverrideSpec {
+                date: d.date.clone(),
+                intervals: d
+                    .working_intervals
+                    .iter()
+                    .map(|i| (i.start_time.clone(), i.end_time.clone()))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// A checked calendar, or its violations (pushed to `v`, under `field`).
+fn calendar(c: &pb::BusinessCalendar, field: &str, v: &mut Vec<Violation>) -> Option<Calendar> {
+    if c.name.len() > MAX_ID_BYTES {
+        v.push(Violation::too_long(format!("{field}.name"), &c.name));
+    }
+    match Calendar::new(&calendar_spec(c)) {
+        Ok(cal) => Some(cal),
+        Err(errors) => {
+            v.extend(
+                errors
+                    .into_iter()
+                    .map(|e| Violation::new(format!("{field}.{}", e.field), e.reason)),
+            );
+            None
+        }
+    }
+}
+
 /// Checks and converts the first message's options. `rubric_limit` is the
 /// first-response limit of the rubric the options name.
 pub fn options(
@@ -127,33 +177,7 @@ pub fn options(
     };
     let clock = match &o.calendar {
         None => Some(Clock::Wall),
-        Some(c) => {
-            let spec = CalendarSpec {
-                time_zone: c.time_zone.clone(),
-                working_hours: c
-                    .working_hours
-                    .iter()
-                    .map(|w| WorkingHoursSpec {
-                        weekday: pb::Weekday::try_from(w.weekday)
-                            .map(|d| d.as_str_name().trim_start_matches("WEEKDAY_").to_string())
-                            .unwrap_or_else(|_| w.weekday.to_string()),
-                        start: w.start_time.clone(),
-                        end: w.end_time.clone(),
-                    })
-                    .collect(),
-                holidays: c.holidays.clone(),
-                date_overrides: Vec::new(),
-            };
-            match Calendar::new(&spec) {
-                Ok(cal) => Some(Clock::Business(cal)),
-                Err(errors) => {
-                    v.extend(errors.into_iter().map(|e| {
-                        Violation::new(format!("options.calendar.{}", e.field), e.reason)
-                    }));
-                    None
-                }
-            }
-        }
+        Some(c) => calendar(c, "options.calendar", &mut v).map(Clock::Business),
     };
     let mut limits = BTreeMap::new();
     for (i, l) in o.response_limits.iter().enumerate() {
@@ -308,6 +332,7 @@ pub fn response(report: &TicketReport, period_label: &str) -> pb::PushResponseTi
                         max: fixed(p.max, 2),
                     }
                 }),
+                ..Default::default()
             }
         })
         .collect();
@@ -326,6 +351,7 @@ pub fn response(report: &TicketReport, period_label: &str) -> pb::PushResponseTi
         rejected_record_count: report.rejected_count,
         outside_period_record_count: report.outside_period_count,
         rejections,
+        ..Default::default()
     }
 }
 

@@ -7,12 +7,20 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tokio_stream::wrappers::ReceiverStream;
 
+/// Exit code of a push whose records were not all used: the server
+/// rejected some, or rows could not be read (`--accept-rejects`: 0).
+pub const EXIT_REJECTED: u8 = 4;
+
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  scorecard tickets push examples/tickets.csv --period-label 2026-Q3 \\\n      --period-start 2026-07-01T00:00:00Z --period-end 2026-10-01T00:00:00Z\n  scorecard tickets push examples/tickets-history.csv --calendars examples/calendars.json \\\n      --limit P2=60 --resolution-limit P2=480 \\\n      --period-start 2026-07-01T00:00:00+08:00 --period-end 2026-08-01T00:00:00+08:00\n\nExit codes: 0 pushed, every record used; 1 a file or the server could not be\nread or reached; 2 bad command line; 3 the options were refused\n(INVALID_ARGUMENT, NOT_FOUND); 4 records were rejected or rows unreadable\n(0 with --accept-rejects)."
+)]
 pub struct PushArgs {
     /// CSV export; the header names the record fields: ticket_id,
     /// employee_id, created_time, first_response_time, resolved_time,
     /// priority, complaint, complex, cross_department,
-    /// resolved_on_first_contact. Times in RFC 3339.
+    /// resolved_on_first_contact, status_history, calendar. Times in RFC
+    /// 3339; status_history is "TIME STATUS; TIME STATUS; …".
     file: PathBuf,
     #[command(flatten)]
     client: super::ClientArgs,
@@ -29,18 +37,114 @@ pub struct PushArgs {
     /// Label of the period in the submissions, e.g. 2026-Q3.
     #[arg(long, default_value = "")]
     period_label: String,
-    /// Business calendar in proto3 JSON (BusinessCalendar).
+    /// Default business calendar in proto3 JSON (BusinessCalendar, date
+    /// overrides included).
     #[arg(long)]
     calendar: Option<PathBuf>,
+    /// Named calendars: a JSON array of BusinessCalendar, each with its
+    /// "name", selected by the CSV's calendar column (metrics version 2).
+    #[arg(long)]
+    calendars: Option<PathBuf>,
     /// Response limit per priority, PRIORITY=MINUTES (repeatable).
     #[arg(long = "limit", value_parser = parse_limit)]
     limits: Vec<(String, f64)>,
+    /// Resolution limit per priority, PRIORITY=MINUTES (repeatable;
+    /// metrics version 2).
+    #[arg(long = "resolution-limit", value_parser = parse_limit)]
+    resolution_limits: Vec<(String, f64)>,
+    /// Resolution limit, in minutes, of priorities without their own
+    /// (metrics version 2).
+    #[arg(long)]
+    default_resolution_limit: Option<f64>,
+    /// Reject records whose priority matches no limit instead of giving
+    /// them the default (metrics version 2).
+    #[arg(long)]
+    strict_priorities: bool,
+    /// A status name of the export and the status it means, NAME=STATUS
+    /// with STATUS one of OPEN, PENDING, ON_HOLD, SOLVED (repeatable), e.g.
+    /// "Waiting for customer=PENDING".
+    #[arg(long = "status-map", value_parser = parse_status_map)]
+    status_map: Vec<(String, i32)>,
+    /// Metrics version: 1, or 2 (status histories, resolution and reopen
+    /// rates). Default: 2 when the file has a status_history or calendar
+    /// column or a version-2 flag is given, else 1.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=2))]
+    metrics_version: Option<u32>,
+    /// Exit 0 even when records were rejected or rows unreadable (they are
+    /// still listed).
+    #[arg(long)]
+    accept_rejects: bool,
     /// Records per message.
     #[arg(long, default_value_t = 1000)]
     batch_size: usize,
-    /// Print the submissions as proto3 JSON, ready for a review file.
+    /// Print the whole answer as proto3 JSON, as the RPC returns it.
     #[arg(long)]
     json: bool,
+}
+
+fn parse_status_map(text: &str) -> Result<(String, i32), String> {
+    let (name, status) = text.rsplit_once('=').ok_or("expected NAME=STATUS")?;
+    let status = canonical_status(status)
+        .ok_or_else(|| format!("\"{status}\" is not OPEN, PENDING, ON_HOLD or SOLVED"))?;
+    Ok((normal_status_name(name), status as i32))
+}
+
+/// A status name compared case-insensitively, with '-', '_' and runs of
+/// spaces alike.
+fn normal_status_name(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The statuses by their own names and the names Zendesk exports use
+/// (new, open, pending, hold, solved, closed).
+fn canonical_status(name: &str) -> Option<pb::TicketStatus> {
+    Some(match normal_status_name(name).as_str() {
+        "open" | "new" => pb::TicketStatus::Open,
+        "pending" => pb::TicketStatus::Pending,
+        "on hold" | "hold" => pb::TicketStatus::OnHold,
+        "solved" | "closed" => pb::TicketStatus::Solved,
+        _ => return None,
+    })
+}
+
+/// Reads a status_history cell: changes separated by ';', each a time and
+/// a status name separated by whitespace.
+fn status_history(text: &str, map: &[(String, i32)]) -> Result<Vec<pb::StatusChange>, String> {
+    let mut changes = Vec::new();
+    for (i, entry) in text.split(';').map(str::trim).enumerate() {
+        if entry.is_empty() {
+            if text.trim().is_empty() {
+                break;
+            }
+            return Err(format!("status_history[{i}] is empty"));
+        }
+        let (time, name) = entry
+            .split_once(char::is_whitespace)
+            .ok_or_else(|| format!("status_history[{i}]: \"{entry}\" is not \"TIME STATUS\""))?;
+        let change_time = timestamp(time).map_err(|e| format!("status_history[{i}]: {e}"))?;
+        let key = normal_status_name(name);
+        let status = map
+            .iter()
+            .find(|(n, _)| *n == key)
+            .map(|(_, s)| *s)
+            .or_else(|| canonical_status(name).map(|s| s as i32))
+            .ok_or_else(|| {
+                format!(
+                    "status_history[{i}]: unknown status \"{}\": expected OPEN, PENDING, ON_HOLD \
+                     or SOLVED (or map it with --status-map)",
+                    name.trim()
+                )
+            })?;
+        changes.push(pb::StatusChange {
+            change_time: Some(change_time),
+            status,
+        });
+    }
+    Ok(changes)
 }
 
 fn parse_limit(text: &str) -> Result<(String, f64), String> {
@@ -206,10 +310,16 @@ struct Columns {
     complex: Option<usize>,
     cross_department: Option<usize>,
     resolved_on_first_contact: Option<usize>,
+    status_history: Option<usize>,
+    calendar: Option<usize>,
+    status_map: Vec<(String, i32)>,
 }
 
 impl Columns {
-    fn from_header(header: &csv::StringRecord) -> Result<Columns, String> {
+    fn from_header(
+        header: &csv::StringRecord,
+        status_map: Vec<(String, i32)>,
+    ) -> Result<Columns, String> {
         let find = |name: &str| header.iter().position(|h| h.trim() == name);
         let columns = Columns {
             ticket_id: find("ticket_id"),
@@ -222,6 +332,9 @@ impl Columns {
             complex: find("complex"),
             cross_department: find("cross_department"),
             resolved_on_first_contact: find("resolved_on_first_contact"),
+            status_history: find("status_history"),
+            calendar: find("calendar"),
+            status_map,
         };
         for (name, col) in [
             ("ticket_id", columns.ticket_id),
@@ -262,6 +375,8 @@ impl Columns {
                 "resolved_on_first_contact",
                 self.resolved_on_first_contact,
             )?,
+            status_history: status_history(&text(self.status_history), &self.status_map)?,
+            calendar_name: text(self.calendar),
         })
     }
 }
@@ -278,6 +393,44 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
             )
         }
     };
+    let calendars = match &args.calendars {
+        None => Vec::new(),
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let items: Vec<serde_json::Value> = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: a JSON array of calendars: {e}", path.display()))?;
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    json::from_json::<pb::BusinessCalendar>(
+                        "scorecard.v1.BusinessCalendar",
+                        &v.to_string(),
+                    )
+                    .map_err(|e| format!("{} [{i}]: {e}", path.display()))
+                })
+                .collect::<Result<_, _>>()?
+        }
+    };
+    let file =
+        std::fs::File::open(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let breaks = std::sync::Arc::new(std::sync::Mutex::new(Breaks::default()));
+    let mut reader = csv::Reader::from_reader(Counting {
+        inner: std::io::BufReader::new(file),
+        breaks: breaks.clone(),
+    });
+    let columns = Columns::from_header(reader.headers()?, args.status_map.clone())
+        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let version_2 = columns.status_history.is_some()
+        || columns.calendar.is_some()
+        || !calendars.is_empty()
+        || !args.resolution_limits.is_empty()
+        || args.default_resolution_limit.is_some()
+        || args.strict_priorities;
+    let metrics_version = args
+        .metrics_version
+        .unwrap_or(if version_2 { 2 } else { 1 });
     let options = pb::PushOptions {
         period_start_time: Some(timestamp(&args.period_start)?),
         period_end_time: Some(timestamp(&args.period_end)?),
@@ -293,16 +446,25 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
             .collect(),
         rubric_ref: None,
         period_label: args.period_label.clone(),
+        // Version 1 is sent as the field's default, so that a push without
+        // the newer inputs is the request it always was.
+        metrics_version: if metrics_version == 1 {
+            0
+        } else {
+            metrics_version
+        },
+        resolution_limits: args
+            .resolution_limits
+            .iter()
+            .map(|(p, m)| pb::PriorityLimit {
+                priority: p.clone(),
+                limit_minutes: *m,
+            })
+            .collect(),
+        default_resolution_limit_minutes: args.default_resolution_limit,
+        strict_priorities: args.strict_priorities,
+        calendars,
     };
-    let file =
-        std::fs::File::open(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let breaks = std::sync::Arc::new(std::sync::Mutex::new(Breaks::default()));
-    let mut reader = csv::Reader::from_reader(Counting {
-        inner: std::io::BufReader::new(file),
-        breaks: breaks.clone(),
-    });
-    let columns = Columns::from_header(reader.headers()?)
-        .map_err(|e| format!("{}: {e}", args.file.display()))?;
 
     // Rows are read on a blocking thread and sent through a small channel:
     // the file is never held in memory, whatever its size.
@@ -352,25 +514,16 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
         Ok(a) => a.into_inner(),
         Err(status) => {
             eprint!("{}", super::print::status(&status));
-            return Ok(ExitCode::FAILURE);
+            return Ok(super::exit_for(&status));
         }
     };
     if args.json {
-        let submissions: Vec<serde_json::Value> = answer
-            .employees
-            .iter()
-            .filter_map(|e| e.submission.as_ref())
-            .map(|s| {
-                json::to_json("scorecard.v1.MetricSubmission", s)
-                    .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-            })
-            .collect::<Result<_, _>>()?;
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "submissions": submissions }))?
+            json::to_json("scorecard.v1.PushResponseTimesResponse", &answer)?
         );
-        // Standard output is the submissions alone; what was left out of
-        // them still shows.
+        // Standard output is the answer alone; the rows this side could
+        // not read, and the rows of the server's rejections, still show.
         eprint!(
             "{}{}",
             counts(&answer, &local),
@@ -384,7 +537,12 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
             rejected_rows(&answer, &local)
         );
     }
-    Ok(ExitCode::SUCCESS)
+    let unused = answer.rejected_record_count + local.not_sent_count;
+    Ok(if unused > 0 && !args.accept_rejects {
+        ExitCode::from(EXIT_REJECTED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Reads every row after the header: a record goes to `send` (which
@@ -436,7 +594,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<CsvRows, String> {
         breaks: breaks.clone(),
     });
     let header = reader.headers().map_err(|e| e.to_string())?.clone();
-    let columns = Columns::from_header(&header)?;
+    let columns = Columns::from_header(&header, Vec::new())?;
     let mut records = Vec::new();
     let local = read_rows(&mut reader, &columns, &breaks, |r| {
         records.push(r);

@@ -194,7 +194,7 @@ async fn a_calendar_counts_business_minutes_only() {
                 end_time: "18:00".into(),
             })
             .collect(),
-        holidays: vec![],
+        ..Default::default()
     });
     // Friday 2026-07-03 17:55 in Shanghai (09:55Z) answered Monday 09:05
     // (01:05Z): 5 minutes on Friday + 5 on Monday = 10 business minutes.
@@ -479,10 +479,13 @@ fn the_cli_pushes_the_example_export() {
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let subs = json["submissions"].as_array().unwrap();
+    let employees = json["employees"].as_array().unwrap();
     // examples/tickets.csv: e1024 has 8 tickets, 7 answered within 15
     // minutes (87.5 %); 2 complaints, 1 resolved (50 %).
-    let e1024 = subs.iter().find(|s| s["employee_id"] == "e1024").unwrap();
+    let e1024 = &employees
+        .iter()
+        .find(|e| e["employee_id"] == "e1024")
+        .unwrap()["submission"];
     assert_eq!(e1024["source"], "ticketing");
     assert_eq!(e1024["values"]["first_response_sla_rate"], 87.5);
     assert_eq!(e1024["values"]["complaint_resolution_rate"], 50.0);
@@ -521,7 +524,7 @@ fn slow_push(records: usize) -> Vec<pb::PushResponseTimesRequest> {
                 })
             })
             .collect(),
-        holidays: vec![],
+        ..Default::default()
     });
     let records = (0..records)
         .map(|i| {
@@ -816,8 +819,10 @@ fn the_cli_counts_unreadable_rows_and_names_rejected_rows_by_row() {
             command.arg("--json");
         }
         let out = command.output().unwrap();
-        assert!(
-            out.status.success(),
+        // Rows were rejected: exit 4.
+        assert_eq!(
+            out.status.code(),
+            Some(4),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
@@ -847,7 +852,7 @@ fn the_cli_counts_unreadable_rows_and_names_rejected_rows_by_row() {
         rows[1],
         "  row 8 T-1: duplicate ticket id: an earlier record of this stream was accepted with it"
     );
-    // With --json, standard output is the submissions only, and the counts
+    // With --json, standard output is the answer only, and the counts
     // and rows go to standard error.
     let (stdout, stderr) = run(true);
     assert!(stdout.trim_start().starts_with('{'), "{stdout}");
