@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use scorecard_core::decimal::{self, fixed, plain};
 use scorecard_core::tickets::calendar::DateOverrideSpec;
 use scorecard_core::tickets::reject::MAX_TICKET_SPAN;
+use scorecard_core::tickets::timeline::{MAX_HISTORY_CHANGES, Status, StatusChange};
 use scorecard_core::tickets::{
     AggregationOptions, Calendar, CalendarSpec, Clock, FIRST_RESPONSE_SLA_RATE, RejectReason,
     TicketRecord, TicketReport, TimeField, WorkingHoursSpec,
@@ -116,7 +117,7 @@ fn calendar_spec(c: &pb::BusinessCalendar) -> CalendarSpec {
             .map(|d| DateOverrideSpec {
                 date: d.date.clone(),
                 intervals: d
-                    .working_intervals
+                    .working_hours
                     .iter()
                     .map(|i| (i.start_time.clone(), i.end_time.clone()))
                     .collect(),
@@ -141,6 +142,172 @@ fn calendar(c: &pb::BusinessCalendar, field: &str, v: &mut Vec<Violation>) -> Op
             None
         }
     }
+}
+
+/// A priority as version 2 matches it: trimmed, case-insensitively.
+pub fn priority_key(priority: &str) -> String {
+    priority.trim().to_lowercase()
+}
+
+/// Limits per priority from `limits` (the field `options.{name}`), keyed
+/// exactly (version 1) or by [`priority_key`] (version 2).
+fn priority_limits(
+    limits: &[pb::PriorityLimit],
+    name: &str,
+    version_2: bool,
+    required: &str,
+    v: &mut Vec<Violation>,
+) -> BTreeMap<String, SignedDuration> {
+    let mut out = BTreeMap::new();
+    let mut sent: BTreeMap<String, &str> = BTreeMap::new();
+    for (i, l) in limits.iter().enumerate() {
+        let field = format!("options.{name}[{i}]");
+        let key = if version_2 {
+            priority_key(&l.priority)
+        } else {
+            l.priority.clone()
+        };
+        if key.is_empty() {
+            v.push(Violation::new(format!("{field}.priority"), required));
+            continue;
+        }
+        if l.priority.len() > MAX_ID_BYTES {
+            v.push(Violation::too_long(
+                format!("{field}.priority"),
+                &l.priority,
+            ));
+            continue;
+        }
+        let duration = match decimal::from_f64(l.limit_minutes).and_then(response_limit) {
+            Ok(d) => d,
+            Err(reason) => {
+                v.push(Violation::new(format!("{field}.limit_minutes"), reason));
+                continue;
+            }
+        };
+        if out.insert(key.clone(), duration).is_some() {
+            let first = sent.get(&key).copied().unwrap_or_default();
+            let reason = if first == l.priority {
+                format!("\"{}\" is given twice", l.priority)
+            } else {
+                format!(
+                    "\"{}\" is \"{first}\" given twice (priorities are matched trimmed and \
+                     case-insensitively)",
+                    l.priority
+                )
+            };
+            v.push(Violation::new(format!("{field}.priority"), reason));
+        } else {
+            sent.insert(key, &l.priority);
+        }
+    }
+    out
+}
+
+/// The version-2 options of a push, checked.
+#[derive(Debug, Clone, Default)]
+pub struct Version2Options {
+    /// Resolution limits by [`priority_key`].
+    pub resolution_limits: BTreeMap<String, SignedDuration>,
+    /// The resolution limit of priorities without their own.
+    pub default_resolution_limit: Option<SignedDuration>,
+    /// Reject records whose priority matches no limit.
+    pub strict_priorities: bool,
+    /// Named calendars: the default's name (if any) and `calendars`.
+    pub calendars: BTreeMap<String, Calendar>,
+}
+
+/// The metrics version the options ask for (1 or 2), or its violation.
+fn metrics_version(o: &pb::PushOptions, v: &mut Vec<Violation>) -> u32 {
+    match o.metrics_version {
+        0 | 1 => 1,
+        2 => 2,
+        other => {
+            v.push(Violation::new(
+                "options.metrics_version",
+                format!("{other} is not a metrics version: 1 (or 0, the same) or 2"),
+            ));
+            2
+        }
+    }
+}
+
+/// Checks the options only version 2 takes. With version 1 each one given
+/// is a violation (it would otherwise be ignored).
+fn version_2_options(
+    o: &pb::PushOptions,
+    version: u32,
+    default_calendar: Option<&Calendar>,
+    v: &mut Vec<Violation>,
+) -> Version2Options {
+    let mut out = Version2Options::default();
+    if version < 2 {
+        let needs = |v: &mut Vec<Violation>, field: &str| {
+            v.push(Violation::new(
+                format!("options.{field}"),
+                "needs metrics version 2 (options.metrics_version = 2)",
+            ))
+        };
+        if !o.resolution_limits.is_empty() {
+            needs(v, "resolution_limits");
+        }
+        if o.default_resolution_limit_minutes.is_some() {
+            needs(v, "default_resolution_limit_minutes");
+        }
+        if o.strict_priorities {
+            needs(v, "strict_priorities");
+        }
+        if !o.calendars.is_empty() {
+            needs(v, "calendars");
+        }
+        return out;
+    }
+    out.resolution_limits = priority_limits(
+        &o.resolution_limits,
+        "resolution_limits",
+        true,
+        "is required: tickets without a priority use the default resolution limit",
+        v,
+    );
+    if let Some(minutes) = o.default_resolution_limit_minutes {
+        match decimal::from_f64(minutes).and_then(response_limit) {
+            Ok(d) => out.default_resolution_limit = Some(d),
+            Err(reason) => v.push(Violation::new(
+                "options.default_resolution_limit_minutes",
+                reason,
+            )),
+        }
+    }
+    out.strict_priorities = o.strict_priorities;
+    if let (Some(c), Some(cal)) = (&o.calendar, default_calendar)
+        && !c.name.is_empty()
+    {
+        out.calendars.insert(c.name.clone(), cal.clone());
+    }
+    for (i, c) in o.calendars.iter().enumerate() {
+        let field = format!("options.calendars[{i}]");
+        let checked = calendar(c, &field, v);
+        if c.name.is_empty() {
+            v.push(Violation::new(
+                format!("{field}.name"),
+                "is required: records select a calendar by its name",
+            ));
+            continue;
+        }
+        let taken = out.calendars.contains_key(&c.name)
+            || o.calendars[..i].iter().any(|e| e.name == c.name);
+        if taken {
+            v.push(Violation::new(
+                format!("{field}.name"),
+                format!("\"{}\" is the name of an earlier calendar", c.name),
+            ));
+            continue;
+        }
+        if let Some(cal) = checked {
+            out.calendars.insert(c.name.clone(), cal);
+        }
+    }
+    out
 }
 
 /// Checks and converts the first message's options. `rubric_limit` is the
@@ -179,37 +346,19 @@ pub fn options(
         None => Some(Clock::Wall),
         Some(c) => calendar(c, "options.calendar", &mut v).map(Clock::Business),
     };
-    let mut limits = BTreeMap::new();
-    for (i, l) in o.response_limits.iter().enumerate() {
-        let field = format!("options.response_limits[{i}]");
-        if l.priority.is_empty() {
-            v.push(Violation::new(
-                format!("{field}.priority"),
-                "is required: tickets without a priority use the rubric's limit",
-            ));
-            continue;
-        }
-        if l.priority.len() > MAX_ID_BYTES {
-            v.push(Violation::too_long(
-                format!("{field}.priority"),
-                &l.priority,
-            ));
-            continue;
-        }
-        let duration = match decimal::from_f64(l.limit_minutes).and_then(response_limit) {
-            Ok(d) => d,
-            Err(reason) => {
-                v.push(Violation::new(format!("{field}.limit_minutes"), reason));
-                continue;
-            }
-        };
-        if limits.insert(l.priority.clone(), duration).is_some() {
-            v.push(Violation::new(
-                format!("{field}.priority"),
-                format!("\"{}\" is given twice", l.priority),
-            ));
-        }
-    }
+    let version = metrics_version(o, &mut v);
+    let limits = priority_limits(
+        &o.response_limits,
+        "response_limits",
+        version == 2,
+        "is required: tickets without a priority use the rubric's limit",
+        &mut v,
+    );
+    let default_calendar = match &clock {
+        Some(Clock::Business(cal)) => Some(cal),
+        _ => None,
+    };
+    let _version_2 = version_2_options(o, version, default_calendar, &mut v);
     let (Some(period_start), Some(period_end), Some(as_of), Some(clock)) =
         (start, end, as_of, clock)
     else {
@@ -233,6 +382,51 @@ pub fn options(
         );
     }
     if v.is_empty() { Ok(options) } else { Err(v) }
+}
+
+/// A record's status history in domain terms, or the reason it rejects
+/// the record: too long, an unreadable time, an unknown status.
+pub fn status_history(changes: &[pb::StatusChange]) -> Result<Vec<StatusChange>, RejectReason> {
+    if changes.len() > MAX_HISTORY_CHANGES {
+        return Err(RejectReason::HistoryTooLong { len: changes.len() });
+    }
+    changes
+        .iter()
+        .enumerate()
+        .map(|(position, c)| {
+            let status = match pb::TicketStatus::try_from(c.status) {
+                Ok(pb::TicketStatus::Open) => Status::Open,
+                Ok(pb::TicketStatus::Pending) => Status::Pending,
+                Ok(pb::TicketStatus::OnHold) => Status::OnHold,
+                Ok(pb::TicketStatus::Solved) => Status::Solved,
+                Ok(pb::TicketStatus::Unspecified) => {
+                    return Err(RejectReason::UnknownStatus {
+                        position,
+                        value: pb::TicketStatus::Unspecified.as_str_name().to_string(),
+                    });
+                }
+                Err(_) => {
+                    return Err(RejectReason::UnknownStatus {
+                        position,
+                        value: c.status.to_string(),
+                    });
+                }
+            };
+            let field = TimeField::StatusChange(position);
+            let at = match &c.change_time {
+                None => {
+                    return Err(RejectReason::Unreadable {
+                        field,
+                        detail: "missing".to_string(),
+                    });
+                }
+                Some(t) => {
+                    timestamp(t).map_err(|detail| RejectReason::Unreadable { field, detail })?
+                }
+            };
+            Ok(StatusChange { at, status })
+        })
+        .collect()
 }
 
 /// A proto ticket record in domain terms; an unreadable time gives the
@@ -358,6 +552,203 @@ pub fn response(report: &TicketReport, period_label: &str) -> pb::PushResponseTi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(seconds: i64) -> Option<prost_types::Timestamp> {
+        Some(prost_types::Timestamp { seconds, nanos: 0 })
+    }
+
+    /// July 2026 (2026-07-01T00:00:00Z is 1,782,864,000 s), version 2.
+    fn v2_options() -> pb::PushOptions {
+        pb::PushOptions {
+            period_start_time: at(1_782_864_000),
+            period_end_time: at(1_782_864_000 + 31 * 86_400),
+            metrics_version: 2,
+            ..Default::default()
+        }
+    }
+
+    fn fields(o: &pb::PushOptions) -> Vec<(String, String)> {
+        match options(o, SignedDuration::from_mins(15)) {
+            Ok(_) => Vec::new(),
+            Err(v) => v.into_iter().map(|v| (v.field, v.reason)).collect(),
+        }
+    }
+
+    fn shanghai(name: &str) -> pb::BusinessCalendar {
+        pb::BusinessCalendar {
+            name: name.to_string(),
+            time_zone: "Asia/Shanghai".into(),
+            working_hours: vec![pb::WorkingHours {
+                weekday: pb::Weekday::Monday as i32,
+                start_time: "09:00".into(),
+                end_time: "18:00".into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_same_override_date_twice_is_a_violation_at_the_second() {
+        let mut o = v2_options();
+        let mut cal = shanghai("");
+        cal.holidays = vec!["2026-10-01".into()];
+        cal.date_overrides = vec![
+            pb::DateOverride {
+                date: "2026-10-10".into(),
+                working_hours: vec![pb::WorkingInterval {
+                    start_time: "09:00".into(),
+                    end_time: "12:00".into(),
+                }],
+            },
+            pb::DateOverride {
+                date: "2026-10-10".into(),
+                working_hours: vec![],
+            },
+            pb::DateOverride {
+                date: "2026-10-01".into(),
+                working_hours: vec![],
+            },
+        ];
+        o.calendars = vec![cal.clone()];
+        o.calendars[0].name = "cn".into();
+        o.calendar = Some(cal);
+        let got: Vec<String> = fields(&o).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            got,
+            [
+                "options.calendar.date_overrides[1].date",
+                "options.calendar.date_overrides[2].date",
+                "options.calendars[0].date_overrides[1].date",
+                "options.calendars[0].date_overrides[2].date",
+            ]
+        );
+    }
+
+    #[test]
+    fn named_calendars_need_a_unique_name_and_version_2() {
+        let mut o = v2_options();
+        o.calendar = Some(shanghai("cn"));
+        o.calendars = vec![shanghai(""), shanghai("cn"), shanghai("de"), shanghai("de")];
+        let got = fields(&o);
+        assert_eq!(
+            got,
+            [
+                (
+                    "options.calendars[0].name".to_string(),
+                    "is required: records select a calendar by its name".to_string()
+                ),
+                (
+                    "options.calendars[1].name".to_string(),
+                    "\"cn\" is the name of an earlier calendar".to_string()
+                ),
+                (
+                    "options.calendars[3].name".to_string(),
+                    "\"de\" is the name of an earlier calendar".to_string()
+                ),
+            ]
+        );
+        o.calendars = vec![shanghai("de")];
+        assert_eq!(fields(&o), []);
+        o.metrics_version = 0;
+        o.strict_priorities = true;
+        assert_eq!(
+            fields(&o).into_iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            ["options.strict_priorities", "options.calendars"]
+        );
+        o.metrics_version = 3;
+        assert_eq!(fields(&o)[0].0, "options.metrics_version");
+    }
+
+    #[test]
+    fn version_2_limits_match_priorities_trimmed_and_case_insensitively() {
+        let limit = |p: &str, m: f64| pb::PriorityLimit {
+            priority: p.into(),
+            limit_minutes: m,
+        };
+        let mut o = v2_options();
+        o.response_limits = vec![limit("P1", 10.0), limit(" p1 ", 20.0), limit("  ", 5.0)];
+        o.resolution_limits = vec![limit("P2", 480.0), limit("P2", 400.0), limit("P3", 0.0)];
+        o.default_resolution_limit_minutes = Some(-1.0);
+        let got = fields(&o);
+        let want = [
+            (
+                "options.response_limits[1].priority",
+                "\" p1 \" is \"P1\" given twice (priorities are matched trimmed and \
+                 case-insensitively)",
+            ),
+            (
+                "options.response_limits[2].priority",
+                "is required: tickets without a priority use the rubric's limit",
+            ),
+            (
+                "options.resolution_limits[1].priority",
+                "\"P2\" is given twice",
+            ),
+            (
+                "options.resolution_limits[2].limit_minutes",
+                "0 must be greater than 0",
+            ),
+            (
+                "options.default_resolution_limit_minutes",
+                "-1 must be greater than 0",
+            ),
+        ]
+        .map(|(f, r)| (f.to_string(), r.to_string()));
+        assert_eq!(got, want);
+        // Version 1 compares exactly: "P1" and " p1 " are two priorities.
+        o.metrics_version = 1;
+        o.resolution_limits.clear();
+        o.default_resolution_limit_minutes = None;
+        o.response_limits.truncate(2);
+        assert_eq!(fields(&o), []);
+    }
+
+    #[test]
+    fn a_bad_history_is_the_reason_of_its_record() {
+        let change = |seconds, status: i32| pb::StatusChange {
+            change_time: at(seconds),
+            status,
+        };
+        let ok = status_history(&[
+            change(1_782_864_000, pb::TicketStatus::Pending as i32),
+            change(1_782_864_060, pb::TicketStatus::Solved as i32),
+        ])
+        .expect("a history");
+        assert_eq!(
+            ok.iter().map(|c| c.status).collect::<Vec<_>>(),
+            [Status::Pending, Status::Solved]
+        );
+        assert_eq!(
+            status_history(&[change(1_782_864_000, 0)]).map(|_| ()),
+            Err(RejectReason::UnknownStatus {
+                position: 0,
+                value: "TICKET_STATUS_UNSPECIFIED".into()
+            })
+        );
+        let reason =
+            status_history(&[change(1_782_864_000, 1), change(1_782_864_000, 9)]).unwrap_err();
+        assert_eq!(
+            reason.to_string(),
+            "status_history[1] has unknown status \"9\": expected OPEN, PENDING, ON_HOLD or SOLVED"
+        );
+        let reason = status_history(&[pb::StatusChange {
+            change_time: None,
+            status: 1,
+        }])
+        .unwrap_err();
+        assert_eq!(
+            reason.to_string(),
+            "status_history[0] time is not a readable time: missing"
+        );
+        let long = vec![change(1_782_864_000, 1); MAX_HISTORY_CHANGES + 1];
+        assert_eq!(
+            status_history(&long).map(|_| ()),
+            Err(RejectReason::HistoryTooLong {
+                len: MAX_HISTORY_CHANGES + 1
+            })
+        );
+        assert!(status_history(&long[1..]).is_ok());
+    }
 
     #[test]
     fn timestamps_outside_years_1_to_9998_are_refused_with_the_range() {

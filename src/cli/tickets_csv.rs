@@ -114,12 +114,14 @@ fn canonical_status(name: &str) -> Option<pb::TicketStatus> {
 /// Reads a status_history cell: changes separated by ';', each a time and
 /// a status name separated by whitespace.
 fn status_history(text: &str, map: &[(String, i32)]) -> Result<Vec<pb::StatusChange>, String> {
+    let text = text.trim();
+    let text = text.strip_suffix(';').unwrap_or(text);
     let mut changes = Vec::new();
+    if text.trim().is_empty() {
+        return Ok(changes);
+    }
     for (i, entry) in text.split(';').map(str::trim).enumerate() {
         if entry.is_empty() {
-            if text.trim().is_empty() {
-                break;
-            }
             return Err(format!("status_history[{i}] is empty"));
         }
         let (time, name) = entry
@@ -756,6 +758,62 @@ mod tests {
         }
         let expected = [("A", 2), ("B", 4), ("C", 6)].map(|(id, row)| (id.to_string(), row));
         assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn a_status_history_cell_reads_zendesk_names_and_mapped_ones() {
+        let at = |t: &str| Some(timestamp(t).expect("a time"));
+        let got = status_history(
+            "2026-07-06T09:20:00+08:00 pending; 2026-07-07T10:00:00+08:00 Open;\
+             2026-07-07T13:00:00+08:00 hold ;2026-07-07T13:30:00+08:00 On-Hold;\
+             2026-07-07T14:30:00+08:00 closed; 2026-07-08T09:00:00+08:00 Waiting for  customer",
+            &[parse_status_map("waiting for customer=pending").expect("a mapping")],
+        )
+        .expect("a history");
+        let want = [
+            ("2026-07-06T01:20:00Z", pb::TicketStatus::Pending),
+            ("2026-07-07T02:00:00Z", pb::TicketStatus::Open),
+            ("2026-07-07T05:00:00Z", pb::TicketStatus::OnHold),
+            ("2026-07-07T05:30:00Z", pb::TicketStatus::OnHold),
+            ("2026-07-07T06:30:00Z", pb::TicketStatus::Solved),
+            ("2026-07-08T01:00:00Z", pb::TicketStatus::Pending),
+        ]
+        .map(|(t, s)| pb::StatusChange {
+            change_time: at(t),
+            status: s as i32,
+        });
+        assert_eq!(got, want);
+        // An empty cell is no history; a trailing ';' is allowed.
+        assert_eq!(status_history("  ", &[]), Ok(vec![]));
+        assert_eq!(
+            status_history("2026-07-06T09:20:00+08:00 solved;", &[]).map(|h| h.len()),
+            Ok(1)
+        );
+    }
+
+    #[test]
+    fn a_bad_status_history_cell_names_the_change_and_why() {
+        let err = status_history("2026-07-06T09:20:00+08:00 pending; 2026-07-07 open", &[])
+            .expect_err("no time");
+        assert!(
+            err.starts_with("status_history[1]: \"2026-07-07\" is not an RFC 3339 time"),
+            "{err}"
+        );
+        let err = status_history("2026-07-06T09:20:00+08:00 escalated", &[]).expect_err("unknown");
+        assert_eq!(
+            err,
+            "status_history[0]: unknown status \"escalated\": expected OPEN, PENDING, ON_HOLD \
+             or SOLVED (or map it with --status-map)"
+        );
+        let err = status_history("2026-07-06T09:20:00+08:00", &[]).expect_err("no status");
+        assert!(err.contains("is not \"TIME STATUS\""), "{err}");
+        let err = status_history(
+            "2026-07-06T09:20:00+08:00 open;; 2026-07-06T10:20:00+08:00 solved",
+            &[],
+        )
+        .expect_err("an empty change");
+        assert_eq!(err, "status_history[1] is empty");
+        assert!(parse_status_map("Escalated=URGENT").is_err());
     }
 
     #[test]
