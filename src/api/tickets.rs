@@ -451,6 +451,20 @@ pub fn record(r: pb::TicketRecord) -> Result<TicketRecord, (String, RejectReason
         Ok(t) => t,
         Err(reason) => return Err((r.ticket_id, reason)),
     };
+    // Version 1 has no use for these: a record carrying them is rejected
+    // rather than counted without them.
+    if !r.status_history.is_empty() {
+        let reason = RejectReason::RequiresVersion2 {
+            field: "status_history",
+        };
+        return Err((r.ticket_id, reason));
+    }
+    if !r.calendar_name.is_empty() {
+        let reason = RejectReason::RequiresVersion2 {
+            field: "calendar_name",
+        };
+        return Err((r.ticket_id, reason));
+    }
     Ok(TicketRecord {
         created,
         first_response,

@@ -104,6 +104,12 @@ impl TicketApi {
             .map_err(|e| status::to_status(&e))?;
         let aggregation =
             tickets::options(&options, limit).map_err(|v| status::to_status(&Error::Invalid(v)))?;
+        if options.metrics_version == 2 {
+            return Err(Status::unimplemented(
+                "options.metrics_version: metrics version 2 is not available on this server; \
+                 send 1 (or leave it out)",
+            ));
+        }
         let mut aggregator = Aggregator::new(aggregation);
         let mut index = 0u64;
         let mut message = 1u64;

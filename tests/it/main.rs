@@ -18,3 +18,4 @@ mod rubrics;
 mod scoring;
 mod soak;
 mod tickets;
+mod tickets_v2;
