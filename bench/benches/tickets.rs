@@ -25,6 +25,7 @@ fn options(clock: Clock) -> AggregationOptions {
         clock,
         default_response_limit: SignedDuration::from_mins(15),
         response_limits_by_priority: BTreeMap::new(),
+        ..AggregationOptions::default()
     }
 }
 
@@ -71,6 +72,7 @@ fn records() -> Vec<TicketRecord> {
                 complex: i.is_multiple_of(5),
                 cross_department: i.is_multiple_of(4),
                 resolved_on_first_contact: i.is_multiple_of(6),
+                ..TicketRecord::default()
             }
         })
         .collect()

@@ -373,6 +373,7 @@ pub fn options(
         clock,
         default_response_limit: rubric_limit,
         response_limits_by_priority: limits,
+        ..AggregationOptions::default()
     };
     if let Err(errors) = options.validate() {
         v.extend(
@@ -476,6 +477,7 @@ pub fn record(r: pb::TicketRecord) -> Result<TicketRecord, (String, RejectReason
         complex: r.complex,
         cross_department: r.cross_department,
         resolved_on_first_contact: r.resolved_on_first_contact,
+        ..TicketRecord::default()
     })
 }
 

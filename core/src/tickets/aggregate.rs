@@ -1,10 +1,11 @@
 //! Streaming aggregation of ticket records into per-employee metrics.
 //!
 //! Memory grows with the number of employees and distinct ticket ids, never
-//! with the bytes streamed: per employee only counters and one integer per
-//! responded ticket (its first-response milliseconds, kept for exact
-//! percentiles), plus 72 bits of a hash per accepted ticket id (see
-//! `seen.rs`).
+//! with the bytes streamed: per employee only counters, a count per
+//! distinct first-response time at the reported 0.01-minute resolution
+//! (enough for exact percentiles), and the ids of at most
+//! [`MAX_LISTED_BREACHES`] breached tickets per SLA metric; plus 72 bits of
+//! a hash per accepted ticket id (see `seen.rs`).
 
 use std::collections::BTreeMap;
 
@@ -13,23 +14,54 @@ use rust_decimal::Decimal;
 
 use super::decimal::ratio;
 use super::reject::{
-    IdField, MAX_TICKET_SPAN, RejectReason, Rejection, TimeField, echoed_ticket_id, is_sane_time,
+    IdField, LimitKind, MAX_TICKET_SPAN, RejectReason, Rejection, TimeField, echoed_ticket_id,
+    is_sane_time,
 };
 use super::seen::SeenIds;
+use super::timeline::{
+    self, MAX_HISTORY_CHANGES, Status, StatusChange, StatusInterval, agent_work,
+    first_response_clock, resolution_clock,
+};
 use super::{
     COMPLAINT_RESOLUTION_RATE, COMPLEX_ISSUE_AVG_HANDLE_MINUTES, CROSS_DEPARTMENT_RESOLUTION_RATE,
-    Clock, FIRST_CONTACT_RESOLUTION_RATE, FIRST_RESPONSE_SLA_RATE,
+    Calendar, Clock, FIRST_CONTACT_RESOLUTION_RATE, FIRST_RESPONSE_SLA_RATE, REOPEN_RATE,
+    RESOLUTION_SLA_RATE,
 };
 use crate::Violation;
 
 /// How many rejections a report lists in full; later ones are only counted.
 pub const MAX_LISTED_REJECTIONS: usize = 100;
+/// How many breached ticket ids an SLA metric lists per employee, in stream
+/// order; later ones are only counted.
+pub const MAX_LISTED_BREACHES: usize = 100;
+/// How many distinct unmatched priority values a report lists with their
+/// counts, in order of first appearance; tickets with later values are
+/// only counted.
+pub const MAX_LISTED_PRIORITIES: usize = 20;
 
 /// Decimal places of every metric value.
 const METRIC_DP: u32 = 4;
 /// Decimal places of first-response percentiles.
 const PERCENTILE_DP: u32 = 2;
 const MS_PER_MINUTE: i128 = 60_000;
+/// Milliseconds in one unit of the percentiles' last place (0.01 minute).
+const MS_PER_CENTIMINUTE: u64 = 600;
+
+/// Which rules a push is aggregated by (docs/tickets.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MetricsVersion {
+    /// The original ticket metrics, figure for figure: no status history,
+    /// no calendar names, priorities matched exactly, a ticket created
+    /// after `as_of` counted (as pending), an unanswered solved ticket
+    /// judged by its age at `as_of`. Only the five original indicators are
+    /// reported.
+    #[default]
+    V1,
+    /// Status histories and the three clocks, the snapshot at `as_of`,
+    /// solved-without-response, resolution SLA and reopen rate, priorities
+    /// matched trimmed and case-insensitively, several named calendars.
+    V2,
+}
 
 /// One ticket as streamed by the ticketing system.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,9 +76,12 @@ pub struct TicketRecord {
     pub created: Option<Timestamp>,
     /// First response time, if answered.
     pub first_response: Option<Timestamp>,
-    /// Resolution time, if resolved.
+    /// Resolution time, if resolved. With a status history it is optional
+    /// and, when given, must equal the history's last change to `SOLVED`.
     pub resolved: Option<Timestamp>,
-    /// Priority, matched exactly against the per-priority limits; `""` = none.
+    /// Priority, matched against the per-priority limits: exactly under
+    /// [`MetricsVersion::V1`], trimmed and case-insensitively under
+    /// [`MetricsVersion::V2`]; `""` = none.
     pub priority: String,
     /// A customer complaint.
     pub complaint: bool,
@@ -56,6 +91,15 @@ pub struct TicketRecord {
     pub cross_department: bool,
     /// Resolved during the first contact.
     pub resolved_on_first_contact: bool,
+    /// Status changes in the order given (metrics version 2). They are
+    /// applied in time order, changes at the same instant in the order
+    /// given; empty: `OPEN` from creation to `resolved` (then `SOLVED`).
+    /// At most [`MAX_HISTORY_CHANGES`].
+    pub status_history: Vec<StatusChange>,
+    /// The name of the calendar measuring this ticket, one of
+    /// [`AggregationOptions::calendars`], compared trimmed; blank = the
+    /// default [`AggregationOptions::clock`] (metrics version 2).
+    pub calendar: String,
 }
 
 /// What to aggregate and how.
@@ -65,29 +109,69 @@ pub struct AggregationOptions {
     pub period_start: Timestamp,
     /// …and before this one (exclusive).
     pub period_end: Timestamp,
-    /// The moment the report describes: responses and resolutions after it
-    /// have not happened yet, and pending/breached is judged at it.
+    /// The moment the report describes: responses, resolutions and status
+    /// changes after it have not happened yet, and pending/breached is
+    /// judged at it. Under version 2 a ticket created after it is only
+    /// counted in [`TicketReport::created_after_as_of_count`].
     pub as_of: Timestamp,
-    /// Wall time or business time.
+    /// Wall time or business time of tickets that name no calendar.
     pub clock: Clock,
     /// First-response limit for priorities without their own (the rubric's
     /// 15 minutes).
     pub default_response_limit: SignedDuration,
-    /// First-response limit per priority, keyed by the exact priority text.
+    /// First-response limit per priority.
     pub response_limits_by_priority: BTreeMap<String, SignedDuration>,
+    /// The rules; [`MetricsVersion::V1`] unless the push asks for more.
+    pub metrics_version: MetricsVersion,
+    /// Resolution limit per priority (version 2).
+    pub resolution_limits_by_priority: BTreeMap<String, SignedDuration>,
+    /// Resolution limit for priorities without their own; `None`: such a
+    /// ticket has no resolution limit and is not in the resolution SLA
+    /// (version 2).
+    pub default_resolution_limit: Option<SignedDuration>,
+    /// Reject a record whose priority is missing from a non-empty set of
+    /// limits per priority, instead of giving it the default (version 2).
+    pub strict_priorities: bool,
+    /// Named calendars a record may select (version 2).
+    pub calendars: BTreeMap<String, Calendar>,
+}
+
+impl Default for AggregationOptions {
+    /// No period (`validate` refuses it), wall-clock time, the rubric's
+    /// 15-minute response limit, version 1, no other limits or calendars:
+    /// a base for struct update syntax.
+    fn default() -> Self {
+        Self {
+            period_start: Timestamp::UNIX_EPOCH,
+            period_end: Timestamp::UNIX_EPOCH,
+            as_of: Timestamp::UNIX_EPOCH,
+            clock: Clock::Wall,
+            default_response_limit: SignedDuration::from_mins(15),
+            response_limits_by_priority: BTreeMap::new(),
+            metrics_version: MetricsVersion::V1,
+            resolution_limits_by_priority: BTreeMap::new(),
+            default_resolution_limit: None,
+            strict_priorities: false,
+            calendars: BTreeMap::new(),
+        }
+    }
 }
 
 impl AggregationOptions {
     /// Checks the options; field paths are relative to the options
     /// (`period_start_time`, `period_end_time`, `as_of_time`,
-    /// `default_response_limit`, `response_limits_by_priority["P1"]`), for
-    /// the caller to prefix (e.g. with `options.`). The last two are this
+    /// `default_response_limit`, `response_limits_by_priority["P1"]`,
+    /// `default_resolution_limit`, `resolution_limits_by_priority["P1"]`,
+    /// `strict_priorities`, `calendars["cn"]`), for the caller to prefix
+    /// (e.g. with `options.`). The limit and calendar paths are this
     /// struct's names, not a request's: a caller converting a request
-    /// checks the limits itself, against the fields and values it was sent.
+    /// checks those itself, against the fields and values it was sent.
     ///
     /// Times must lie in the same sane range as ticket times, the period must
     /// be non-empty, `as_of` must not be before the period start, and limits
-    /// must be positive and at most 366 days.
+    /// must be positive and at most 366 days. Under version 2 two priorities
+    /// of one kind must differ once trimmed and compared case-insensitively;
+    /// under version 1 the version-2 options must be left out.
     pub fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut violations = Vec::new();
         for (field, t) in [
@@ -131,19 +215,59 @@ impl AggregationOptions {
                 ),
             ));
         }
-        if let Some(reason) = limit_problem(self.default_response_limit) {
+        if let Some(reason) = limit_problem(LimitKind::Response, self.default_response_limit) {
             violations.push(Violation::new("default_response_limit", reason));
         }
-        for (priority, limit) in &self.response_limits_by_priority {
-            let field = format!("response_limits_by_priority[{priority:?}]");
-            if priority.is_empty() {
+        let fold = self.metrics_version == MetricsVersion::V2;
+        check_limits(
+            &mut violations,
+            LimitKind::Response,
+            "response_limits_by_priority",
+            &self.response_limits_by_priority,
+            fold,
+        );
+        if let Some(limit) = self.default_resolution_limit
+            && let Some(reason) = limit_problem(LimitKind::Resolution, limit)
+        {
+            violations.push(Violation::new("default_resolution_limit", reason));
+        }
+        check_limits(
+            &mut violations,
+            LimitKind::Resolution,
+            "resolution_limits_by_priority",
+            &self.resolution_limits_by_priority,
+            fold,
+        );
+        for name in self.calendars.keys() {
+            let field = format!("calendars[{name:?}]");
+            if name.trim().is_empty() {
                 violations.push(Violation::new(
-                    field.clone(),
-                    "priority must not be empty: tickets without a priority use the default limit",
+                    field,
+                    "a calendar name must not be blank: records without one use the default \
+                     calendar",
                 ));
+            } else if name.trim() != name {
+                violations.push(Violation::new(
+                    field,
+                    "a calendar name must not start or end with whitespace",
+                ));
+            } else if name.len() > crate::MAX_ID_BYTES {
+                violations.push(Violation::too_long(field, name));
             }
-            if let Some(reason) = limit_problem(*limit) {
-                violations.push(Violation::new(field, reason));
+        }
+        if self.metrics_version == MetricsVersion::V1 {
+            let needs_v2 = "needs ticket metrics version 2 (metrics_version)";
+            if !self.resolution_limits_by_priority.is_empty() {
+                violations.push(Violation::new("resolution_limits_by_priority", needs_v2));
+            }
+            if self.default_resolution_limit.is_some() {
+                violations.push(Violation::new("default_resolution_limit", needs_v2));
+            }
+            if self.strict_priorities {
+                violations.push(Violation::new("strict_priorities", needs_v2));
+            }
+            if !self.calendars.is_empty() {
+                violations.push(Violation::new("calendars", needs_v2));
             }
         }
         if violations.is_empty() {
@@ -152,24 +276,66 @@ impl AggregationOptions {
             Err(violations)
         }
     }
+}
 
-    fn response_limit(&self, priority: &str) -> SignedDuration {
-        self.response_limits_by_priority
-            .get(priority)
-            .copied()
-            .unwrap_or(self.default_response_limit)
+fn check_limits(
+    violations: &mut Vec<Violation>,
+    kind: LimitKind,
+    name: &str,
+    limits: &BTreeMap<String, SignedDuration>,
+    fold: bool,
+) {
+    let mut folded_seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (priority, limit) in limits {
+        let field = format!("{name}[{priority:?}]");
+        let blank = if fold {
+            priority.trim().is_empty()
+        } else {
+            priority.is_empty()
+        };
+        if blank {
+            violations.push(Violation::new(
+                field.clone(),
+                "priority must not be empty: tickets without a priority use the default limit",
+            ));
+        } else if fold {
+            let mut key = String::new();
+            fold_into(priority, &mut key);
+            if let Some(first) = folded_seen.get(&key) {
+                violations.push(Violation::new(
+                    field.clone(),
+                    format!(
+                        "priority {priority:?} is the same as {first:?}: priorities are \
+                         matched trimmed and case-insensitively"
+                    ),
+                ));
+            } else {
+                folded_seen.insert(key, priority);
+            }
+        }
+        if let Some(reason) = limit_problem(kind, *limit) {
+            violations.push(Violation::new(field, reason));
+        }
     }
 }
 
-fn limit_problem(limit: SignedDuration) -> Option<String> {
+fn limit_problem(kind: LimitKind, limit: SignedDuration) -> Option<String> {
     if limit <= SignedDuration::ZERO {
-        Some(format!("response limit must be positive, got {limit:#}"))
+        Some(format!("{kind} limit must be positive, got {limit:#}"))
     } else if limit > MAX_TICKET_SPAN {
         Some(format!(
-            "response limit must be at most 366 days, got {limit:#}"
+            "{kind} limit must be at most 366 days, got {limit:#}"
         ))
     } else {
         None
+    }
+}
+
+/// `text` trimmed and lower-cased into `out` (cleared first).
+fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    for c in text.trim().chars() {
+        out.extend(c.to_lowercase());
     }
 }
 
@@ -180,6 +346,60 @@ pub struct AbsentMetric {
     pub indicator_id: &'static str,
     /// Human reason, e.g. "no complaint tickets in the period".
     pub reason: String,
+}
+
+/// A rate's parts: the value is `numerator ÷ denominator` as a percent.
+/// Listed for every rate indicator of the version, also when the
+/// denominator is 0 (the rate is then absent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateFraction {
+    /// The indicator id.
+    pub indicator_id: &'static str,
+    /// Tickets counted as met, resolved, reopened, … (see the indicator).
+    pub numerator: u64,
+    /// Tickets the rate is over.
+    pub denominator: u64,
+}
+
+/// The tickets that breached one SLA metric.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BreachedTickets {
+    /// The first [`MAX_LISTED_BREACHES`] ticket ids (trimmed), in stream
+    /// order.
+    pub ticket_ids: Vec<String>,
+    /// All breaches, listed or not.
+    pub count: u64,
+}
+
+impl BreachedTickets {
+    fn add(&mut self, ticket_id: &str) {
+        self.count += 1;
+        if self.ticket_ids.len() < MAX_LISTED_BREACHES {
+            self.ticket_ids.push(ticket_id.to_owned());
+        }
+    }
+}
+
+/// One priority value that matched no limit, and how many tickets had it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorityCount {
+    /// The priority as first seen, trimmed under version 2.
+    pub priority: String,
+    /// Tickets with it (compared as the version matches priorities).
+    pub count: u64,
+}
+
+/// Tickets in the metrics whose priority matched no limit of a kind that
+/// has limits per priority, and so got that kind's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnmatchedPriorities {
+    /// The first [`MAX_LISTED_PRIORITIES`] values, in order of first
+    /// appearance.
+    pub values: Vec<PriorityCount>,
+    /// All such tickets.
+    pub ticket_count: u64,
+    /// Those whose value is not listed.
+    pub unlisted_ticket_count: u64,
 }
 
 /// First-response time distribution in minutes, nearest rank (the value at
@@ -201,34 +421,60 @@ pub struct Percentiles {
 pub struct EmployeeTicketStats {
     /// The employee.
     pub employee_id: String,
-    /// Indicator id → value (4 places), in [`super::INDICATOR_IDS`] order,
-    /// only those with a non-empty denominator.
+    /// Indicator id → value (4 places), in [`super::INDICATOR_IDS`] order
+    /// ([`super::INDICATOR_IDS_V2`] under version 2), only those with a
+    /// non-empty denominator.
     pub metrics: Vec<(&'static str, Decimal)>,
     /// The other indicators, same order, with the reason.
     pub absent: Vec<AbsentMetric>,
-    /// Tickets created in the period.
+    /// Numerator and denominator of every rate indicator, same order.
+    pub rates: Vec<RateFraction>,
+    /// Tickets created in the period (under version 2: and by `as_of`).
     pub ticket_count: u64,
     /// Tickets with a first response at or before `as_of`.
     pub responded_count: u64,
-    /// Tickets not answered within their limit: answered late, or still
-    /// unanswered at `as_of` with more than the limit elapsed.
+    /// Tickets not answered within their limit: answered late, unanswered
+    /// and solved after the limit, or still unanswered at `as_of` with
+    /// more than the limit elapsed.
     pub breach_count: u64,
     /// Unanswered at `as_of` with the limit not yet exceeded: not eligible.
     pub pending_count: u64,
+    /// Unanswered, solved at `as_of`, first solved within the response
+    /// limit: neither met nor breached, not eligible (version 2).
+    pub solved_without_response_count: u64,
+    /// The first-response breaches.
+    pub first_response_breaches: BreachedTickets,
     /// Complaint tickets.
     pub complaint_count: u64,
     /// Complaint tickets resolved by `as_of`.
     pub resolved_complaint_count: u64,
-    /// Tickets resolved by `as_of`.
+    /// Tickets resolved (solved) at `as_of`.
     pub resolved_count: u64,
-    /// Resolved tickets flagged resolved on first contact.
+    /// Resolved tickets flagged resolved on first contact and never
+    /// reopened.
     pub resolved_first_contact_count: u64,
+    /// Resolved tickets flagged resolved on first contact but reopened:
+    /// not counted as first-contact resolutions.
+    pub first_contact_flag_overridden_count: u64,
+    /// Resolved tickets reopened at least once by `as_of`.
+    pub reopened_count: u64,
     /// Cross-department tickets.
     pub cross_department_count: u64,
     /// Cross-department tickets resolved by `as_of`.
     pub resolved_cross_department_count: u64,
     /// Complex tickets resolved by `as_of`.
     pub resolved_complex_count: u64,
+    /// Sum of the handle minutes of resolved complex tickets (4 places):
+    /// the numerator of the mean.
+    pub complex_handle_minutes_sum: Decimal,
+    /// Solved tickets whose resolution clock stayed within their limit.
+    pub resolution_met_count: u64,
+    /// Unsolved tickets with a resolution limit still within it at `as_of`:
+    /// not eligible.
+    pub resolution_pending_count: u64,
+    /// The resolution breaches: solved past the limit, or unsolved with
+    /// the clock past it at `as_of`.
+    pub resolution_breaches: BreachedTickets,
     /// Over responded tickets; `None` if there are none.
     pub first_response_minutes: Option<Percentiles>,
 }
@@ -246,6 +492,11 @@ pub struct TicketReport {
     /// Accepted records created outside `[period_start, period_end)`: not
     /// in any metric.
     pub outside_period_count: u64,
+    /// Accepted records created in the period but after `as_of`: not in
+    /// any metric (version 2; always 0 under version 1).
+    pub created_after_as_of_count: u64,
+    /// Tickets in the metrics whose priority matched no limit.
+    pub unmatched_priorities: UnmatchedPriorities,
     /// The first [`MAX_LISTED_REJECTIONS`] rejections, in stream order.
     pub rejections: Vec<Rejection>,
 }
@@ -257,17 +508,133 @@ struct EmployeeTotals {
     responded_count: u64,
     breach_count: u64,
     pending_count: u64,
+    solved_without_response_count: u64,
+    first_response_breaches: BreachedTickets,
     complaint_count: u64,
     resolved_complaint_count: u64,
     resolved_count: u64,
     resolved_first_contact_count: u64,
+    first_contact_flag_overridden_count: u64,
+    reopened_count: u64,
     cross_department_count: u64,
     resolved_cross_department_count: u64,
     resolved_complex_count: u64,
     /// Sum of handle milliseconds over resolved complex tickets.
     complex_handle_ms: i128,
-    /// First-response milliseconds of each responded ticket.
-    response_ms: Vec<u64>,
+    resolution_met_count: u64,
+    resolution_pending_count: u64,
+    resolution_breaches: BreachedTickets,
+    /// Responded tickets per first-response time in hundredths of a minute
+    /// (rounded half up, as reported): nearest-rank percentiles over these
+    /// counts equal those over the exact times, since rounding keeps order.
+    response_centiminutes: BTreeMap<u64, u64>,
+}
+
+/// The limits that apply to one ticket.
+#[derive(Debug, Clone, Copy)]
+struct TicketLimits {
+    response: SignedDuration,
+    resolution: Option<SignedDuration>,
+    /// The first kind (response, then resolution) with limits per priority
+    /// among which the ticket's priority is missing.
+    unmatched: Option<LimitKind>,
+}
+
+/// The limits per priority, keyed exactly (version 1) or folded.
+#[derive(Debug)]
+struct LimitTable {
+    fold: bool,
+    by_priority: BTreeMap<String, (Option<SignedDuration>, Option<SignedDuration>)>,
+    has_response: bool,
+    has_resolution: bool,
+    default_response: SignedDuration,
+    default_resolution: Option<SignedDuration>,
+}
+
+impl LimitTable {
+    fn new(o: &AggregationOptions) -> Self {
+        let fold = o.metrics_version == MetricsVersion::V2;
+        let mut by_priority: BTreeMap<String, (Option<SignedDuration>, Option<SignedDuration>)> =
+            BTreeMap::new();
+        let mut key = String::new();
+        let mut key_of = |p: &str| {
+            if fold {
+                fold_into(p, &mut key);
+                key.clone()
+            } else {
+                p.to_owned()
+            }
+        };
+        for (p, limit) in &o.response_limits_by_priority {
+            by_priority.entry(key_of(p)).or_default().0 = Some(*limit);
+        }
+        for (p, limit) in &o.resolution_limits_by_priority {
+            by_priority.entry(key_of(p)).or_default().1 = Some(*limit);
+        }
+        Self {
+            fold,
+            by_priority,
+            has_response: !o.response_limits_by_priority.is_empty(),
+            has_resolution: !o.resolution_limits_by_priority.is_empty(),
+            default_response: o.default_response_limit,
+            default_resolution: o.default_resolution_limit,
+        }
+    }
+
+    /// The key a priority is matched and counted by, in `scratch`.
+    fn key<'a>(&self, priority: &'a str, scratch: &'a mut String) -> &'a str {
+        if self.fold {
+            fold_into(priority, scratch);
+            scratch
+        } else {
+            priority
+        }
+    }
+
+    fn lookup(&self, priority: &str, scratch: &mut String) -> TicketLimits {
+        if !self.has_response && !self.has_resolution {
+            return TicketLimits {
+                response: self.default_response,
+                resolution: self.default_resolution,
+                unmatched: None,
+            };
+        }
+        let entry = self
+            .by_priority
+            .get(self.key(priority, scratch))
+            .copied()
+            .unwrap_or_default();
+        let unmatched = if self.has_response && entry.0.is_none() {
+            Some(LimitKind::Response)
+        } else if self.has_resolution && entry.1.is_none() {
+            Some(LimitKind::Resolution)
+        } else {
+            None
+        };
+        TicketLimits {
+            response: entry.0.unwrap_or(self.default_response),
+            resolution: entry.1.or(self.default_resolution),
+            unmatched,
+        }
+    }
+}
+
+/// What the checks of an accepted record found.
+struct Checked {
+    created: Timestamp,
+    /// Index into [`Aggregator::clocks`].
+    clock: usize,
+    limits: TicketLimits,
+}
+
+/// Reused buffers, so a record costs no allocation beyond its own.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// A history sorted into time order, or the one change of a record
+    /// without history.
+    changes: Vec<StatusChange>,
+    intervals: Vec<StatusInterval>,
+    key: String,
 }
 
 /// Consumes a stream of records, one at a time, into a [`TicketReport`].
@@ -277,26 +644,49 @@ struct EmployeeTotals {
 #[derive(Debug)]
 pub struct Aggregator {
     options: AggregationOptions,
+    limits: LimitTable,
+    /// The default clock, then one per named calendar.
+    clocks: Vec<Clock>,
+    /// Calendar name → index into `clocks`.
+    calendar_index: BTreeMap<String, usize>,
     /// Hashes of the accepted ticket ids.
     seen: SeenIds,
     employees: BTreeMap<String, EmployeeTotals>,
     accepted_count: u64,
     rejected_count: u64,
     outside_period_count: u64,
+    created_after_as_of_count: u64,
+    unmatched: UnmatchedPriorities,
+    /// The match key of each listed unmatched value.
+    unmatched_keys: Vec<String>,
     rejections: Vec<Rejection>,
+    scratch: Scratch,
 }
 
 impl Aggregator {
     /// A new aggregator with nothing pushed.
     pub fn new(options: AggregationOptions) -> Self {
+        let mut clocks = vec![options.clock.clone()];
+        let mut calendar_index = BTreeMap::new();
+        for (name, calendar) in &options.calendars {
+            calendar_index.insert(name.clone(), clocks.len());
+            clocks.push(Clock::Business(calendar.clone()));
+        }
         Self {
+            limits: LimitTable::new(&options),
             options,
+            clocks,
+            calendar_index,
             seen: SeenIds::new(),
             employees: BTreeMap::new(),
             accepted_count: 0,
             rejected_count: 0,
             outside_period_count: 0,
+            created_after_as_of_count: 0,
+            unmatched: UnmatchedPriorities::default(),
+            unmatched_keys: Vec::new(),
             rejections: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -304,22 +694,27 @@ impl Aggregator {
     /// stream. A bad record is counted and (among the first 100) listed;
     /// it never stops the stream.
     pub fn push(&mut self, index: u64, record: TicketRecord) {
-        match self.check(&record) {
-            Ok(created) => {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        match self.check(&record, &mut scratch) {
+            Ok(checked) => {
                 self.accepted_count += 1;
-                if created < self.options.period_start || created >= self.options.period_end {
+                if checked.created < self.options.period_start
+                    || checked.created >= self.options.period_end
+                {
                     self.outside_period_count += 1;
                 } else {
-                    self.count(created, &record);
+                    self.count(&checked, &record, &mut scratch);
                 }
             }
             Err(reason) => self.reject(index, record.ticket_id, reason),
         }
+        self.scratch = scratch;
     }
 
     /// Counts a record rejected before it could be built (e.g. a time the
-    /// transport could not read), listing it among the first 100 with its
-    /// ticket id (an over-long one shortened, see [`echoed_ticket_id`]).
+    /// transport could not read, or an unknown status), listing it among
+    /// the first 100 with its ticket id (an over-long one shortened, see
+    /// [`echoed_ticket_id`]).
     pub fn reject(&mut self, index: u64, ticket_id: String, reason: RejectReason) {
         self.rejected_count += 1;
         if self.rejections.len() < MAX_LISTED_REJECTIONS {
@@ -331,14 +726,18 @@ impl Aggregator {
         }
     }
 
-    /// Validates a record; on success claims its id and returns its
-    /// creation time. The duplicate check comes last so that only accepted
-    /// records claim an id: a corrected record can follow a rejected one.
-    fn check(&mut self, r: &TicketRecord) -> Result<Timestamp, RejectReason> {
+    /// Validates a record; on success claims its id. Reasons are checked
+    /// in [`RejectReason`]'s declaration order. The duplicate check comes
+    /// last so that only accepted records claim an id: a corrected record
+    /// can follow a rejected one. Leaves the record's changes in time order
+    /// in `scratch.changes` (for a record without history: its resolution
+    /// as one change to `SOLVED`, if any).
+    fn check(&mut self, r: &TicketRecord, scratch: &mut Scratch) -> Result<Checked, RejectReason> {
         for (field, id) in [
             (IdField::Ticket, &r.ticket_id),
             (IdField::Employee, &r.employee_id),
             (IdField::Priority, &r.priority),
+            (IdField::Calendar, &r.calendar),
         ] {
             if id.len() > crate::MAX_ID_BYTES {
                 return Err(RejectReason::IdTooLong {
@@ -347,6 +746,21 @@ impl Aggregator {
                 });
             }
         }
+        let history = r.status_history.as_slice();
+        let calendar = r.calendar.trim();
+        if self.options.metrics_version == MetricsVersion::V1 {
+            if !history.is_empty() {
+                return Err(RejectReason::RequiresVersion2 {
+                    field: "status_history",
+                });
+            }
+            if !calendar.is_empty() {
+                return Err(RejectReason::RequiresVersion2 { field: "calendar" });
+            }
+        }
+        if history.len() > MAX_HISTORY_CHANGES {
+            return Err(RejectReason::HistoryTooLong { len: history.len() });
+        }
         if r.ticket_id.trim().is_empty() {
             return Err(RejectReason::MissingTicketId);
         }
@@ -354,14 +768,21 @@ impl Aggregator {
             return Err(RejectReason::MissingEmployeeId);
         }
         let created = r.created.ok_or(RejectReason::MissingCreatedTime)?;
-        for (field, time) in [
+        let changes = history
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (TimeField::StatusChange(i), c.at));
+        let times = [
             (TimeField::Created, Some(created)),
             (TimeField::FirstResponse, r.first_response),
             (TimeField::Resolved, r.resolved),
-        ] {
-            if let Some(time) = time
-                && !is_sane_time(time)
-            {
+        ];
+        let all_times = times
+            .into_iter()
+            .filter_map(|(field, t)| t.map(|t| (field, t)))
+            .chain(changes.clone());
+        for (field, time) in all_times.clone() {
+            if !is_sane_time(time) {
                 return Err(RejectReason::TimeOutOfRange { field, time });
             }
         }
@@ -378,35 +799,121 @@ impl Aggregator {
         {
             return Err(RejectReason::ResolutionBeforeCreation { created, resolved });
         }
-        for (field, time) in [
-            (TimeField::FirstResponse, r.first_response),
-            (TimeField::Resolved, r.resolved),
-        ] {
-            if let Some(time) = time {
-                let span = time.duration_since(created);
-                if span > MAX_TICKET_SPAN {
-                    return Err(RejectReason::SpanTooLong { field, span });
-                }
+        if let Some((position, c)) = history.iter().enumerate().find(|(_, c)| c.at < created) {
+            return Err(RejectReason::ChangeBeforeCreation {
+                position,
+                at: c.at,
+                created,
+            });
+        }
+        for (field, time) in all_times.skip(1) {
+            let span = time.duration_since(created);
+            if span > MAX_TICKET_SPAN {
+                return Err(RejectReason::SpanTooLong { field, span });
             }
         }
-        if r.resolved_on_first_contact && r.resolved.is_none() {
+        let last_solved = if history.is_empty() {
+            scratch.changes.clear();
+            if let Some(resolved) = r.resolved {
+                scratch.changes.push(StatusChange {
+                    at: resolved,
+                    status: Status::Solved,
+                });
+            }
+            r.resolved
+        } else {
+            scratch.changes.clear();
+            scratch.changes.extend_from_slice(history);
+            timeline::put_in_time_order(&mut scratch.changes);
+            let last_solved = timeline::last_change_to_solved(&scratch.changes);
+            if let Some(resolved) = r.resolved
+                && last_solved != Some(resolved)
+            {
+                return Err(RejectReason::ResolvedContradictsHistory {
+                    resolved,
+                    last_solved,
+                });
+            }
+            last_solved
+        };
+        let clock = if calendar.is_empty() {
+            0
+        } else {
+            *self
+                .calendar_index
+                .get(calendar)
+                .ok_or_else(|| RejectReason::UnknownCalendar {
+                    name: calendar.to_owned(),
+                })?
+        };
+        let limits = self.limits.lookup(&r.priority, &mut scratch.key);
+        if self.options.strict_priorities
+            && let Some(kind) = limits.unmatched
+        {
+            return Err(RejectReason::UnmatchedPriority {
+                priority: r.priority.clone(),
+                kind,
+            });
+        }
+        if r.resolved_on_first_contact && last_solved.is_none() {
             return Err(RejectReason::FirstContactWithoutResolution);
         }
         if !self.seen.insert(self.seen.key(r.ticket_id.trim())) {
             return Err(RejectReason::DuplicateTicketId);
         }
-        Ok(created)
+        Ok(Checked {
+            created,
+            clock,
+            limits,
+        })
+    }
+
+    /// Notes a counted ticket whose priority matched no limit.
+    fn note_unmatched(&mut self, priority: &str, scratch: &mut Scratch) {
+        self.unmatched.ticket_count += 1;
+        let key = self.limits.key(priority, &mut scratch.key);
+        if let Some(i) = self.unmatched_keys.iter().position(|k| k == key) {
+            if let Some(v) = self.unmatched.values.get_mut(i) {
+                v.count += 1;
+            }
+        } else if self.unmatched_keys.len() < MAX_LISTED_PRIORITIES {
+            self.unmatched_keys.push(key.to_owned());
+            let shown = if self.limits.fold {
+                priority.trim()
+            } else {
+                priority
+            };
+            self.unmatched.values.push(PriorityCount {
+                priority: shown.to_owned(),
+                count: 1,
+            });
+        } else {
+            self.unmatched.unlisted_ticket_count += 1;
+        }
     }
 
     /// Adds an accepted in-period record to its employee's totals.
-    fn count(&mut self, created: Timestamp, r: &TicketRecord) {
-        let options = &self.options;
-        let as_of = options.as_of;
-        let clock = &options.clock;
-        let limit = options.response_limit(&r.priority);
+    fn count(&mut self, checked: &Checked, r: &TicketRecord, scratch: &mut Scratch) {
+        let v2 = self.options.metrics_version == MetricsVersion::V2;
+        let as_of = self.options.as_of;
+        let created = checked.created;
+        if v2 && created > as_of {
+            self.created_after_as_of_count += 1;
+            return;
+        }
+        if checked.limits.unmatched.is_some() {
+            self.note_unmatched(&r.priority, scratch);
+        }
+        let clock = self.clocks.get(checked.clock).unwrap_or(&Clock::Wall);
+        let limits = checked.limits;
+        let limit = limits.response;
+        let snapshot =
+            timeline::intervals(created, &scratch.changes, as_of, &mut scratch.intervals);
+        let intervals = scratch.intervals.as_slice();
+        let solved = snapshot.resolution.is_some();
         // Evaluated as of `as_of`: what happens later has not happened yet.
         let responded = r.first_response.filter(|t| *t <= as_of);
-        let resolved = r.resolved.filter(|t| *t <= as_of);
+        let ticket_id = r.ticket_id.trim();
 
         let employee_id = r.employee_id.trim();
         let totals = match self.employees.get_mut(employee_id) {
@@ -416,62 +923,98 @@ impl Aggregator {
         totals.ticket_count += 1;
         match responded {
             Some(first_response) => {
-                let elapsed = clock.elapsed(created, first_response);
+                let elapsed = first_response_clock(clock, created, first_response, None);
                 totals.responded_count += 1;
-                totals.response_ms.push(non_negative_ms(elapsed));
+                let key = non_negative_ms(elapsed).saturating_add(MS_PER_CENTIMINUTE / 2)
+                    / MS_PER_CENTIMINUTE;
+                *totals.response_centiminutes.entry(key).or_default() += 1;
                 if elapsed > limit {
                     totals.breach_count += 1;
+                    totals.first_response_breaches.add(ticket_id);
                 }
             }
-            None => {
-                if clock.elapsed_exceeds(created, as_of, limit) {
-                    totals.breach_count += 1;
-                } else {
-                    totals.pending_count += 1;
+            None => match snapshot.first_solved.filter(|_| v2 && solved) {
+                Some(first_solved) => {
+                    if first_response_clock(clock, created, first_solved, Some(limit)) > limit {
+                        totals.breach_count += 1;
+                        totals.first_response_breaches.add(ticket_id);
+                    } else {
+                        totals.solved_without_response_count += 1;
+                    }
                 }
-            }
+                None => {
+                    if first_response_clock(clock, created, as_of, Some(limit)) > limit {
+                        totals.breach_count += 1;
+                        totals.first_response_breaches.add(ticket_id);
+                    } else {
+                        totals.pending_count += 1;
+                    }
+                }
+            },
         }
-        if resolved.is_some() {
+        if solved {
             totals.resolved_count += 1;
+            if snapshot.reopened {
+                totals.reopened_count += 1;
+            }
             if r.resolved_on_first_contact {
-                totals.resolved_first_contact_count += 1;
+                if snapshot.reopened {
+                    totals.first_contact_flag_overridden_count += 1;
+                } else {
+                    totals.resolved_first_contact_count += 1;
+                }
             }
         }
         if r.complaint {
             totals.complaint_count += 1;
-            if resolved.is_some() {
+            if solved {
                 totals.resolved_complaint_count += 1;
             }
         }
         if r.cross_department {
             totals.cross_department_count += 1;
-            if resolved.is_some() {
+            if solved {
                 totals.resolved_cross_department_count += 1;
             }
         }
-        if r.complex
-            && let Some(resolved) = resolved
-        {
+        if r.complex && solved {
             totals.resolved_complex_count += 1;
-            let handle = clock.elapsed(created, resolved);
+            let handle = agent_work(clock, intervals, None);
             totals.complex_handle_ms = totals
                 .complex_handle_ms
                 .saturating_add(i128::from(non_negative_ms(handle)));
+        }
+        if v2 && let Some(limit) = limits.resolution {
+            let elapsed = resolution_clock(clock, intervals, Some(limit));
+            if elapsed > limit {
+                totals.resolution_breaches.add(ticket_id);
+            } else if solved {
+                totals.resolution_met_count += 1;
+            } else {
+                totals.resolution_pending_count += 1;
+            }
         }
     }
 
     /// Computes every employee's metrics.
     pub fn finish(self) -> TicketReport {
+        let version = self.options.metrics_version;
+        let resolution_limits = !self.options.resolution_limits_by_priority.is_empty()
+            || self.options.default_resolution_limit.is_some();
         let employees = self
             .employees
             .into_iter()
-            .map(|(employee_id, totals)| employee_stats(employee_id, totals))
+            .map(|(employee_id, totals)| {
+                employee_stats(employee_id, totals, version, resolution_limits)
+            })
             .collect();
         TicketReport {
             employees,
             accepted_count: self.accepted_count,
             rejected_count: self.rejected_count,
             outside_period_count: self.outside_period_count,
+            created_after_as_of_count: self.created_after_as_of_count,
+            unmatched_priorities: self.unmatched,
             rejections: self.rejections,
         }
     }
@@ -483,9 +1026,16 @@ fn non_negative_ms(d: SignedDuration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(0)
 }
 
-fn employee_stats(employee_id: String, mut t: EmployeeTotals) -> EmployeeTicketStats {
+fn employee_stats(
+    employee_id: String,
+    t: EmployeeTotals,
+    version: MetricsVersion,
+    resolution_limits: bool,
+) -> EmployeeTicketStats {
+    let v2 = version == MetricsVersion::V2;
     let mut metrics = Vec::new();
     let mut absent = Vec::new();
+    let mut rates = Vec::new();
     let mut put = |id: &'static str, value: Result<Decimal, String>| match value {
         Ok(v) => metrics.push((id, v)),
         Err(reason) => absent.push(AbsentMetric {
@@ -493,21 +1043,45 @@ fn employee_stats(employee_id: String, mut t: EmployeeTotals) -> EmployeeTicketS
             reason,
         }),
     };
+    let mut rate = |id: &'static str, numerator: u64, denominator: u64| {
+        rates.push(RateFraction {
+            indicator_id: id,
+            numerator,
+            denominator,
+        });
+    };
 
-    let eligible = t.ticket_count.saturating_sub(t.pending_count);
+    let eligible = t
+        .ticket_count
+        .saturating_sub(t.pending_count)
+        .saturating_sub(t.solved_without_response_count);
     let within = eligible.saturating_sub(t.breach_count);
+    rate(FIRST_RESPONSE_SLA_RATE, within, eligible);
     put(
         FIRST_RESPONSE_SLA_RATE,
         if t.ticket_count == 0 {
             Err("no tickets created in the period".to_owned())
         } else if eligible == 0 {
-            Err(format!(
-                "all {} tickets are unanswered and still within the response limit at as_of",
-                t.ticket_count
-            ))
+            if t.solved_without_response_count == 0 {
+                Err(format!(
+                    "all {} tickets are unanswered and still within the response limit at as_of",
+                    t.ticket_count
+                ))
+            } else {
+                Err(format!(
+                    "all {} tickets are unanswered and either still within the response limit \
+                     at as_of or solved within it ({} solved without response)",
+                    t.ticket_count, t.solved_without_response_count
+                ))
+            }
         } else {
             percent(within, eligible)
         },
+    );
+    rate(
+        COMPLAINT_RESOLUTION_RATE,
+        t.resolved_complaint_count,
+        t.complaint_count,
     );
     put(
         COMPLAINT_RESOLUTION_RATE,
@@ -517,6 +1091,11 @@ fn employee_stats(employee_id: String, mut t: EmployeeTotals) -> EmployeeTicketS
             percent(t.resolved_complaint_count, t.complaint_count)
         },
     );
+    rate(
+        FIRST_CONTACT_RESOLUTION_RATE,
+        t.resolved_first_contact_count,
+        t.resolved_count,
+    );
     put(
         FIRST_CONTACT_RESOLUTION_RATE,
         if t.resolved_count == 0 {
@@ -524,6 +1103,11 @@ fn employee_stats(employee_id: String, mut t: EmployeeTotals) -> EmployeeTicketS
         } else {
             percent(t.resolved_first_contact_count, t.resolved_count)
         },
+    );
+    rate(
+        CROSS_DEPARTMENT_RESOLUTION_RATE,
+        t.resolved_cross_department_count,
+        t.cross_department_count,
     );
     put(
         CROSS_DEPARTMENT_RESOLUTION_RATE,
@@ -546,25 +1130,68 @@ fn employee_stats(employee_id: String, mut t: EmployeeTotals) -> EmployeeTicketS
             .ok_or_else(unrepresentable)
         },
     );
+    if v2 {
+        let resolution_eligible = t.resolution_met_count + t.resolution_breaches.count;
+        rate(
+            RESOLUTION_SLA_RATE,
+            t.resolution_met_count,
+            resolution_eligible,
+        );
+        put(
+            RESOLUTION_SLA_RATE,
+            if !resolution_limits {
+                Err("no resolution limits given".to_owned())
+            } else if resolution_eligible == 0 && t.resolution_pending_count == 0 {
+                Err("no ticket has a resolution limit for its priority".to_owned())
+            } else if resolution_eligible == 0 {
+                Err(format!(
+                    "all {} tickets with a resolution limit are unsolved and still within it \
+                     at as_of",
+                    t.resolution_pending_count
+                ))
+            } else {
+                percent(t.resolution_met_count, resolution_eligible)
+            },
+        );
+        rate(REOPEN_RATE, t.reopened_count, t.resolved_count);
+        put(
+            REOPEN_RATE,
+            if t.resolved_count == 0 {
+                Err("no tickets resolved by as_of".to_owned())
+            } else {
+                percent(t.reopened_count, t.resolved_count)
+            },
+        );
+    }
 
-    t.response_ms.sort_unstable();
-    let first_response_minutes = percentiles(&t.response_ms);
+    let first_response_minutes = percentiles(&t.response_centiminutes, t.responded_count);
+    let complex_handle_minutes_sum =
+        ratio(t.complex_handle_ms, MS_PER_MINUTE, METRIC_DP).unwrap_or(Decimal::MAX);
 
     EmployeeTicketStats {
         employee_id,
         metrics,
         absent,
+        rates,
         ticket_count: t.ticket_count,
         responded_count: t.responded_count,
         breach_count: t.breach_count,
         pending_count: t.pending_count,
+        solved_without_response_count: t.solved_without_response_count,
+        first_response_breaches: t.first_response_breaches,
         complaint_count: t.complaint_count,
         resolved_complaint_count: t.resolved_complaint_count,
         resolved_count: t.resolved_count,
         resolved_first_contact_count: t.resolved_first_contact_count,
+        first_contact_flag_overridden_count: t.first_contact_flag_overridden_count,
+        reopened_count: t.reopened_count,
         cross_department_count: t.cross_department_count,
         resolved_cross_department_count: t.resolved_cross_department_count,
         resolved_complex_count: t.resolved_complex_count,
+        complex_handle_minutes_sum,
+        resolution_met_count: t.resolution_met_count,
+        resolution_pending_count: t.resolution_pending_count,
+        resolution_breaches: t.resolution_breaches,
         first_response_minutes,
     }
 }
@@ -578,14 +1205,25 @@ fn percent(part: u64, whole: u64) -> Result<Decimal, String> {
     ratio(i128::from(part) * 100, i128::from(whole), METRIC_DP).ok_or_else(unrepresentable)
 }
 
-/// Nearest-rank percentiles of sorted milliseconds, in minutes.
-fn percentiles(sorted_ms: &[u64]) -> Option<Percentiles> {
-    let minutes_at_percent = |p: usize| -> Option<Decimal> {
-        let n = sorted_ms.len();
+/// Nearest-rank percentiles of `n` counted first-response times (in
+/// hundredths of a minute), in minutes.
+fn percentiles(counts: &BTreeMap<u64, u64>, n: u64) -> Option<Percentiles> {
+    if n == 0 {
+        return None;
+    }
+    let minutes_at_percent = |p: u64| -> Option<Decimal> {
         // 1-based rank ceil(p × n / 100), at least 1.
         let rank = p.saturating_mul(n).div_ceil(100).max(1);
-        let ms = *sorted_ms.get(rank - 1)?;
-        ratio(i128::from(ms), MS_PER_MINUTE, PERCENTILE_DP)
+        let mut seen = 0u64;
+        for (centiminutes, count) in counts {
+            seen = seen.saturating_add(*count);
+            if seen >= rank {
+                return Decimal::try_from_i128_with_scale(i128::from(*centiminutes), PERCENTILE_DP)
+                    .ok()
+                    .map(|d| d.normalize());
+            }
+        }
+        None
     };
     Some(Percentiles {
         p50: minutes_at_percent(50)?,

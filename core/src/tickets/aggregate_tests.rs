@@ -35,6 +35,7 @@ fn options(clock: Clock) -> AggregationOptions {
         clock,
         default_response_limit: mins(15),
         response_limits_by_priority: BTreeMap::new(),
+        ..AggregationOptions::default()
     }
 }
 

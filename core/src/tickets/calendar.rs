@@ -338,6 +338,17 @@ impl Calendar {
         self.accumulate(from, to, Some(limit)).total > limit
     }
 
+    /// Business time in `[from, to)` when it is at most `cap`; otherwise
+    /// some duration above `cap` (the walk stops as soon as it is past it).
+    pub fn business_time_capped(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        cap: SignedDuration,
+    ) -> SignedDuration {
+        self.accumulate(from, to, Some(cap)).total
+    }
+
     /// How many local days of `[from, to)` are worked out interval by
     /// interval through the time zone (the expensive way).
     #[cfg(test)]
@@ -532,6 +543,20 @@ impl Clock {
         match self {
             Clock::Wall => to.duration_since(from) > limit,
             Clock::Business(calendar) => calendar.business_time_exceeds(from, to, limit),
+        }
+    }
+
+    /// Elapsed time from `from` to `to` when it is at most `cap`; otherwise
+    /// some duration above `cap`, found without walking the whole span.
+    pub fn elapsed_capped(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        cap: SignedDuration,
+    ) -> SignedDuration {
+        match self {
+            Clock::Wall => to.duration_since(from),
+            Clock::Business(calendar) => calendar.business_time_capped(from, to, cap),
         }
     }
 }

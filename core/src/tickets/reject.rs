@@ -53,6 +53,8 @@ pub enum IdField {
     Employee,
     /// `priority`.
     Priority,
+    /// `calendar`, the name of the calendar a record selects.
+    Calendar,
 }
 
 impl fmt::Display for IdField {
@@ -61,6 +63,7 @@ impl fmt::Display for IdField {
             IdField::Ticket => "ticket_id",
             IdField::Employee => "employee_id",
             IdField::Priority => "priority",
+            IdField::Calendar => "calendar",
         })
     }
 }
@@ -96,14 +99,6 @@ pub enum RejectReason {
     /// A time could not be read at all (e.g. nanoseconds out of range).
     #[error("{field} is not a readable time: {detail}")]
     Unreadable { field: TimeField, detail: String },
-    /// An id longer than [`MAX_ID_BYTES`](crate::MAX_ID_BYTES).
-    #[error("{field} is {bytes} bytes long; at most {max}", max = crate::MAX_ID_BYTES)]
-    IdTooLong {
-        /// Which id.
-        field: IdField,
-        /// Its length in bytes.
-        bytes: usize,
-    },
     /// A status history change names no known status.
     #[error(
         "status_history[{position}] has unknown status {value:?}: expected OPEN, PENDING, ON_HOLD or SOLVED"
@@ -114,11 +109,20 @@ pub enum RejectReason {
         /// The status as sent.
         value: String,
     },
-    /// A status history, a calendar name or a priority match needs metrics
-    /// version 2.
-    #[error("{field} needs metrics version 2 (options.metrics_version)")]
+    /// An id longer than [`MAX_ID_BYTES`](crate::MAX_ID_BYTES).
+    #[error("{field} is {bytes} bytes long; at most {max}", max = crate::MAX_ID_BYTES)]
+    IdTooLong {
+        /// Which id.
+        field: IdField,
+        /// Its length in bytes.
+        bytes: usize,
+    },
+    /// A status history or a calendar name on a record of a push under
+    /// metrics version 1, whose figures stay those of docs/tickets.md
+    /// ("Ticket metrics").
+    #[error("{field} needs ticket metrics version 2 (options.metrics_version)")]
     RequiresVersion2 {
-        /// The record field.
+        /// The record field: `status_history` or `calendar`.
         field: &'static str,
     },
     /// More than [`MAX_HISTORY_CHANGES`](super::timeline::MAX_HISTORY_CHANGES) changes.
@@ -162,14 +166,6 @@ pub enum RejectReason {
         /// Resolution time.
         resolved: Timestamp,
     },
-    /// More than [`MAX_TICKET_SPAN`] from creation to response or resolution.
-    #[error("{field} is {} hours after creation, more than the 366-day maximum", span.as_hours())]
-    SpanTooLong {
-        /// Which time.
-        field: TimeField,
-        /// How long after creation it is.
-        span: SignedDuration,
-    },
     /// A status change earlier than creation.
     #[error("status_history[{position}] time {at} is before created time {created}")]
     ChangeBeforeCreation {
@@ -179,6 +175,14 @@ pub enum RejectReason {
         at: Timestamp,
         /// Creation time.
         created: Timestamp,
+    },
+    /// More than [`MAX_TICKET_SPAN`] from creation to response or resolution.
+    #[error("{field} is {} hours after creation, more than the 366-day maximum", span.as_hours())]
+    SpanTooLong {
+        /// Which time.
+        field: TimeField,
+        /// How long after creation it is.
+        span: SignedDuration,
     },
     /// `resolved_time` given with a history whose last change to `SOLVED`
     /// is at another time, or that has none.
@@ -195,11 +199,14 @@ pub enum RejectReason {
         /// The name as sent.
         name: String,
     },
-    /// Strict priorities: the priority matches no limit.
-    #[error("priority {priority:?} matches no response or resolution limit (strict_priorities)")]
+    /// Strict priorities: the priority matches none of the limits of a
+    /// kind that has limits per priority.
+    #[error("priority {priority:?} matches no {kind} limit (strict_priorities)")]
     UnmatchedPriority {
         /// The priority as sent.
         priority: String,
+        /// The kind of limit it matches none of.
+        kind: LimitKind,
     },
     /// `resolved_on_first_contact` set on a ticket with no resolution time:
     /// the flags contradict each other, and silently ignoring one of them
@@ -210,6 +217,24 @@ pub enum RejectReason {
     /// hash of each id is kept, so its first position is not known.)
     #[error("duplicate ticket id: an earlier record of this stream was accepted with it")]
     DuplicateTicketId,
+}
+
+/// Which limits per priority a reason is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    /// First-response limits.
+    Response,
+    /// Resolution limits.
+    Resolution,
+}
+
+impl fmt::Display for LimitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LimitKind::Response => "response",
+            LimitKind::Resolution => "resolution",
+        })
+    }
 }
 
 fn resolved_mismatch(resolved: Timestamp, last_solved: Option<Timestamp>) -> String {

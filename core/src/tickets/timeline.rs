@@ -8,7 +8,9 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::Clock;
 
-/// Longest accepted status history of one record.
+/// Longest accepted status history of one record: 64 changes. A longer one
+/// is rejected ([`RejectReason::HistoryTooLong`](super::RejectReason)); the
+/// cap bounds the work per record (each clock walks at most 65 intervals).
 pub const MAX_HISTORY_CHANGES: usize = 64;
 
 /// A ticket's status.
@@ -25,6 +27,14 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order above.
+    pub const ALL: [Status; 4] = [
+        Status::Open,
+        Status::Pending,
+        Status::OnHold,
+        Status::Solved,
+    ];
+
     /// The upper-case name used in requests and exports.
     pub fn name(self) -> &'static str {
         match self {
@@ -36,7 +46,9 @@ impl Status {
     }
 
     /// Parses a name trimmed and case-insensitively (`on_hold`, `On-Hold`
-    /// and `on hold` are [`Status::OnHold`]).
+    /// and `on hold` are [`Status::OnHold`]). `None` for anything else: the
+    /// caller rejects the record with
+    /// [`RejectReason::UnknownStatus`](super::RejectReason::UnknownStatus).
     pub fn parse(text: &str) -> Option<Status> {
         let t = text.trim();
         let is = |name: &str| {
@@ -45,14 +57,7 @@ impl Status {
                     a.eq_ignore_ascii_case(&b) || (b == b'_' && (a == b'-' || a == b' '))
                 })
         };
-        [
-            Status::Open,
-            Status::Pending,
-            Status::OnHold,
-            Status::Solved,
-        ]
-        .into_iter()
-        .find(|s| is(s.name()))
+        Status::ALL.into_iter().find(|s| is(s.name()))
     }
 }
 
@@ -88,10 +93,38 @@ pub struct Snapshot {
     pub reopened: bool,
 }
 
+/// Puts changes into time order, changes at the same instant in the order
+/// given (a stable sort); already ordered input, the usual case, is left
+/// as it is without sorting.
+pub fn put_in_time_order(changes: &mut [StatusChange]) {
+    if !changes.is_sorted_by_key(|c| c.at) {
+        changes.sort_by_key(|c| c.at);
+    }
+}
+
+/// The time of the last change to `SOLVED` of a whole history in time
+/// order, counting only real changes (a change to the status the ticket
+/// already has is no change); `None` if it never reaches `SOLVED`.
+pub fn last_change_to_solved(changes: &[StatusChange]) -> Option<Timestamp> {
+    let mut status = Status::Open;
+    let mut last = None;
+    for change in changes {
+        if change.status != status {
+            if change.status == Status::Solved {
+                last = Some(change.at);
+            }
+            status = change.status;
+        }
+    }
+    last
+}
+
 /// Cuts `[created, as_of)` into status intervals, into `out` (cleared
-/// first). `changes` must be in time order (equal times in the order
-/// given); changes after `as_of` are ignored, and a change to the status
-/// the ticket already has is no change. Empty intervals are left out.
+/// first). The ticket is `OPEN` from `created`. `changes` must be in time
+/// order (see [`put_in_time_order`]); changes after `as_of` are ignored, and a
+/// change to the status the ticket already has is no change. Empty
+/// intervals are left out, so the intervals are contiguous from `created`
+/// to `as_of` (none when `as_of <= created`).
 pub fn intervals(
     created: Timestamp,
     changes: &[StatusChange],
@@ -109,10 +142,13 @@ pub fn intervals(
         if change.status == status {
             continue;
         }
-        if change.at > since {
+        // Changes are never before `created` in an accepted record; a
+        // change at `created` ends an empty `OPEN` interval.
+        let at = change.at.max(since);
+        if at > since {
             out.push(StatusInterval {
                 start: since,
-                end: change.at,
+                end: at,
                 status,
             });
         }
@@ -120,10 +156,10 @@ pub fn intervals(
             snapshot.reopened = true;
         }
         if change.status == Status::Solved {
-            snapshot.first_solved.get_or_insert(change.at);
+            snapshot.first_solved.get_or_insert(at);
         }
         status = change.status;
-        since = since.max(change.at);
+        since = at;
     }
     if as_of > since {
         out.push(StatusInterval {
@@ -138,45 +174,84 @@ pub fn intervals(
     snapshot
 }
 
-/// Elapsed time summed over the intervals in the given states.
+/// Elapsed time summed over the intervals in the given states; contiguous
+/// counted intervals are measured as one span (business time is additive,
+/// so this is the same sum with fewer calendar walks). With `cap`, stops
+/// once the sum is known to be above it: the result is then some value
+/// above `cap`, not the full sum.
 fn clock_over(
     clock: &Clock,
     intervals: &[StatusInterval],
+    cap: Option<SignedDuration>,
     counts: impl Fn(Status) -> bool,
 ) -> SignedDuration {
-    intervals
-        .iter()
-        .filter(|iv| counts(iv.status))
-        .fold(SignedDuration::ZERO, |sum, iv| {
-            sum.saturating_add(clock.elapsed(iv.start, iv.end))
-        })
+    let mut sum = SignedDuration::ZERO;
+    let mut span: Option<(Timestamp, Timestamp)> = None;
+    let add = |sum: &mut SignedDuration, (start, end): (Timestamp, Timestamp)| {
+        let part = match cap {
+            Some(cap) => clock.elapsed_capped(start, end, cap.saturating_sub(*sum)),
+            None => clock.elapsed(start, end),
+        };
+        *sum = sum.saturating_add(part);
+        cap.is_some_and(|cap| *sum > cap)
+    };
+    for iv in intervals.iter().filter(|iv| counts(iv.status)) {
+        span = match span {
+            Some((start, end)) if end == iv.start => Some((start, iv.end)),
+            Some(done) => {
+                if add(&mut sum, done) {
+                    return sum;
+                }
+                Some((iv.start, iv.end))
+            }
+            None => Some((iv.start, iv.end)),
+        };
+    }
+    if let Some(done) = span {
+        add(&mut sum, done);
+    }
+    sum
 }
 
 /// Agent work (handling) time: the time spent `OPEN`. It stops at the
-/// resolution and pauses while `PENDING`, `ON_HOLD` or `SOLVED`.
-pub fn agent_work(clock: &Clock, intervals: &[StatusInterval]) -> SignedDuration {
-    clock_over(clock, intervals, |s| s == Status::Open)
+/// resolution and pauses while `PENDING`, `ON_HOLD` or `SOLVED` (before a
+/// reopen). With `cap`, see [`resolution_clock`].
+pub fn agent_work(
+    clock: &Clock,
+    intervals: &[StatusInterval],
+    cap: Option<SignedDuration>,
+) -> SignedDuration {
+    clock_over(clock, intervals, cap, |s| s == Status::Open)
 }
 
 /// The resolution clock: the time spent `OPEN` or `ON_HOLD`. It stops at
-/// the resolution and pauses while `PENDING` or `SOLVED`.
-pub fn resolution_clock(clock: &Clock, intervals: &[StatusInterval]) -> SignedDuration {
-    clock_over(clock, intervals, |s| {
-        s != Status::Pending && s != Status::Solved
+/// the resolution and pauses while `PENDING` or `SOLVED` (before a
+/// reopen). With `cap`, the walk stops once the clock is past it and the
+/// result is then only known to be above `cap` (enough to judge a limit on
+/// a ticket still unsolved long after its creation).
+pub fn resolution_clock(
+    clock: &Clock,
+    intervals: &[StatusInterval],
+    cap: Option<SignedDuration>,
+) -> SignedDuration {
+    clock_over(clock, intervals, cap, |s| {
+        s == Status::Open || s == Status::OnHold
     })
 }
 
 /// The first-response clock: every state counts, from creation until
 /// `stop` (the first response, or with none the first change to `SOLVED`
-/// of a ticket solved at `as_of`); `None` when the clock has not stopped.
-/// The intervals are contiguous from creation, so this is the elapsed
-/// time from the first interval's start to `stop`.
+/// of a ticket solved at `as_of`, or `as_of` itself while it runs). As no
+/// state pauses it, the ticket's intervals up to `stop` are one span,
+/// `[created, stop)`. With `cap`, see [`resolution_clock`].
 pub fn first_response_clock(
     clock: &Clock,
-    intervals: &[StatusInterval],
-    stop: Option<Timestamp>,
-) -> Option<SignedDuration> {
-    let stop = stop?;
-    let start = intervals.first().map_or(stop, |iv| iv.start);
-    Some(clock.elapsed(start, stop))
+    created: Timestamp,
+    stop: Timestamp,
+    cap: Option<SignedDuration>,
+) -> SignedDuration {
+    match cap {
+        Some(cap) => clock.elapsed_capped(created, stop, cap),
+        None => clock.elapsed(created, stop),
+    }
 }
