@@ -8,8 +8,9 @@ use scorecard_core::tickets::calendar::DateOverrideSpec;
 use scorecard_core::tickets::reject::MAX_TICKET_SPAN;
 use scorecard_core::tickets::timeline::{MAX_HISTORY_CHANGES, Status, StatusChange};
 use scorecard_core::tickets::{
-    AggregationOptions, Calendar, CalendarSpec, Clock, FIRST_RESPONSE_SLA_RATE, RejectReason,
-    TicketRecord, TicketReport, TimeField, WorkingHoursSpec,
+    AggregationOptions, BreachedTickets, Calendar, CalendarSpec, Clock, FIRST_RESPONSE_SLA_RATE,
+    INDICATOR_IDS, MetricsVersion, RESOLUTION_SLA_RATE, RejectReason, TicketRecord, TicketReport,
+    TimeField, WorkingHoursSpec,
 };
 use scorecard_core::{MAX_ID_BYTES, Violation};
 use std::collections::BTreeMap;
@@ -358,7 +359,7 @@ pub fn options(
         Some(Clock::Business(cal)) => Some(cal),
         _ => None,
     };
-    let _version_2 = version_2_options(o, version, default_calendar, &mut v);
+    let version_2 = version_2_options(o, version, default_calendar, &mut v);
     let (Some(period_start), Some(period_end), Some(as_of), Some(clock)) =
         (start, end, as_of, clock)
     else {
@@ -373,7 +374,15 @@ pub fn options(
         clock,
         default_response_limit: rubric_limit,
         response_limits_by_priority: limits,
-        ..AggregationOptions::default()
+        metrics_version: if version == 2 {
+            MetricsVersion::V2
+        } else {
+            MetricsVersion::V1
+        },
+        resolution_limits_by_priority: version_2.resolution_limits,
+        default_resolution_limit: version_2.default_resolution_limit,
+        strict_priorities: version_2.strict_priorities,
+        calendars: version_2.calendars,
     };
     if let Err(errors) = options.validate() {
         v.extend(
@@ -452,20 +461,12 @@ pub fn record(r: pb::TicketRecord) -> Result<TicketRecord, (String, RejectReason
         Ok(t) => t,
         Err(reason) => return Err((r.ticket_id, reason)),
     };
-    // Version 1 has no use for these: a record carrying them is rejected
-    // rather than counted without them.
-    if !r.status_history.is_empty() {
-        let reason = RejectReason::RequiresVersion2 {
-            field: "status_history",
-        };
-        return Err((r.ticket_id, reason));
-    }
-    if !r.calendar_name.is_empty() {
-        let reason = RejectReason::RequiresVersion2 {
-            field: "calendar_name",
-        };
-        return Err((r.ticket_id, reason));
-    }
+    // Under version 1 the aggregator rejects a record with either of
+    // these (RequiresVersion2) rather than counting it without them.
+    let status_history = match status_history(&r.status_history) {
+        Ok(h) => h,
+        Err(reason) => return Err((r.ticket_id, reason)),
+    };
     Ok(TicketRecord {
         created,
         first_response,
@@ -477,12 +478,37 @@ pub fn record(r: pb::TicketRecord) -> Result<TicketRecord, (String, RejectReason
         complex: r.complex,
         cross_department: r.cross_department,
         resolved_on_first_contact: r.resolved_on_first_contact,
-        ..TicketRecord::default()
+        status_history,
+        calendar: r.calendar_name,
     })
 }
 
-/// The answer to a push.
+/// The answer to a push, for a rubric without the version-2 indicators.
 pub fn response(report: &TicketReport, period_label: &str) -> pb::PushResponseTimesResponse {
+    response_for(report, period_label, false, |_| false)
+}
+
+/// The breached tickets of one SLA metric.
+fn sla_breaches(indicator_id: &str, b: &BreachedTickets) -> pb::SlaBreaches {
+    pb::SlaBreaches {
+        indicator_id: indicator_id.to_string(),
+        ticket_ids: b.ticket_ids.clone(),
+        breached_count: b.count,
+    }
+}
+
+/// The answer to a push. The submission carries the five original
+/// indicators, and of the version-2 ones (`resolution_sla_rate`,
+/// `reopen_rate`) those `rubric_has` (the push's rubric defines), so that
+/// it passes into ScoreReview as it is; every rate is in `rates` anyway.
+/// The version-2 figures are left out of a version-1 answer, which stays
+/// the answer version 1 always gave, byte for byte.
+pub fn response_for(
+    report: &TicketReport,
+    period_label: &str,
+    version_2: bool,
+    rubric_has: impl Fn(&str) -> bool,
+) -> pb::PushResponseTimesResponse {
     let employees = report
         .employees
         .iter()
@@ -518,6 +544,7 @@ pub fn response(report: &TicketReport, period_label: &str) -> pb::PushResponseTi
                     values: e
                         .metrics
                         .iter()
+                        .filter(|(id, _)| INDICATOR_IDS.contains(id) || rubric_has(id))
                         .map(|(id, value)| (id.to_string(), decimal::to_f64(*value)))
                         .collect(),
                     provenance,
@@ -542,7 +569,41 @@ pub fn response(report: &TicketReport, period_label: &str) -> pb::PushResponseTi
                         max: fixed(p.max, 2),
                     }
                 }),
-                ..Default::default()
+                rates: e
+                    .rates
+                    .iter()
+                    .filter(|_| version_2)
+                    .map(|r| pb::TicketRate {
+                        indicator_id: r.indicator_id.to_string(),
+                        numerator_count: r.numerator,
+                        denominator_count: r.denominator,
+                        value_percent: e
+                            .metrics
+                            .iter()
+                            .find(|(id, _)| *id == r.indicator_id)
+                            .map(|(_, value)| plain(*value))
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+                sla_breaches: if version_2 {
+                    vec![
+                        sla_breaches(FIRST_RESPONSE_SLA_RATE, &e.first_response_breaches),
+                        sla_breaches(RESOLUTION_SLA_RATE, &e.resolution_breaches),
+                    ]
+                } else {
+                    Vec::new()
+                },
+                solved_without_response_count: if version_2 {
+                    e.solved_without_response_count
+                } else {
+                    0
+                },
+                first_contact_flag_overridden_count: if version_2 {
+                    e.first_contact_flag_overridden_count
+                } else {
+                    0
+                },
+                reopened_count: if version_2 { e.reopened_count } else { 0 },
             }
         })
         .collect();
@@ -561,7 +622,22 @@ pub fn response(report: &TicketReport, period_label: &str) -> pb::PushResponseTi
         rejected_record_count: report.rejected_count,
         outside_period_record_count: report.outside_period_count,
         rejections,
-        ..Default::default()
+        created_after_as_of_record_count: report.created_after_as_of_count,
+        unmatched_priorities: report
+            .unmatched_priorities
+            .values
+            .iter()
+            .filter(|_| version_2)
+            .map(|p| pb::UnmatchedPriority {
+                priority: p.priority.clone(),
+                record_count: p.count,
+            })
+            .collect(),
+        unmatched_priority_record_count: if version_2 {
+            report.unmatched_priorities.ticket_count
+        } else {
+            0
+        },
     }
 }
 

@@ -701,7 +701,62 @@ fn summary(a: &pb::PushResponseTimesResponse) -> String {
                 p.p50, p.p90, p.p99, p.max
             );
         }
+        for r in &e.rates {
+            let _ = write!(
+                s,
+                "  {:<36} {} of {}",
+                r.indicator_id, r.numerator_count, r.denominator_count
+            );
+            if !r.value_percent.is_empty() {
+                let _ = write!(s, " = {} %", r.value_percent);
+            }
+            let _ = writeln!(s);
+        }
+        for b in &e.sla_breaches {
+            if b.breached_count > 0 {
+                let more = b.breached_count.saturating_sub(b.ticket_ids.len() as u64);
+                let _ = write!(
+                    s,
+                    "  {} breached: {}",
+                    b.indicator_id,
+                    b.ticket_ids.join(", ")
+                );
+                if more > 0 {
+                    let _ = write!(s, " … and {more} more");
+                }
+                let _ = writeln!(s);
+            }
+        }
+        if !e.rates.is_empty() {
+            let _ = writeln!(
+                s,
+                "  solved without response {}, reopened {}, first-contact flags overridden {}",
+                e.solved_without_response_count,
+                e.reopened_count,
+                e.first_contact_flag_overridden_count
+            );
+        }
         let _ = writeln!(s);
+    }
+    if a.created_after_as_of_record_count > 0 {
+        let _ = writeln!(
+            s,
+            "created after as_of (not counted): {}",
+            a.created_after_as_of_record_count
+        );
+    }
+    if a.unmatched_priority_record_count > 0 {
+        let listed: Vec<String> = a
+            .unmatched_priorities
+            .iter()
+            .map(|p| format!("{:?} {}", p.priority, p.record_count))
+            .collect();
+        let _ = writeln!(
+            s,
+            "priorities matching no limit (default used): {} records: {}",
+            a.unmatched_priority_record_count,
+            listed.join(", ")
+        );
     }
     s
 }

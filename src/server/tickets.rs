@@ -6,7 +6,9 @@ use crate::api::convert::RubricChoice;
 use crate::api::{pb, status, tickets};
 use jiff::SignedDuration;
 use scorecard_core::rubric::Registry;
-use scorecard_core::tickets::{Aggregator, FIRST_RESPONSE_SLA_RATE};
+use scorecard_core::tickets::{
+    Aggregator, FIRST_RESPONSE_SLA_RATE, REOPEN_RATE, RESOLUTION_SLA_RATE,
+};
 use scorecard_core::{Error, Violation};
 use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
@@ -28,8 +30,12 @@ impl TicketApi {
         Self { registry }
     }
 
-    /// The first-response limit of the rubric the options name.
-    fn rubric_limit(&self, options: &pb::PushOptions) -> Result<SignedDuration, Error> {
+    /// The first-response limit of the rubric the options name, and which
+    /// of the version-2 ticket indicators it defines.
+    fn rubric_limit(
+        &self,
+        options: &pb::PushOptions,
+    ) -> Result<(SignedDuration, Vec<&'static str>), Error> {
         let choice = match &options.rubric_ref {
             None => RubricChoice::BuiltIn,
             Some(r) if r.id.is_empty() => {
@@ -49,7 +55,12 @@ impl TicketApi {
         let minutes = rubric
             .indicator(FIRST_RESPONSE_SLA_RATE)
             .and_then(|(_, _, i)| i.response_limit_minutes);
+        let has: Vec<&'static str> = [RESOLUTION_SLA_RATE, REOPEN_RATE]
+            .into_iter()
+            .filter(|id| rubric.indicator(id).is_some())
+            .collect();
         tickets::rubric_limit(minutes, &rubric.id, rubric.version)
+            .map(|limit| (limit, has))
             .map_err(|v| Error::Invalid(vec![v]))
     }
 }
@@ -99,17 +110,11 @@ impl TicketApi {
                 ));
             }
         };
-        let limit = self
+        let (limit, rubric_has) = self
             .rubric_limit(&options)
             .map_err(|e| status::to_status(&e))?;
         let aggregation =
             tickets::options(&options, limit).map_err(|v| status::to_status(&Error::Invalid(v)))?;
-        if options.metrics_version == 2 {
-            return Err(Status::unimplemented(
-                "options.metrics_version: metrics version 2 is not available on this server; \
-                 send 1 (or leave it out)",
-            ));
-        }
         let mut aggregator = Aggregator::new(aggregation);
         let mut index = 0u64;
         let mut message = 1u64;
@@ -161,9 +166,11 @@ impl TicketApi {
             }
         }
         log.rubric = format!("{index} records");
-        Ok(tickets::response(
+        Ok(tickets::response_for(
             &aggregator.finish(),
             &options.period_label,
+            options.metrics_version == 2,
+            |id| rubric_has.contains(&id),
         ))
     }
 }

@@ -306,7 +306,6 @@ fn tickets_push_exits_4_when_records_were_rejected_unless_accepted() {
 }
 
 #[test]
-#[ignore = "needs the version-2 aggregator of scorecard-core"]
 fn tickets_push_gives_the_worked_example_of_version_2() {
     let server = ChildServer::start(&[]);
     let url = server.url();
