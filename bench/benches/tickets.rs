@@ -6,7 +6,8 @@
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
 use scorecard_core::tickets::{
-    AggregationOptions, Aggregator, Calendar, CalendarSpec, Clock, TicketRecord, WorkingHoursSpec,
+    AggregationOptions, Aggregator, Calendar, CalendarSpec, Clock, MetricsVersion, Status,
+    StatusChange, TicketRecord, WorkingHoursSpec,
 };
 use std::collections::BTreeMap;
 
@@ -78,6 +79,110 @@ fn records() -> Vec<TicketRecord> {
         .collect()
 }
 
+/// Version-2 options: the same period, a response and a resolution limit
+/// for priority P2 (every record has it).
+fn options_v2(clock: Clock) -> AggregationOptions {
+    AggregationOptions {
+        metrics_version: MetricsVersion::V2,
+        response_limits_by_priority: BTreeMap::from([(
+            "P2".to_string(),
+            SignedDuration::from_mins(60),
+        )]),
+        resolution_limits_by_priority: BTreeMap::from([(
+            "P2".to_string(),
+            SignedDuration::from_mins(480),
+        )]),
+        ..options(clock)
+    }
+}
+
+/// The records above with priority P2; with `history`, each carries five
+/// changes: PENDING at the response, OPEN, ON_HOLD, OPEN, and SOLVED at
+/// its resolution (unresolved ones end ON_HOLD … OPEN), minutes to hours
+/// apart.
+fn records_v2(history: bool) -> Vec<TicketRecord> {
+    records()
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut r)| {
+            r.priority = "P2".to_string();
+            if history && let Some(created) = r.created {
+                let n = i as i64;
+                let at = |minutes: i64| created + SignedDuration::from_mins(minutes);
+                let first = 5 + n % 90;
+                let mut changes = vec![
+                    StatusChange {
+                        at: at(first),
+                        status: Status::Pending,
+                    },
+                    StatusChange {
+                        at: at(first + 60 + n % 240),
+                        status: Status::Open,
+                    },
+                    StatusChange {
+                        at: at(first + 400),
+                        status: Status::OnHold,
+                    },
+                    StatusChange {
+                        at: at(first + 460),
+                        status: Status::Open,
+                    },
+                ];
+                let last = at(first + 500 + n % 600);
+                changes.push(StatusChange {
+                    at: last,
+                    status: if r.resolved.is_some() {
+                        Status::Solved
+                    } else {
+                        Status::Pending
+                    },
+                });
+                r.resolved = r.resolved.map(|_| last);
+                r.status_history = changes;
+            }
+            r
+        })
+        .collect()
+}
+
+fn push_all(mut aggregator: Aggregator, records: Vec<TicketRecord>) -> Aggregator {
+    for (i, r) in records.into_iter().enumerate() {
+        aggregator.push(i as u64, r);
+    }
+    aggregator
+}
+
+/// Version 2, records without history against records with a five-change
+/// history, on both clocks, in one run.
+fn aggregation_v2(c: &mut Criterion) {
+    let plain = records_v2(false);
+    let with_history = records_v2(true);
+    let check = push_all(
+        Aggregator::new(options_v2(calendar())),
+        with_history.clone(),
+    )
+    .finish();
+    assert_eq!(check.rejected_count, 0, "{:?}", check.rejections.first());
+    let mut group = c.benchmark_group("tickets_v2");
+    group.throughput(Throughput::Elements(RECORDS as u64));
+    group.sample_size(20);
+    for (name, clock) in [
+        ("wall_clock", Clock::Wall),
+        ("business_calendar", calendar()),
+    ] {
+        for (kind, records) in [("no_history", &plain), ("five_changes", &with_history)] {
+            group.bench_function(format!("push/{name}/{kind}"), |b| {
+                b.iter_batched(
+                    || (Aggregator::new(options_v2(clock.clone())), records.clone()),
+                    |(aggregator, records)| push_all(aggregator, records),
+                    BatchSize::LargeInput,
+                )
+            });
+        }
+    }
+    group.finish();
+}
+
 fn aggregation(c: &mut Criterion) {
     let records = records();
     let mut group = c.benchmark_group("tickets");
@@ -115,5 +220,5 @@ fn aggregation(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, aggregation);
+criterion_group!(benches, aggregation, aggregation_v2);
 criterion_main!(benches);
