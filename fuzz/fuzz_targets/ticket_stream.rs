@@ -87,6 +87,7 @@ fn options(b: &mut Bytes) -> pb::PushOptions {
         holidays: (0..b.u8() % 4)
             .map(|_| format!("2026-{:02}-{:02}", 7 + b.u8() % 6, b.u8() % 32))
             .collect(),
+        ..Default::default()
     });
     pb::PushOptions {
         period_start_time: ts(start, 0),
@@ -107,6 +108,7 @@ fn options(b: &mut Bytes) -> pb::PushOptions {
             .collect(),
         rubric_ref: None,
         period_label: "2026-Q3".into(),
+        ..Default::default()
     }
 }
 
@@ -127,6 +129,7 @@ fn record(b: &mut Bytes) -> pb::TicketRecord {
         complex: flags & 2 != 0,
         cross_department: flags & 4 != 0,
         resolved_on_first_contact: flags & 8 != 0,
+        ..Default::default()
     }
 }
 
