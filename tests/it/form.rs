@@ -181,10 +181,19 @@ async fn the_worked_example_form_shows_every_number_and_name_in_each_locale() {
 #[tokio::test]
 async fn the_font_is_embedded_as_a_subset_with_a_unicode_map() {
     let server = TestServer::start().await;
-    let mut review = worked_example();
-    review.locale = "zh-TW".into();
-    let answer = render(&server, request(review)).await;
-    let fonts = poppler("pdffonts", &[], &answer.pdf);
+    for locale in ["zh-CN", "zh-TW", "en"] {
+        let mut review = worked_example();
+        review.locale = locale.into();
+        let answer = render(&server, request(review)).await;
+        let fonts = poppler("pdffonts", &[], &answer.pdf);
+        assert_one_embedded_subset(&fonts);
+    }
+    server.stop().await;
+}
+
+/// `pdffonts` lists one font, a WenQuanYi subset, embedded, subset and
+/// with a ToUnicode map.
+fn assert_one_embedded_subset(fonts: &str) {
     // name type encoding emb sub uni object-id: one font, every flag yes.
     let rows: Vec<Vec<&str>> = fonts
         .lines()
@@ -203,7 +212,6 @@ async fn the_font_is_embedded_as_a_subset_with_a_unicode_map() {
         &["yes", "yes", "yes"],
         "emb sub uni:\n{fonts}"
     );
-    server.stop().await;
 }
 
 #[tokio::test]
@@ -400,5 +408,62 @@ async fn the_same_request_gives_the_same_bytes() {
     // And no creation date is written.
     let info = poppler("pdfinfo", &[], &first.pdf);
     assert!(!info.contains("CreationDate"), "{info}");
+    server.stop().await;
+}
+
+// Multi-threaded: the child process is waited for on a test thread while
+// the server keeps answering on the others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_writes_the_same_bytes_offline_and_over_grpc_in_separate_runs() {
+    let server = TestServer::start().await;
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/worked-example.json");
+    let mut review = worked_example();
+    review.locale = "zh-CN".into();
+    let over_grpc = render(&server, request(review)).await.pdf;
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url();
+    // Two offline runs (two processes) and one against the server.
+    let runs: [&[&str]; 3] = [&[], &[], &["--server", url.as_str()]];
+    for (n, extra) in runs.iter().enumerate() {
+        let out_path = dir.path().join(format!("form-{n}.pdf"));
+        let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+            .arg("form")
+            .arg(example)
+            .arg("-o")
+            .arg(&out_path)
+            .args(["--locale", "zh-CN"])
+            .args(*extra)
+            .env_remove("SCORECARD_SERVER")
+            .env_remove("SCORECARD_RUBRICS")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "run {n}: {out:?}");
+        let pdf = std::fs::read(&out_path).unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            said.contains(&format!("{} bytes, 1 page(s), application/pdf", pdf.len())),
+            "run {n}: {said}"
+        );
+        assert!(pdf == over_grpc, "run {n}: the bytes differ from the RPC's");
+    }
+    // A refused review exits 3 with the field named, as `score` does, and
+    // writes no file.
+    let refused_path = dir.path().join("refused.pdf");
+    let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .arg("form")
+        .arg(example)
+        .arg("-o")
+        .arg(&refused_path)
+        .args(["--locale", "fr"])
+        .env_remove("SCORECARD_SERVER")
+        .env_remove("SCORECARD_RUBRICS")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("locale: \"fr\" is not supported"),
+        "{out:?}"
+    );
+    assert!(!refused_path.exists());
     server.stop().await;
 }
