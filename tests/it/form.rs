@@ -227,6 +227,7 @@ async fn notes_and_signers_are_printed() {
     req.signers = Some(pb::Signers {
         supervisor: "Zhang Min (acting)".into(),
         employee: "Li Wei".into(),
+        hr: String::new(),
     });
     let answer = render(&server, req).await;
     let text = poppler("pdftotext", &["-layout"], &answer.pdf);
@@ -465,5 +466,96 @@ async fn the_cli_writes_the_same_bytes_offline_and_over_grpc_in_separate_runs() 
         "{out:?}"
     );
     assert!(!refused_path.exists());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_hr_signature_line_is_printed_when_the_rubric_asks_for_it() {
+    let server = TestServer::start().await;
+    let spec: scorecard_core::rubric::RubricSpec =
+        serde_json::from_str(scorecard_core::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
+    let builtin_hash = scorecard_core::rubric::validate(&spec)
+        .unwrap()
+        .content_hash;
+    let mut with_hr = spec.clone();
+    with_hr.hr_signature = true;
+    // The flag is part of the rubric's content: a different hash, and the
+    // canonical JSON names it; the built-in rubric's hash is unchanged.
+    let validated = scorecard_core::rubric::validate(&with_hr).unwrap();
+    assert!(validated.hr_signature);
+    assert_ne!(validated.content_hash, builtin_hash);
+    assert_eq!(
+        Registry::with_builtin()
+            .get(BUILTIN_RUBRIC_ID, None)
+            .unwrap()
+            .rubric
+            .content_hash,
+        builtin_hash
+    );
+    let canonical = serde_json::to_string(&scorecard_core::rubric::to_spec(&validated)).unwrap();
+    assert!(canonical.contains("\"hr_signature\":true"), "{canonical}");
+    assert!(
+        !serde_json::to_string(&spec)
+            .unwrap()
+            .contains("hr_signature")
+    );
+
+    let mut rubric = scorecard::api::convert::rubric_proto(&with_hr);
+    rubric.id = "with-hr-signature".into();
+    assert!(rubric.hr_signature);
+    for (locale, label, absent) in [
+        ("en", "HR:", None),
+        ("zh-CN", "人力资源部签字", Some("人力资源部签字")),
+        ("zh-TW", "人力資源部簽名", Some("人力資源部簽名")),
+    ] {
+        let mut review = worked_example();
+        review.locale = locale.into();
+        // Without the flag (the built-in rubric): no HR line.
+        if let Some(absent) = absent {
+            let plain = render(&server, request(review.clone())).await;
+            let text = poppler("pdftotext", &["-layout"], &plain.pdf);
+            assert!(
+                !text.contains(absent),
+                "{locale}: an HR line without the flag"
+            );
+        }
+        review.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(
+            rubric.clone(),
+        ));
+        let mut req = request(review);
+        req.signers = Some(pb::Signers {
+            hr: "Wang Fang".into(),
+            ..Default::default()
+        });
+        let answer = render(&server, req).await;
+        // The second row of signatures still fits the one page.
+        assert_eq!(answer.page_count, 1, "{locale}");
+        let text = poppler("pdftotext", &["-layout"], &answer.pdf);
+        for s in [label, "Wang Fang", "Zhang Min", "Li Wei"] {
+            assert!(
+                text.contains(s),
+                "{locale}: {s} is not on the form:\n{text}"
+            );
+        }
+    }
+    // Its name is capped like the others.
+    let mut long = request(worked_example());
+    long.signers = Some(pb::Signers {
+        hr: "x".repeat(257),
+        ..Default::default()
+    });
+    let status = server
+        .scoring()
+        .await
+        .render_review_form(long)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        bad_violations(&status),
+        [(
+            "signers.hr".to_string(),
+            "is 257 bytes long; at most 256".to_string()
+        )]
+    );
     server.stop().await;
 }
