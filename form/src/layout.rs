@@ -721,15 +721,20 @@ fn signatures(form: &Form, m: &Metrics, l: &Labels) -> Block {
             given.to_string()
         }
     };
-    let signers = [
+    let mut signers = vec![
         (l.supervisor_sign, pick(&s.supervisor, &h.supervisor)),
         (l.employee_sign, pick(&s.employee, &h.employee_name)),
     ];
+    if form.rubric.hr_signature {
+        signers.push((l.hr_sign, s.hr.clone()));
+    }
     let mut b = Block::default();
     let half = CONTENT_WIDTH / 2.0;
-    let line_y = 22.0;
+    // Two signatures a row, each row SIGNATURE_ROW high.
+    let rows = signers.len().div_ceil(2);
     for (i, (label, name)) in signers.into_iter().enumerate() {
-        let x = MARGIN + i as f32 * half;
+        let x = MARGIN + (i % 2) as f32 * half;
+        let line_y = 22.0 + (i / 2) as f32 * SIGNATURE_ROW;
         let label = format!("{label}{}", colon(locale));
         let lw = m.width(&label, TEXT_SIZE);
         b.text(x, line_y - 2.0, TEXT_SIZE, label);
@@ -746,9 +751,12 @@ fn signatures(form: &Form, m: &Metrics, l: &Labels) -> Block {
         b.text(date_x, line_y - 2.0, TEXT_SIZE, date);
         b.line(date_x + dw + 2.0, line_y, x + half - 12.0, line_y, 0.5);
     }
-    b.height = 36.0;
+    b.height = 36.0 + (rows - 1) as f32 * SIGNATURE_ROW;
     b
 }
+
+/// Height of each further row of signature lines.
+const SIGNATURE_ROW: f32 = 28.0;
 
 fn footer(form: &Form, m: &Metrics, page: usize, pages: usize) -> Vec<Op> {
     let locale = form.outcome.locale;
@@ -848,6 +856,7 @@ mod tests {
                 l.notes,
                 l.supervisor_sign,
                 l.employee_sign,
+                l.hr_sign,
                 l.date,
                 l.review,
                 l.incomplete,

@@ -74,11 +74,13 @@ pub struct Notes {
 }
 
 /// The names printed under the signature lines; empty: the header's
-/// supervisor and employee.
+/// supervisor and employee (and no name under HR's).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Signers {
     pub supervisor: String,
     pub employee: String,
+    /// Printed only when the rubric asks for an HR signature line.
+    pub hr: String,
 }
 
 /// Everything one form shows.

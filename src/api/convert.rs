@@ -329,6 +329,7 @@ pub fn rubric_spec(r: pb::Rubric) -> RubricSpec {
             })
             .collect(),
         gap_threshold: r.gap_threshold,
+        hr_signature: r.hr_signature,
         dimensions: r
             .dimensions
             .into_iter()
@@ -407,6 +408,7 @@ pub fn rubric_proto(spec: &RubricSpec) -> pb::Rubric {
             })
             .collect(),
         gap_threshold: spec.gap_threshold,
+        hr_signature: spec.hr_signature,
         dimensions: spec
             .dimensions
             .iter()

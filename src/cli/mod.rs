@@ -45,6 +45,9 @@ enum Command {
     Score(ScoreArgs),
     /// Render a review file as the printable review form (PDF), offline or
     /// on a server (--server).
+    #[command(
+        after_help = "Examples:\n  scorecard form examples/worked-example.json -o form.pdf\n  scorecard form examples/worked-example.json -o form.pdf --locale zh-TW\n  scorecard form examples/worked-example.json -o form.pdf --server http://127.0.0.1:50051\n\nExit codes: 0 written; 1 a file or the server could not be read or reached;\n2 bad command line; 3 the review was refused (INVALID_ARGUMENT, NOT_FOUND)."
+    )]
     Form(FormArgs),
     /// Check or show rubrics, offline.
     #[command(
@@ -668,7 +671,7 @@ async fn form(args: FormArgs) -> CliResult {
         }
         Err(status) => {
             eprint!("{}", print::status(&status));
-            Ok(ExitCode::FAILURE)
+            Ok(exit_for(&status))
         }
     }
 }

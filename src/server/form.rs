@@ -38,6 +38,7 @@ fn check_lengths(notes: &Notes, signers: &Signers) -> Vec<Violation> {
     check("notes.free_text", &notes.free_text, MAX_NOTE_BYTES);
     check("signers.supervisor", &signers.supervisor, MAX_SIGNER_BYTES);
     check("signers.employee", &signers.employee, MAX_SIGNER_BYTES);
+    check("signers.hr", &signers.hr, MAX_SIGNER_BYTES);
     v
 }
 
@@ -87,6 +88,7 @@ pub fn render_form(
     let signers = Signers {
         supervisor: signers.supervisor,
         employee: signers.employee,
+        hr: signers.hr,
     };
     let too_long = check_lengths(&notes, &signers);
     let header = header(&review);

@@ -464,10 +464,10 @@ async fn answer_fields(
 }
 
 /// An empty review has 40 violations (20 indicators without input, for
-/// each rater). Sent whole they made about 12 KB of trailers, which
+/// each rater). Sent whole they would make about 12 KB of trailers, which
 /// grpc-java (8 KiB metadata limit) and grpcio (8 KiB soft limit) refuse
-/// with RESOURCE_EXHAUSTED, so their users never saw INVALID_ARGUMENT.
-/// Now the details stop at 3 KiB encoded, with a last violation counting
+/// with RESOURCE_EXHAUSTED, hiding the INVALID_ARGUMENT. So the details
+/// stop at 3 KiB encoded, with a last violation counting
 /// the rest; ScoreReviews answers, which carry errors in the message, list
 /// them all.
 #[tokio::test]

@@ -181,10 +181,19 @@ async fn the_worked_example_form_shows_every_number_and_name_in_each_locale() {
 #[tokio::test]
 async fn the_font_is_embedded_as_a_subset_with_a_unicode_map() {
     let server = TestServer::start().await;
-    let mut review = worked_example();
-    review.locale = "zh-TW".into();
-    let answer = render(&server, request(review)).await;
-    let fonts = poppler("pdffonts", &[], &answer.pdf);
+    for locale in ["zh-CN", "zh-TW", "en"] {
+        let mut review = worked_example();
+        review.locale = locale.into();
+        let answer = render(&server, request(review)).await;
+        let fonts = poppler("pdffonts", &[], &answer.pdf);
+        assert_one_embedded_subset(&fonts);
+    }
+    server.stop().await;
+}
+
+/// `pdffonts` lists one font, a WenQuanYi subset, embedded, subset and
+/// with a ToUnicode map.
+fn assert_one_embedded_subset(fonts: &str) {
     // name type encoding emb sub uni object-id: one font, every flag yes.
     let rows: Vec<Vec<&str>> = fonts
         .lines()
@@ -203,7 +212,6 @@ async fn the_font_is_embedded_as_a_subset_with_a_unicode_map() {
         &["yes", "yes", "yes"],
         "emb sub uni:\n{fonts}"
     );
-    server.stop().await;
 }
 
 #[tokio::test]
@@ -219,6 +227,7 @@ async fn notes_and_signers_are_printed() {
     req.signers = Some(pb::Signers {
         supervisor: "Zhang Min (acting)".into(),
         employee: "Li Wei".into(),
+        hr: String::new(),
     });
     let answer = render(&server, req).await;
     let text = poppler("pdftotext", &["-layout"], &answer.pdf);
@@ -400,5 +409,153 @@ async fn the_same_request_gives_the_same_bytes() {
     // And no creation date is written.
     let info = poppler("pdfinfo", &[], &first.pdf);
     assert!(!info.contains("CreationDate"), "{info}");
+    server.stop().await;
+}
+
+// Multi-threaded: the child process is waited for on a test thread while
+// the server keeps answering on the others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_writes_the_same_bytes_offline_and_over_grpc_in_separate_runs() {
+    let server = TestServer::start().await;
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/worked-example.json");
+    let mut review = worked_example();
+    review.locale = "zh-CN".into();
+    let over_grpc = render(&server, request(review)).await.pdf;
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url();
+    // Two offline runs (two processes) and one against the server.
+    let runs: [&[&str]; 3] = [&[], &[], &["--server", url.as_str()]];
+    for (n, extra) in runs.iter().enumerate() {
+        let out_path = dir.path().join(format!("form-{n}.pdf"));
+        let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+            .arg("form")
+            .arg(example)
+            .arg("-o")
+            .arg(&out_path)
+            .args(["--locale", "zh-CN"])
+            .args(*extra)
+            .env_remove("SCORECARD_SERVER")
+            .env_remove("SCORECARD_RUBRICS")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "run {n}: {out:?}");
+        let pdf = std::fs::read(&out_path).unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            said.contains(&format!("{} bytes, 1 page(s), application/pdf", pdf.len())),
+            "run {n}: {said}"
+        );
+        assert!(pdf == over_grpc, "run {n}: the bytes differ from the RPC's");
+    }
+    // A refused review exits 3 with the field named, as `score` does, and
+    // writes no file.
+    let refused_path = dir.path().join("refused.pdf");
+    let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .arg("form")
+        .arg(example)
+        .arg("-o")
+        .arg(&refused_path)
+        .args(["--locale", "fr"])
+        .env_remove("SCORECARD_SERVER")
+        .env_remove("SCORECARD_RUBRICS")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("locale: \"fr\" is not supported"),
+        "{out:?}"
+    );
+    assert!(!refused_path.exists());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_hr_signature_line_is_printed_when_the_rubric_asks_for_it() {
+    let server = TestServer::start().await;
+    let spec: scorecard_core::rubric::RubricSpec =
+        serde_json::from_str(scorecard_core::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
+    let builtin_hash = scorecard_core::rubric::validate(&spec)
+        .unwrap()
+        .content_hash;
+    let mut with_hr = spec.clone();
+    with_hr.hr_signature = true;
+    // The flag is part of the rubric's content: a different hash, and the
+    // canonical JSON names it; the built-in rubric's hash is unchanged.
+    let validated = scorecard_core::rubric::validate(&with_hr).unwrap();
+    assert!(validated.hr_signature);
+    assert_ne!(validated.content_hash, builtin_hash);
+    assert_eq!(
+        Registry::with_builtin()
+            .get(BUILTIN_RUBRIC_ID, None)
+            .unwrap()
+            .rubric
+            .content_hash,
+        builtin_hash
+    );
+    let canonical = serde_json::to_string(&scorecard_core::rubric::to_spec(&validated)).unwrap();
+    assert!(canonical.contains("\"hr_signature\":true"), "{canonical}");
+    assert!(
+        !serde_json::to_string(&spec)
+            .unwrap()
+            .contains("hr_signature")
+    );
+
+    let mut rubric = scorecard::api::convert::rubric_proto(&with_hr);
+    rubric.id = "with-hr-signature".into();
+    assert!(rubric.hr_signature);
+    for (locale, label, absent) in [
+        ("en", "HR:", None),
+        ("zh-CN", "人力资源部签字", Some("人力资源部签字")),
+        ("zh-TW", "人力資源部簽名", Some("人力資源部簽名")),
+    ] {
+        let mut review = worked_example();
+        review.locale = locale.into();
+        // Without the flag (the built-in rubric): no HR line.
+        if let Some(absent) = absent {
+            let plain = render(&server, request(review.clone())).await;
+            let text = poppler("pdftotext", &["-layout"], &plain.pdf);
+            assert!(
+                !text.contains(absent),
+                "{locale}: an HR line without the flag"
+            );
+        }
+        review.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(
+            rubric.clone(),
+        ));
+        let mut req = request(review);
+        req.signers = Some(pb::Signers {
+            hr: "Wang Fang".into(),
+            ..Default::default()
+        });
+        let answer = render(&server, req).await;
+        // The second row of signatures still fits the one page.
+        assert_eq!(answer.page_count, 1, "{locale}");
+        let text = poppler("pdftotext", &["-layout"], &answer.pdf);
+        for s in [label, "Wang Fang", "Zhang Min", "Li Wei"] {
+            assert!(
+                text.contains(s),
+                "{locale}: {s} is not on the form:\n{text}"
+            );
+        }
+    }
+    // Its name is capped like the others.
+    let mut long = request(worked_example());
+    long.signers = Some(pb::Signers {
+        hr: "x".repeat(257),
+        ..Default::default()
+    });
+    let status = server
+        .scoring()
+        .await
+        .render_review_form(long)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        bad_violations(&status),
+        [(
+            "signers.hr".to_string(),
+            "is 257 bytes long; at most 256".to_string()
+        )]
+    );
     server.stop().await;
 }

@@ -686,6 +686,7 @@ fn any_rubric_spec() -> impl Strategy<Value = RubricSpec> {
                     grade_bands,
                     gap_threshold: gap,
                     dimensions,
+                    hr_signature: false,
                 }
             },
         )
@@ -853,6 +854,7 @@ fn likely_valid_rubric_spec() -> impl Strategy<Value = RubricSpec> {
                 grade_bands,
                 gap_threshold: gap.map(|g| g as f64 / 10.0),
                 dimensions,
+                hr_signature: false,
             }
         })
 }

@@ -86,9 +86,9 @@ fn the_finest_step_with_the_largest_value_and_penalty_scores_zero() {
     assert_eq!(answer.final_score, "0.00");
 }
 
-/// Found in review: totals past 2^63 millionths (9.2 × 10^12 points) were
-/// held in an i64 and saturated. A rubric now has at most 128 indicators
-/// of at most 10^9 full points, so totals stay below 1.28 × 10^11: the
+/// Totals past 2^63 millionths (9.2 × 10^12 points) would not fit an i64.
+/// A rubric has at most 128 indicators of at most 10^9 full points, so
+/// totals stay below 1.28 × 10^11: the
 /// 10,000 indicators that reached 10^13 are refused, and the largest
 /// total allowed is exact. 128 indicators of 10^9 full points in one
 /// dimension (weight 100): every one met gives 128 × 10^9 = 1.28 × 10^11;

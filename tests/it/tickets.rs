@@ -560,7 +560,7 @@ async fn a_push_still_working_at_its_stream_timeout_ends_with_deadline_exceeded(
     assert_eq!(answer.accepted_record_count, SLOW_RECORDS as u64);
     // A server whose stream timeout is a twentieth of that ends the same
     // push with DEADLINE_EXCEEDED: the record loop yields, so the deadline
-    // gets its turn. (It used to answer OK, the deadline never polled.)
+    // gets its turn rather than the push answering OK past it.
     let short = TestServer::start_with(
         scorecard_core::rubric::Registry::with_builtin(),
         scorecard::server::ServeOptions {
@@ -754,8 +754,8 @@ async fn limit_errors_name_the_field_sent_with_the_value_sent() {
 
 #[tokio::test]
 async fn an_as_of_before_the_period_start_is_an_invalid_argument() {
-    // The period starts 2026-07-01T00:00:00Z; as_of is the day before. (It
-    // used to be accepted, and every ticket of the period counted pending.)
+    // The period starts 2026-07-01T00:00:00Z; as_of is the day before,
+    // which would count every ticket of the period pending.
     let mut options = q3_options();
     options.as_of_time = ts("2026-06-30T00:00:00Z");
     let err = server_push_error(options).await;

@@ -159,6 +159,8 @@ pub struct Rubric {
     pub grade_bands: Vec<GradeBand>,
     pub gap_threshold: Decimal,
     pub dimensions: Vec<Dimension>,
+    /// The printed form has an HR signature line.
+    pub hr_signature: bool,
     /// Σ weight% × dimension maximum: the best total a rater can give.
     pub max_total: Decimal,
     /// `"sha256:<hex>"` of the canonical JSON form.

@@ -32,6 +32,14 @@ pub struct RubricSpec {
     pub gap_threshold: Option<f64>,
     #[serde(default)]
     pub dimensions: Vec<DimensionSpec>,
+    /// The printed form has an HR signature line. Left out of the
+    /// canonical form when false, so existing content hashes stay.
+    #[serde(
+        default,
+        alias = "hrSignature",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub hr_signature: bool,
 }
 
 /// Self / supervisor blend weights in percent.

@@ -276,6 +276,7 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
         grade_bands,
         gap_threshold,
         dimensions,
+        hr_signature: spec.hr_signature,
         max_total,
         content_hash: String::new(),
         index,
@@ -420,6 +421,7 @@ pub fn to_spec(rubric: &Rubric) -> RubricSpec {
             })
             .collect(),
         gap_threshold: Some(f(rubric.gap_threshold)),
+        hr_signature: rubric.hr_signature,
         dimensions: rubric
             .dimensions
             .iter()
