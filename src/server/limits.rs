@@ -130,9 +130,13 @@ impl CallSeen {
 }
 
 /// Every method served, by path: the name used in logs and metrics.
-const METHODS: [(&str, &str); 9] = [
+const METHODS: [(&str, &str); 10] = [
     ("/scorecard.v1.ScoringService/ScoreReview", "ScoreReview"),
     ("/scorecard.v1.ScoringService/ScoreReviews", "ScoreReviews"),
+    (
+        "/scorecard.v1.ScoringService/RenderReviewForm",
+        "RenderReviewForm",
+    ),
     ("/scorecard.v1.RubricService/ListRubrics", "ListRubrics"),
     ("/scorecard.v1.RubricService/GetRubric", "GetRubric"),
     (

@@ -30,10 +30,30 @@ static TEXT_LOG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::
 /// written as escapes; in text logs, quoted when it holds a space, `=`
 /// or `"`, so that it cannot pass for another field.
 pub fn loggable(value: &str) -> String {
+    escape(value, TEXT_LOG.load(std::sync::atomic::Ordering::Relaxed)).into_owned()
+}
+
+/// [`loggable`] without a copy where the value is logged as it is (short,
+/// printable, nothing to escape or quote): ids and rubric labels nearly
+/// always are.
+fn loggable_ref(value: &str) -> std::borrow::Cow<'_, str> {
     escape(value, TEXT_LOG.load(std::sync::atomic::Ordering::Relaxed))
 }
 
-fn escape(value: &str, text: bool) -> String {
+/// Whether `value` appears in a log line unchanged: at most
+/// [`MAX_LOGGED_CHARS`] bytes (so characters), none escaped, and in text
+/// logs nothing that needs quotes.
+fn unchanged(value: &str, text: bool) -> bool {
+    let changed = |c: char| {
+        c == '\\' || c.is_control() || is_bidi_control(c) || (text && matches!(c, '"' | ' ' | '='))
+    };
+    value.len() <= MAX_LOGGED_CHARS && !value.chars().any(changed)
+}
+
+fn escape(value: &str, text: bool) -> std::borrow::Cow<'_, str> {
+    if unchanged(value, text) {
+        return std::borrow::Cow::Borrowed(value);
+    }
     let mut out = String::with_capacity(value.len().min(MAX_LOGGED_CHARS) + 2);
     for (kept, c) in value.chars().enumerate() {
         if kept == MAX_LOGGED_CHARS {
@@ -53,9 +73,9 @@ fn escape(value: &str, text: bool) -> String {
         }
     }
     if text && out.contains([' ', '=', '"']) {
-        format!("\"{out}\"")
+        format!("\"{out}\"").into()
     } else {
-        out
+        out.into()
     }
 }
 
@@ -147,8 +167,8 @@ impl CallLog {
         tracing::info!(
             method = self.method,
             review_id = %self.review_id,
-            rubric = %loggable(&self.rubric),
-            caller = %loggable(&self.caller),
+            rubric = %loggable_ref(&self.rubric),
+            caller = %loggable_ref(&self.caller),
             duration_us = elapsed.as_micros() as u64,
             code = ?code,
             "rpc"
@@ -291,6 +311,22 @@ mod tests {
         let long = "é".repeat(200);
         assert_eq!(escape(&long, true), format!("{}…[400B]", "é".repeat(128)));
         assert_eq!(escape(&"a".repeat(128), true), "a".repeat(128));
+    }
+
+    #[test]
+    fn values_logged_as_they_are_are_not_copied() {
+        use std::borrow::Cow;
+        assert!(matches!(
+            escape("telecom-support-manager@1", true),
+            Cow::Borrowed("telecom-support-manager@1")
+        ));
+        assert!(matches!(escape("评审-1", true), Cow::Borrowed(_)));
+        // Quoted in text logs, unchanged in JSON.
+        assert!(matches!(escape("x y", true), Cow::Owned(_)));
+        assert!(matches!(escape("x y", false), Cow::Borrowed("x y")));
+        // 129 bytes: cut, so a copy.
+        assert!(matches!(escape(&"a".repeat(129), false), Cow::Owned(_)));
+        assert!(matches!(escape("a\u{7f}", false), Cow::Owned(_)));
     }
 
     #[test]
