@@ -21,11 +21,6 @@
 
 mod baseline;
 
-/// The allocator the `scorecard` binary uses, so that the echo baseline
-/// (served by this binary) costs what the same transport costs there.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use clap::{Parser, ValueEnum};
 use prost::Message;
 use prost::bytes::{Buf, BufMut, Bytes};
