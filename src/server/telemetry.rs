@@ -87,25 +87,37 @@ fn is_bidi_control(c: char) -> bool {
 }
 
 /// Installs the global subscriber; `RUST_LOG` overrides the level.
-pub fn init(format: LogFormat) {
+///
+/// Lines are formatted on the thread that logs them and written to stderr
+/// by a thread of their own, through a buffer flushed whenever no line is
+/// waiting: one `write` for many lines under load, each line at once when
+/// the server is quiet. A full queue (128k lines) makes the caller wait;
+/// no line is dropped. Keep the returned guard while logging: dropping it
+/// writes what is left.
+pub fn init(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     TEXT_LOG.store(
         format == LogFormat::Text,
         std::sync::atomic::Ordering::Relaxed,
     );
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("scorecard-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(colour(
             std::io::stderr().is_terminal(),
             std::env::var_os("NO_COLOR").as_deref(),
         ))
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     // A second init (tests start many servers) is harmless.
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
     };
+    guard
 }
 
 /// Whether text logs are coloured: only on a terminal, and not when

@@ -32,10 +32,10 @@ use tower::Service;
 const PREFACE_LEN: usize = 24;
 
 /// Answer bytes a stream may have waiting in HTTP/2's send buffer before
-/// its body is no longer polled: a few FULL answers (13 KB each). hyper's
-/// default (400 KiB a stream) let a server with 256 ScoreReviews streams
-/// hold some 100 MiB of encoded answers the client had not yet read.
-const MAX_SEND_BUF_BYTES: usize = 64 * 1024;
+/// its body is no longer polled: two FULL answers (13 KB each). hyper's
+/// default, 400 KiB a stream, lets 256 ScoreReviews streams hold up to
+/// 100 MiB of encoded answers their clients have not yet read.
+const MAX_SEND_BUF_BYTES: usize = 32 * 1024;
 
 /// Per-connection limits.
 #[derive(Debug, Clone)]
