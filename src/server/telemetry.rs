@@ -86,13 +86,16 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Log lines waiting for the writer thread at most (about 200 bytes each).
+const QUEUED_LINES: usize = 4096;
+
 /// Installs the global subscriber; `RUST_LOG` overrides the level.
 ///
 /// Lines are formatted on the thread that logs them and written to stderr
 /// by a thread of their own, through a buffer flushed whenever no line is
 /// waiting: one `write` for many lines under load, each line at once when
-/// the server is quiet. A full queue (128k lines) makes the caller wait;
-/// no line is dropped. Keep the returned guard while logging: dropping it
+/// the server is quiet. A full queue ([`QUEUED_LINES`]) makes the caller
+/// wait; no line is dropped. Keep the returned guard while logging: dropping it
 /// writes what is left.
 pub fn init(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     TEXT_LOG.store(
@@ -103,6 +106,7 @@ pub fn init(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
+        .buffered_lines_limit(QUEUED_LINES)
         .thread_name("scorecard-log")
         .finish(std::io::BufWriter::new(std::io::stderr()));
     let builder = tracing_subscriber::fmt()
