@@ -10,7 +10,8 @@
 //! `BytesMut`, so its first chunk is the whole message; where it is not,
 //! the message is decoded through the `Buf` as before.
 //!
-//! Encoding is prost's ([`ProstEncoder`]). A message that does not decode
+//! Encoding is prost's ([`ProstEncoder`]), into smaller buffers than
+//! tonic's default ([`Encoder`]). A message that does not decode
 //! is INVALID_ARGUMENT, said in the service's words (which message, and
 //! that its bytes are not protobuf of it), not the decoder's. A second
 //! message where one alone is allowed (the request of a unary call) is
@@ -22,7 +23,7 @@ use prost::Message;
 use std::any::TypeId;
 use std::marker::PhantomData;
 use tonic::Status;
-use tonic::codec::{DecodeBuf, Decoder};
+use tonic::codec::{BufferSettings, DecodeBuf, Decoder, EncodeBuf};
 use tonic_prost::ProstEncoder;
 
 /// Encodes `T` and decodes `U` with prost; see the module's documentation.
@@ -42,11 +43,11 @@ where
 {
     type Encode = T;
     type Decode = U;
-    type Encoder = ProstEncoder<T>;
+    type Encoder = Encoder<T>;
     type Decoder = SliceDecoder<U>;
 
     fn encoder(&mut self) -> Self::Encoder {
-        ProstEncoder::default()
+        Encoder(ProstEncoder::default())
     }
 
     fn decoder(&mut self) -> Self::Decoder {
@@ -54,6 +55,29 @@ where
             decoded: 0,
             _message: PhantomData,
         }
+    }
+}
+
+/// A response stream's answers are gathered into one buffer until it
+/// holds this many bytes, then handed to HTTP/2 (tonic's default: 32 KiB).
+/// Each open stream keeps such a buffer: at 16 KiB, a stream of FULL
+/// answers (13 KB each) holds one or two of them, not three.
+const YIELD_BYTES: usize = 16 * 1024;
+
+/// prost's encoder with [`YIELD_BYTES`].
+#[derive(Debug, Default)]
+pub struct Encoder<T>(ProstEncoder<T>);
+
+impl<T: Message> tonic::codec::Encoder for Encoder<T> {
+    type Item = T;
+    type Error = Status;
+
+    fn encode(&mut self, item: T, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        self.0.encode(item, dst)
+    }
+
+    fn buffer_settings(&self) -> BufferSettings {
+        BufferSettings::new(8 * 1024, YIELD_BYTES)
     }
 }
 

@@ -41,9 +41,9 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
     let mut v = Vec::new();
     let employee = req.employee.unwrap_or_default();
     let period = req.period.unwrap_or_default();
-    check_len(&mut v, "review_id", &req.review_id);
-    check_len(&mut v, "employee.id", &employee.id);
-    check_len(&mut v, "period.label", &period.label);
+    check_len(&mut v, || "review_id", &req.review_id);
+    check_len(&mut v, || "employee.id", &employee.id);
+    check_len(&mut v, || "period.label", &period.label);
     let review_dates = check_period(&mut v, "period", &period);
 
     let rubric = match req.rubric_source {
@@ -52,7 +52,7 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
             if r.id.is_empty() {
                 v.push(Violation::new("rubric_ref.id", "is required"));
             }
-            check_len(&mut v, "rubric_ref.id", &r.id);
+            check_len(&mut v, || "rubric_ref.id", &r.id);
             RubricChoice::Ref {
                 id: r.id,
                 version: (r.version > 0).then_some(r.version),
@@ -87,10 +87,10 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
                 "is required (e.g. \"ticketing\", \"survey\")",
             ));
         }
-        check_len(&mut v, &format!("submissions[{si}].source"), &s.source);
+        check_len(&mut v, || format!("submissions[{si}].source"), &s.source);
         check_len(
             &mut v,
-            &format!("submissions[{si}].employee_id"),
+            || format!("submissions[{si}].employee_id"),
             &s.employee_id,
         );
         if let Some(sp) = &s.period {
@@ -142,9 +142,12 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
     })
 }
 
-fn check_len(v: &mut Vec<Violation>, field: &str, text: &str) {
+/// Refuses `text` over [`MAX_ID_LEN`]; the field path is made only then
+/// (most paths are formatted with indices, and nearly every request is
+/// within the limits).
+fn check_len<F: Into<String>>(v: &mut Vec<Violation>, field: impl FnOnce() -> F, text: &str) {
     if text.len() > MAX_ID_LEN {
-        v.push(Violation::too_long(field, text));
+        v.push(Violation::too_long(field(), text));
     }
 }
 
@@ -193,7 +196,7 @@ fn check_submission_period(
     (review_start, review_end): (Option<jiff::civil::Date>, Option<jiff::civil::Date>),
 ) {
     let label = &submission.label;
-    check_len(v, &format!("{field}.label"), label);
+    check_len(v, || format!("{field}.label"), label);
     if !label.is_empty()
         && !review_label.is_empty()
         && label != review_label
@@ -234,7 +237,7 @@ fn entries(
     for (i, e) in assessment.entries.into_iter().enumerate() {
         check_len(
             v,
-            &format!("{field}.entries[{i}].indicator_id"),
+            || format!("{field}.entries[{i}].indicator_id"),
             &e.indicator_id,
         );
         if e.comment.len() > MAX_COMMENT_BYTES {

@@ -400,7 +400,7 @@ pub fn load_registry(dir: Option<&std::path::Path>) -> Result<Registry, String> 
 }
 
 async fn serve(args: ServeArgs) -> CliResult {
-    server::telemetry::init(args.log_format);
+    let _log = server::telemetry::init(args.log_format);
     let registry = Arc::new(load_registry(args.rubrics.as_deref())?);
     for entry in registry.entries() {
         tracing::info!(rubric = %entry.rubric.id, version = entry.rubric.version, hash = %entry.rubric.content_hash, built_in = entry.built_in, "rubric loaded");

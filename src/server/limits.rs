@@ -4,6 +4,16 @@
 //! `grpc-timeout`, whichever is sooner) answered with DEADLINE_EXCEEDED for
 //! whole calls including response streams, and RESOURCE_EXHAUSTED for
 //! over-size messages as the gRPC spec asks (tonic answers OUT_OF_RANGE).
+//!
+//! Not tower's `ConcurrencyLimit` and `LoadShed`: their permit is given
+//! back when the response future resolves, that is with the response
+//! headers, so a ScoreReviews or PushResponseTimes stream would stop
+//! counting while it still streams; they would shed health checks and
+//! reflection with the rest (or need one limit per service, each its own
+//! count); and a shed call must be logged and counted with its reason
+//! (`overloaded`), which `LoadShed`'s `Overloaded` error does not carry to
+//! the access log. The semaphore here is tokio's, as in tower; a call
+//! costs one `try_acquire` and its release when the answer's body ends.
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response};
@@ -130,9 +140,13 @@ impl CallSeen {
 }
 
 /// Every method served, by path: the name used in logs and metrics.
-const METHODS: [(&str, &str); 9] = [
+const METHODS: [(&str, &str); 10] = [
     ("/scorecard.v1.ScoringService/ScoreReview", "ScoreReview"),
     ("/scorecard.v1.ScoringService/ScoreReviews", "ScoreReviews"),
+    (
+        "/scorecard.v1.ScoringService/RenderReviewForm",
+        "RenderReviewForm",
+    ),
     ("/scorecard.v1.RubricService/ListRubrics", "ListRubrics"),
     ("/scorecard.v1.RubricService/GetRubric", "GetRubric"),
     (

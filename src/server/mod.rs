@@ -208,6 +208,10 @@ pub async fn serve_with_metrics(
         // Kept alive until the server is gone, so `stop` stays true.
         stop_tx.closed().await;
     });
+    if metrics_listener.is_some() {
+        // Installed before the first call, so that every call is counted.
+        let _ = metrics::handle();
+    }
     let metrics_task = metrics_listener.map(|listener| {
         let mut stop_rx = stop_rx.clone();
         tokio::spawn(async move {

@@ -17,11 +17,17 @@ use tonic::{Request, Response, Status, Streaming};
 #[derive(Clone)]
 pub struct ScoringApi {
     registry: Arc<Registry>,
+    /// Reviews of all ScoreReviews streams in hand at once (being scored,
+    /// or scored and not yet handed to the transport).
+    in_hand: Arc<tokio::sync::Semaphore>,
 }
 
 impl ScoringApi {
     pub fn new(registry: Arc<Registry>) -> Self {
-        Self { registry }
+        Self {
+            registry,
+            in_hand: Arc::new(tokio::sync::Semaphore::new(IN_HAND)),
+        }
     }
 }
 
@@ -114,6 +120,14 @@ impl Drop for AbortOnDrop {
 /// Reviews of one stream scored at once, ahead of the one being sent.
 const PIPELINE: usize = 8;
 
+/// Reviews in hand across every ScoreReviews stream (about 20 KB each for
+/// a FULL answer of 20 indicators): with many streams open, each gets
+/// fewer than [`PIPELINE`] ahead, and the server's memory stays bounded
+/// whatever the number of streams. The permits are handed out first come,
+/// first served, so a review waiting for one is never behind a later
+/// review of its own stream.
+const IN_HAND: usize = 256;
+
 type ScoreStream = Pin<Box<dyn Stream<Item = Result<Encoded, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -167,6 +181,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         request: Request<Streaming<pb::ScoreReviewsRequest>>,
     ) -> Result<Response<Self::ScoreReviewsStream>, Status> {
         let registry = self.registry.clone();
+        let in_hand = self.in_hand.clone();
         let mut log = StreamLog::start("ScoreReviews", &request);
         let deadline = request.extensions().get::<CallDeadline>().copied();
         // Each review is scored and encoded as its own task, a few at a
@@ -176,18 +191,24 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         let mut next_index = 0u64;
         let scored = futures_util::StreamExt::map(request.into_inner(), move |item| {
             let registry = registry.clone();
+            let in_hand = in_hand.clone();
             let index = next_index;
             next_index += 1;
             async move {
                 if let Some(status) = deadline_status(deadline) {
                     return Err(status);
                 }
+                // Held until the answer is handed on (below); never closed.
+                let permit = in_hand
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| Status::unavailable("the server is shutting down"))?;
                 let Some(req) = item.map_err(super::limits::limit_status)?.review else {
                     // Not an empty review (which would list every indicator
                     // as missing): the one thing wrong is the absent review.
                     let absent = Error::Invalid(vec![Violation::new("review", "is required")]);
                     let item = answer::score_reviews_item("", index, Err(&absent), View::Full);
-                    return Ok((item, false));
+                    return Ok((item, false, permit));
                 };
                 let task = tokio::spawn(async move {
                     let review_id = req.review_id.clone();
@@ -204,8 +225,10 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                     (item, result.is_ok())
                 });
                 let _abort = AbortOnDrop(task.abort_handle());
-                task.await
-                    .map_err(|e| Status::internal(format!("scoring task failed: {e}")))
+                let (item, ok) = task
+                    .await
+                    .map_err(|e| Status::internal(format!("scoring task failed: {e}")))?;
+                Ok((item, ok, permit))
             }
         });
         let mut scored = futures_util::StreamExt::buffered(scored, PIPELINE);
@@ -222,7 +245,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                     log.end(Some(&status));
                     Some(Err(status))
                 }
-                Some(Ok((answer, ok))) => {
+                Some(Ok((answer, ok, _permit))) => {
                     log.count += 1;
                     log.errors += u64::from(!ok);
                     Some(Ok(answer))

@@ -30,10 +30,30 @@ static TEXT_LOG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::
 /// written as escapes; in text logs, quoted when it holds a space, `=`
 /// or `"`, so that it cannot pass for another field.
 pub fn loggable(value: &str) -> String {
+    escape(value, TEXT_LOG.load(std::sync::atomic::Ordering::Relaxed)).into_owned()
+}
+
+/// [`loggable`] without a copy where the value is logged as it is (short,
+/// printable, nothing to escape or quote): ids and rubric labels nearly
+/// always are.
+fn loggable_ref(value: &str) -> std::borrow::Cow<'_, str> {
     escape(value, TEXT_LOG.load(std::sync::atomic::Ordering::Relaxed))
 }
 
-fn escape(value: &str, text: bool) -> String {
+/// Whether `value` appears in a log line unchanged: at most
+/// [`MAX_LOGGED_CHARS`] bytes (so characters), none escaped, and in text
+/// logs nothing that needs quotes.
+fn unchanged(value: &str, text: bool) -> bool {
+    let changed = |c: char| {
+        c == '\\' || c.is_control() || is_bidi_control(c) || (text && matches!(c, '"' | ' ' | '='))
+    };
+    value.len() <= MAX_LOGGED_CHARS && !value.chars().any(changed)
+}
+
+fn escape(value: &str, text: bool) -> std::borrow::Cow<'_, str> {
+    if unchanged(value, text) {
+        return std::borrow::Cow::Borrowed(value);
+    }
     let mut out = String::with_capacity(value.len().min(MAX_LOGGED_CHARS) + 2);
     for (kept, c) in value.chars().enumerate() {
         if kept == MAX_LOGGED_CHARS {
@@ -53,9 +73,9 @@ fn escape(value: &str, text: bool) -> String {
         }
     }
     if text && out.contains([' ', '=', '"']) {
-        format!("\"{out}\"")
+        format!("\"{out}\"").into()
     } else {
-        out
+        out.into()
     }
 }
 
@@ -66,26 +86,42 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Log lines waiting for the writer thread at most (about 200 bytes each).
+const QUEUED_LINES: usize = 4096;
+
 /// Installs the global subscriber; `RUST_LOG` overrides the level.
-pub fn init(format: LogFormat) {
+///
+/// Lines are formatted on the thread that logs them and written to stderr
+/// by a thread of their own, through a buffer flushed whenever no line is
+/// waiting: one `write` for many lines under load, each line at once when
+/// the server is quiet. A full queue ([`QUEUED_LINES`]) makes the caller
+/// wait; no line is dropped. Keep the returned guard while logging: dropping it
+/// writes what is left.
+pub fn init(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     TEXT_LOG.store(
         format == LogFormat::Text,
         std::sync::atomic::Ordering::Relaxed,
     );
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .buffered_lines_limit(QUEUED_LINES)
+        .thread_name("scorecard-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(colour(
             std::io::stderr().is_terminal(),
             std::env::var_os("NO_COLOR").as_deref(),
         ))
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     // A second init (tests start many servers) is harmless.
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
     };
+    guard
 }
 
 /// Whether text logs are coloured: only on a terminal, and not when
@@ -147,8 +183,8 @@ impl CallLog {
         tracing::info!(
             method = self.method,
             review_id = %self.review_id,
-            rubric = %loggable(&self.rubric),
-            caller = %loggable(&self.caller),
+            rubric = %loggable_ref(&self.rubric),
+            caller = %loggable_ref(&self.caller),
             duration_us = elapsed.as_micros() as u64,
             code = ?code,
             "rpc"
@@ -291,6 +327,22 @@ mod tests {
         let long = "é".repeat(200);
         assert_eq!(escape(&long, true), format!("{}…[400B]", "é".repeat(128)));
         assert_eq!(escape(&"a".repeat(128), true), "a".repeat(128));
+    }
+
+    #[test]
+    fn values_logged_as_they_are_are_not_copied() {
+        use std::borrow::Cow;
+        assert!(matches!(
+            escape("telecom-support-manager@1", true),
+            Cow::Borrowed("telecom-support-manager@1")
+        ));
+        assert!(matches!(escape("评审-1", true), Cow::Borrowed(_)));
+        // Quoted in text logs, unchanged in JSON.
+        assert!(matches!(escape("x y", true), Cow::Owned(_)));
+        assert!(matches!(escape("x y", false), Cow::Borrowed("x y")));
+        // 129 bytes: cut, so a copy.
+        assert!(matches!(escape(&"a".repeat(129), false), Cow::Owned(_)));
+        assert!(matches!(escape("a\u{7f}", false), Cow::Owned(_)));
     }
 
     #[test]

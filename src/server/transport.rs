@@ -31,6 +31,12 @@ use tower::Service;
 /// The HTTP/2 connection preface every client sends first.
 const PREFACE_LEN: usize = 24;
 
+/// Answer bytes a stream may have waiting in HTTP/2's send buffer before
+/// its body is no longer polled: two FULL answers (13 KB each). hyper's
+/// default, 400 KiB a stream, lets 256 ScoreReviews streams hold up to
+/// 100 MiB of encoded answers their clients have not yet read.
+const MAX_SEND_BUF_BYTES: usize = 32 * 1024;
+
 /// Per-connection limits.
 #[derive(Debug, Clone)]
 pub struct ConnectionLimits {
@@ -277,6 +283,7 @@ async fn serve_io<IO, S>(
     builder
         .timer(TokioTimer::new())
         .max_concurrent_streams(limits.max_streams_per_connection)
+        .max_send_buf_size(MAX_SEND_BUF_BYTES)
         .keep_alive_interval(limits.keepalive_interval)
         .keep_alive_timeout(limits.keepalive_timeout);
     let conn = builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(tracked));
