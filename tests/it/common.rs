@@ -198,6 +198,12 @@ impl ChildServer {
         Self::spawn(extra, Some(log), false)
     }
 
+    /// [`ChildServer::start_logging_to`] with `/metrics` as in
+    /// [`ChildServer::start_with_metrics`].
+    pub fn start_with_metrics_logging_to(extra: &[&str], log: &std::path::Path) -> ChildServer {
+        Self::spawn(extra, Some(log), true)
+    }
+
     fn spawn(extra: &[&str], log: Option<&std::path::Path>, metrics: bool) -> ChildServer {
         use std::process::{Command, Stdio};
         use std::time::{Duration, Instant};

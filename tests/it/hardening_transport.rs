@@ -461,3 +461,194 @@ async fn sigterm_with_idle_silent_and_watch_open_exits_0() {
         .unwrap();
     assert_eq!(code, Some(0));
 }
+
+/// The first bytes of a TLS ClientHello and no more: a handshake record of
+/// 200 bytes (type 22, version 3.1, length 0x00c8) whose ClientHello
+/// (type 1, length 0x0000c4, version 3.3) stops after 4 bytes of random.
+const HALF_CLIENT_HELLO: [u8; 15] = [
+    0x16, 0x03, 0x01, 0x00, 0xc8, 0x01, 0x00, 0x00, 0xc4, 0x03, 0x03, 0x5a, 0x5a, 0x5a, 0x5a,
+];
+
+/// With TLS on, a connection that never sends a ClientHello and one that
+/// sends half of one are both closed after the handshake timeout, while a
+/// real TLS client is served.
+#[tokio::test]
+async fn with_tls_a_silent_or_half_client_hello_is_closed_after_the_handshake_timeout() {
+    let pki = crate::production::pki();
+    let server = start(ServeOptions {
+        tls: Some(pki.tls_files(false)),
+        // Long enough for a debug-build TLS handshake on a busy machine.
+        handshake_timeout: Duration::from_secs(2),
+        ..ServeOptions::default()
+    })
+    .await;
+    let mut silent = TcpStream::connect(server.addr).await.unwrap();
+    let mut half = TcpStream::connect(server.addr).await.unwrap();
+    half.write_all(&HALF_CLIENT_HELLO).await.unwrap();
+    // While both are open, a real client shakes hands and is answered.
+    let channel = pki.connect(&server, false).await.expect("TLS handshake");
+    let answer = scorecard::api::pb::scoring_service_client::ScoringServiceClient::new(channel)
+        .score_review(worked_example())
+        .await
+        .expect("served");
+    assert_eq!(answer.into_inner().final_score, "87.63");
+    assert!(closed_by_server(&mut silent).await, "silent TCP closed");
+    assert!(closed_by_server(&mut half).await, "half ClientHello closed");
+}
+
+/// The value of `scorecard_calls_refused_total{reason="REASON"}`, 0 when
+/// the counter is not there yet.
+fn refused_count(text: &str, reason: &str) -> u64 {
+    let prefix = format!("scorecard_calls_refused_total{{reason=\"{reason}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .map_or(0, |v| v.trim().parse().unwrap())
+}
+
+/// The JSON access-log lines of refused calls, as (method, code, reason).
+fn refused_lines(log: &std::path::Path) -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["message"] == "rpc refused")
+        .map(|v| {
+            let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            (field("method"), field("code"), field("reason"))
+        })
+        .collect()
+}
+
+/// A call refused for its token, one refused for its size and one shed
+/// because the only slot is taken: each gets exactly one access-log line
+/// with its gRPC code and reason (no handler ran, so no other line), and
+/// the refusal counter of its reason goes from 0 to 1.
+#[tokio::test]
+async fn each_refused_call_gets_one_log_line_with_its_code_and_reason_and_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("tokens.toml");
+    let token = "refusal-test-token";
+    std::fs::write(
+        &tokens,
+        format!(
+            "[[callers]]\nname = \"hr\"\nroles = [\"reviews\"]\ntoken_sha256 = \"{}\"\n",
+            scorecard::server::auth::hash_token(token)
+        ),
+    )
+    .unwrap();
+    let log = dir.path().join("server.log");
+    let server = ChildServer::start_with_metrics_logging_to(
+        &[
+            "--log-format",
+            "json",
+            "--tokens",
+            tokens.to_str().unwrap(),
+            "--max-message-bytes",
+            "4000",
+            "--max-concurrent-calls",
+            "1",
+            // The stalled call below must keep its slot for the test.
+            "--body-timeout",
+            "120s",
+        ],
+        &log,
+    );
+    let addr = server.addr;
+    let metrics = server.metrics.unwrap();
+    let before = tokio::task::spawn_blocking(move || scrape(metrics))
+        .await
+        .unwrap();
+    for reason in ["unauthenticated", "too_large", "overloaded"] {
+        assert_eq!(refused_count(&before, reason), 0, "{before}");
+    }
+    let with_token = |request: scorecard::api::pb::ScoreReviewRequest| {
+        let mut request = tonic::Request::new(request);
+        request
+            .metadata_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        request
+    };
+    let mut scoring = server.scoring().await;
+
+    // No token: UNAUTHENTICATED.
+    let err = scoring.score_review(worked_example()).await.unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated, "{err:?}");
+    // 5,000 bytes of review id: over the 4,000-byte message cap.
+    let mut big = worked_example();
+    big.review_id = "x".repeat(5000);
+    let err = scoring.score_review(with_token(big)).await.unwrap_err();
+    assert_eq!(err.code(), Code::ResourceExhausted, "{err:?}");
+    // A call with the token that sends its headers and no body holds the
+    // one slot; the next call is shed.
+    let (send, _conn) = h2_client(addr).await;
+    let mut send = send.ready().await.unwrap();
+    let stalled = http::Request::builder()
+        .method("POST")
+        .uri(format!(
+            "http://{addr}/scorecard.v1.ScoringService/ScoreReview"
+        ))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .header("authorization", format!("Bearer {token}"))
+        .body(())
+        .unwrap();
+    let (_response, _body) = send.send_request(stalled, false).unwrap();
+    let mut served = 0;
+    let shed = timeout(BOUND, async {
+        loop {
+            match scoring.score_review(with_token(worked_example())).await {
+                Err(s) if s.code() == Code::ResourceExhausted => return s,
+                // The stalled call's headers had not reached the server
+                // yet: that call was answered (and logged), try again.
+                Ok(_) => {
+                    served += 1;
+                    tokio::time::sleep(Duration::from_millis(20)).await
+                }
+                Err(s) => panic!("{s:?}"),
+            }
+        }
+    })
+    .await
+    .expect("a call is shed while the slot is held");
+    assert!(shed.message().contains("overloaded"), "{shed:?}");
+
+    let lines = timeout(BOUND, async {
+        loop {
+            let lines = refused_lines(&log);
+            if lines.len() >= 3 {
+                return lines;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("three refused-call lines");
+    let line = |code: &str, reason: &str| {
+        (
+            "ScoreReview".to_string(),
+            code.to_string(),
+            reason.to_string(),
+        )
+    };
+    assert_eq!(
+        lines,
+        [
+            line("UNAUTHENTICATED", "unauthenticated"),
+            line("RESOURCE_EXHAUSTED", "too_large"),
+            line("RESOURCE_EXHAUSTED", "overloaded"),
+        ]
+    );
+    let after = tokio::task::spawn_blocking(move || scrape(metrics))
+        .await
+        .unwrap();
+    for reason in ["unauthenticated", "too_large", "overloaded"] {
+        assert_eq!(refused_count(&after, reason), 1, "{reason}\n{after}");
+    }
+    // Only the calls served reached a handler: no other access-log line.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let handled = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["message"] == "rpc")
+        .count();
+    assert_eq!(handled, served, "{text}");
+}
