@@ -215,7 +215,7 @@ async fn a_one_mib_rubric_id_is_invalid_argument_on_every_rpc() {
 }
 
 #[test]
-fn a_tokens_file_with_a_shared_token_hash_is_refused_at_start_naming_both() {
+fn a_tokens_file_with_a_shared_token_hash_or_a_caller_twice_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tokens.toml");
     // SHA-256("test").
@@ -247,6 +247,35 @@ fn a_tokens_file_with_a_shared_token_hash_is_refused_at_start_naming_both() {
     assert!(
         stderr.contains(
             "callers[0] (\"hr-portal\") and callers[1] (\"ticket-sync\"): the same token_sha256"
+        ),
+        "{stderr}"
+    );
+    // One caller listed twice (two certificates, one name): refused too.
+    std::fs::write(
+        &path,
+        "[[callers]]\nname = \"hr-portal\"\nroles = [\"reviews\"]\nclient_cert_subject = \"a\"\n\
+         [[callers]]\nname = \"hr-portal\"\nroles = [\"tickets\"]\nclient_cert_subject = \"b\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics-listen",
+            "off",
+        ])
+        .arg("--tokens")
+        .arg(&path)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the server started");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "callers[0] (\"hr-portal\") and callers[1] (\"hr-portal\"): the same caller name twice"
         ),
         "{stderr}"
     );
