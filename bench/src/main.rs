@@ -20,6 +20,7 @@
 //! fields it checks, so that its own cost on the shared cores stays small.
 
 mod baseline;
+mod worst;
 
 use clap::{Parser, ValueEnum};
 use prost::Message;
@@ -103,6 +104,14 @@ pub struct BenchArgs {
     /// to match.
     #[arg(long, value_enum, default_value = "full")]
     pub view: ViewArg,
+    /// The ScoreReview request sent: the worked example, the largest
+    /// valid inline rubric, or the worked example filled with valueless
+    /// submissions up to --request-bytes.
+    #[arg(long, value_enum, default_value = "worked-example")]
+    pub request: RequestArg,
+    /// Encoded size a `filled` request is brought up to.
+    #[arg(long, default_value_t = 1024 * 1024)]
+    pub request_bytes: usize,
     /// Exit 0 even when calls failed.
     #[arg(long)]
     pub allow_errors: bool,
@@ -147,6 +156,8 @@ impl Default for BenchArgs {
             locale: None,
             view: ViewArg::Full,
             allow_errors: false,
+            request: RequestArg::WorkedExample,
+            request_bytes: 1024 * 1024,
             write_request_frame: None,
             serve_baseline: None,
             baseline_review_bytes: 0,
@@ -161,6 +172,14 @@ impl Default for BenchArgs {
 pub enum ViewArg {
     Full,
     Summary,
+}
+
+/// The ScoreReview request the unary and stream scenarios send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RequestArg {
+    WorkedExample,
+    LargestInline,
+    Filled,
 }
 
 /// Where the servers the tool starts run.
@@ -265,7 +284,11 @@ fn worked_example(args: &BenchArgs) -> Result<pb::ScoreReviewRequest, BoxError> 
         ViewArg::Full => pb::ScoreReviewView::Unspecified,
         ViewArg::Summary => pb::ScoreReviewView::Summary,
     } as i32;
-    Ok(request)
+    Ok(match args.request {
+        RequestArg::WorkedExample => request,
+        RequestArg::LargestInline => worst::largest_inline(&request)?,
+        RequestArg::Filled => worst::filled(&request, args.request_bytes),
+    })
 }
 
 /// 2026-10-01T00:00:00Z and 2026-11-01T00:00:00Z.

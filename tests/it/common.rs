@@ -181,24 +181,45 @@ pub struct ChildServer {
 impl ChildServer {
     /// The server with `extra` arguments, logging only warnings, to nowhere.
     pub fn start(extra: &[&str]) -> ChildServer {
-        Self::spawn(extra, None, false)
+        Self::spawn(extra, None, false, None)
     }
 
     /// [`ChildServer::start`], also serving `/metrics` on a free port of
     /// its own: the metrics recorder is global to a process, so counts
     /// are only exact in a server process of their own.
     pub fn start_with_metrics(extra: &[&str]) -> ChildServer {
-        Self::spawn(extra, None, true)
+        Self::spawn(extra, None, true, None)
     }
 
     /// The server as production runs it (`RUST_LOG=info`, text logs), its
     /// stderr written to the file at `log`, as a container runtime or
     /// a supervisor collects it.
     pub fn start_logging_to(extra: &[&str], log: &std::path::Path) -> ChildServer {
-        Self::spawn(extra, Some(log), false)
+        Self::spawn(extra, Some(log), false, None)
     }
 
-    fn spawn(extra: &[&str], log: Option<&std::path::Path>, metrics: bool) -> ChildServer {
+    /// [`ChildServer::start_logging_to`] with `/metrics` as in
+    /// [`ChildServer::start_with_metrics`].
+    pub fn start_with_metrics_logging_to(extra: &[&str], log: &std::path::Path) -> ChildServer {
+        Self::spawn(extra, Some(log), true, None)
+    }
+
+    /// [`ChildServer::start_logging_to`], the process started with its
+    /// soft limit of open files lowered to `soft` (the hard limit kept).
+    pub fn start_with_fd_soft_limit(
+        extra: &[&str],
+        log: &std::path::Path,
+        soft: u64,
+    ) -> ChildServer {
+        Self::spawn(extra, Some(log), false, Some(soft))
+    }
+
+    fn spawn(
+        extra: &[&str],
+        log: Option<&std::path::Path>,
+        metrics: bool,
+        soft_nofile: Option<u64>,
+    ) -> ChildServer {
         use std::process::{Command, Stdio};
         use std::time::{Duration, Instant};
         // A free port: bind :0, release it, and retry if another process
@@ -214,7 +235,20 @@ impl ChildServer {
         for _ in 0..10 {
             let addr = free();
             let metrics_addr = metrics.then(free);
-            let mut command = Command::new(env!("CARGO_BIN_EXE_scorecard"));
+            let bin = env!("CARGO_BIN_EXE_scorecard");
+            let mut command = match soft_nofile {
+                None => Command::new(bin),
+                // The shell lowers its soft limit and becomes the server.
+                Some(soft) => {
+                    let mut c = Command::new("sh");
+                    c.args([
+                        "-c",
+                        &format!("ulimit -S -n {soft} && exec \"$0\" \"$@\""),
+                        bin,
+                    ]);
+                    c
+                }
+            };
             // Metrics off unless asked for: its fixed default port would
             // clash when two of these servers run at once.
             let metrics_listen = metrics_addr.map_or("off".to_string(), |a| a.to_string());

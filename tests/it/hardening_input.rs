@@ -28,15 +28,27 @@ fn frame(body: &[u8]) -> Vec<u8> {
 /// gives the grpc-status and grpc-message (percent-decoded) of the answer,
 /// from its headers (trailers-only) or its trailers.
 async fn raw_call(addr: std::net::SocketAddr, path: &str, data: Vec<u8>) -> (String, String) {
+    raw_call_with(addr, path, &[], data).await
+}
+
+/// [`raw_call`] with extra request headers.
+async fn raw_call_with(
+    addr: std::net::SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+    data: Vec<u8>,
+) -> (String, String) {
     let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
     let (client, connection) = h2::client::handshake(tcp).await.unwrap();
     tokio::spawn(connection);
     let mut client = client.ready().await.unwrap();
-    let request = http::Request::post(format!("http://{addr}{path}"))
+    let mut request = http::Request::post(format!("http://{addr}{path}"))
         .header("content-type", "application/grpc")
-        .header("te", "trailers")
-        .body(())
-        .unwrap();
+        .header("te", "trailers");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(()).unwrap();
     let (response, mut send) = client.send_request(request, false).unwrap();
     send.send_data(data.into(), true).unwrap();
     let (head, mut body) = response.await.unwrap().into_parts();
@@ -203,7 +215,7 @@ async fn a_one_mib_rubric_id_is_invalid_argument_on_every_rpc() {
 }
 
 #[test]
-fn a_tokens_file_with_a_shared_token_hash_is_refused_at_start_naming_both() {
+fn a_tokens_file_with_a_shared_token_hash_or_a_caller_twice_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tokens.toml");
     // SHA-256("test").
@@ -235,6 +247,35 @@ fn a_tokens_file_with_a_shared_token_hash_is_refused_at_start_naming_both() {
     assert!(
         stderr.contains(
             "callers[0] (\"hr-portal\") and callers[1] (\"ticket-sync\"): the same token_sha256"
+        ),
+        "{stderr}"
+    );
+    // One caller listed twice (two certificates, one name): refused too.
+    std::fs::write(
+        &path,
+        "[[callers]]\nname = \"hr-portal\"\nroles = [\"reviews\"]\nclient_cert_subject = \"a\"\n\
+         [[callers]]\nname = \"hr-portal\"\nroles = [\"tickets\"]\nclient_cert_subject = \"b\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics-listen",
+            "off",
+        ])
+        .arg("--tokens")
+        .arg(&path)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the server started");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "callers[0] (\"hr-portal\") and callers[1] (\"hr-portal\"): the same caller name twice"
         ),
         "{stderr}"
     );
@@ -500,4 +541,68 @@ async fn a_request_of_names_alone_is_answered_in_under_five_times_its_size() {
     eprintln!("names alone: request {rb} bytes; its answer: {a} bytes");
     assert!(a <= 786_432, "{a} bytes of answer to {rb} of request");
     assert!(a < 5 * rb, "{a} bytes of answer to {rb} of request");
+}
+
+/// The most work one unary call can ask for: ScoreReview of the largest
+/// valid inline rubric, and ValidateRubric of that rubric, each with a
+/// deadline (`grpc-timeout: 1u`, one microsecond) that passes before the
+/// work can end. Both are DEADLINE_EXCEEDED, never OK; the control, the
+/// same calls without a deadline, are OK.
+#[tokio::test]
+async fn the_largest_unary_work_past_its_deadline_is_deadline_exceeded_never_ok() {
+    let server = TestServer::start().await;
+    let (request, _) = largest_valid_request();
+    let Some(pb::score_review_request::RubricSource::InlineRubric(rubric)) =
+        request.rubric_source.clone()
+    else {
+        unreachable!()
+    };
+    let validate = pb::ValidateRubricRequest {
+        rubric: Some(rubric),
+    }
+    .encode_to_vec();
+    let calls = [
+        (SCORE_REVIEW, frame(&request.encode_to_vec())),
+        (
+            "/scorecard.v1.RubricService/ValidateRubric",
+            frame(&validate),
+        ),
+    ];
+    for (path, data) in calls {
+        let (code, message) = raw_call(server.addr, path, data.clone()).await;
+        assert_eq!(code, "0", "{path} without a deadline: {message}");
+        let (code, message) =
+            raw_call_with(server.addr, path, &[("grpc-timeout", "1u")], data).await;
+        // 4 = DEADLINE_EXCEEDED.
+        assert_eq!(code, "4", "{path}: {message}");
+    }
+}
+
+/// The handler's own check: a ScoreReview whose deadline passes while it is
+/// being checked and scored (here: already passed when it starts, so the
+/// check after scoring must see it) answers DEADLINE_EXCEEDED instead of
+/// writing the answer, and says why.
+#[tokio::test]
+async fn a_deadline_passing_during_scoring_is_deadline_exceeded_from_the_handler() {
+    use scorecard::api::encoded::scoring_service_server::ScoringService;
+    use scorecard::server::limits::CallDeadline;
+    let api = scorecard::server::scoring::ScoringApi::new(std::sync::Arc::new(
+        scorecard_core::rubric::Registry::with_builtin(),
+    ));
+    let (request, _) = largest_valid_request();
+    // The control: without a deadline the same request is answered.
+    assert!(
+        api.score_review(tonic::Request::new(request.clone()))
+            .await
+            .is_ok()
+    );
+    let mut call = tonic::Request::new(request);
+    call.extensions_mut()
+        .insert(CallDeadline(tokio::time::Instant::now()));
+    let err = api.score_review(call).await.unwrap_err();
+    assert_eq!(err.code(), Code::DeadlineExceeded, "{err:?}");
+    assert_eq!(
+        err.message(),
+        "the call's deadline passed while it was being scored"
+    );
 }

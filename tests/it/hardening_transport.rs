@@ -439,10 +439,28 @@ fn scrape(addr: std::net::SocketAddr) -> String {
 }
 
 /// The real binary, SIGTERM with an idle HTTP/2 connection, a silent TCP
-/// connection and an open Watch stream: exits 0.
+/// connection, an open Watch stream and a ScoreReviews stream whose client
+/// sends nothing (only the drain deadline can end it): exits 0, and the
+/// log shows the drain deadline closed what was left.
 #[tokio::test]
 async fn sigterm_with_idle_silent_and_watch_open_exits_0() {
-    let mut server = ChildServer::start(&["--shutdown-grace", "300ms", "--drain-timeout", "2s"]);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let mut server = ChildServer::start_logging_to(
+        &[
+            "--shutdown-grace",
+            "300ms",
+            "--drain-timeout",
+            "2s",
+            // Neither the body timeout nor the handshake timeout may end
+            // the stalled stream or the silent connection first.
+            "--body-timeout",
+            "0",
+            "--handshake-timeout",
+            "120s",
+        ],
+        &log,
+    );
     let addr = server.addr;
     let (_send, _idle) = h2_client(addr).await;
     let _silent = TcpStream::connect(addr).await.unwrap();
@@ -455,9 +473,267 @@ async fn sigterm_with_idle_silent_and_watch_open_exits_0() {
         .unwrap()
         .into_inner();
     assert!(watch.message().await.unwrap().is_some());
+    let (_tx, rx) = tokio::sync::mpsc::channel::<scorecard::api::pb::ScoreReviewsRequest>(1);
+    let _stream = server
+        .scoring()
+        .await
+        .score_reviews(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .expect("the stream opens");
     server.sigterm();
     let code = tokio::task::spawn_blocking(move || server.wait_exit(BOUND))
         .await
         .unwrap();
     assert_eq!(code, Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("drain timeout passed: closing the connections left"),
+        "{text}"
+    );
+    assert!(text.contains("stopped"), "{text}");
+}
+
+/// About a thousand silent TCP connections used to exhaust the soft limit
+/// of open files, after which every real call failed. Started with its
+/// soft limit lowered to 128 (the hard limit above it), the server raises
+/// it to the hard limit and logs both figures; with 300 silent connections
+/// open, more than 128, a real call is still answered.
+#[tokio::test]
+async fn the_open_file_limit_is_raised_so_silent_connections_do_not_starve_calls() {
+    let hard = rustix::process::getrlimit(rustix::process::Resource::Nofile).maximum;
+    if hard.is_some_and(|h| h < 1024) {
+        eprintln!("skipped: the hard limit of open files is {hard:?}, under 1024");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let server = ChildServer::start_with_fd_soft_limit(&["--handshake-timeout", "120s"], &log, 128);
+    let mut silent = Vec::new();
+    for _ in 0..300 {
+        silent.push(TcpStream::connect(server.addr).await.unwrap());
+    }
+    let answer = timeout(BOUND, async {
+        server.scoring().await.score_review(worked_example()).await
+    })
+    .await
+    .expect("answered while 300 silent connections are open")
+    .expect("served");
+    assert_eq!(answer.into_inner().final_score, "87.63");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("open-file limit"))
+        .unwrap_or_else(|| panic!("no open-file limit line:\n{text}"));
+    let now = hard.map_or("unlimited".to_string(), |h| h.to_string());
+    assert!(line.contains("soft_before=128"), "{line}");
+    assert!(line.contains(&format!("soft_now={now}")), "{line}");
+    drop(silent);
+}
+
+/// The first bytes of a TLS ClientHello and no more: a handshake record of
+/// 200 bytes (type 22, version 3.1, length 0x00c8) whose ClientHello
+/// (type 1, length 0x0000c4, version 3.3) stops after 4 bytes of random.
+const HALF_CLIENT_HELLO: [u8; 15] = [
+    0x16, 0x03, 0x01, 0x00, 0xc8, 0x01, 0x00, 0x00, 0xc4, 0x03, 0x03, 0x5a, 0x5a, 0x5a, 0x5a,
+];
+
+/// With TLS on, a connection that never sends a ClientHello and one that
+/// sends half of one are both closed after the handshake timeout, while a
+/// real TLS client is served.
+#[tokio::test]
+async fn with_tls_a_silent_or_half_client_hello_is_closed_after_the_handshake_timeout() {
+    let pki = crate::production::pki();
+    let server = start(ServeOptions {
+        tls: Some(pki.tls_files(false)),
+        // Long enough for a debug-build TLS handshake on a busy machine.
+        handshake_timeout: Duration::from_secs(2),
+        ..ServeOptions::default()
+    })
+    .await;
+    let mut silent = TcpStream::connect(server.addr).await.unwrap();
+    let mut half = TcpStream::connect(server.addr).await.unwrap();
+    half.write_all(&HALF_CLIENT_HELLO).await.unwrap();
+    // While both are open, a real client shakes hands and is answered.
+    let channel = pki.connect(&server, false).await.expect("TLS handshake");
+    let answer = scorecard::api::pb::scoring_service_client::ScoringServiceClient::new(channel)
+        .score_review(worked_example())
+        .await
+        .expect("served");
+    assert_eq!(answer.into_inner().final_score, "87.63");
+    assert!(closed_by_server(&mut silent).await, "silent TCP closed");
+    assert!(closed_by_server(&mut half).await, "half ClientHello closed");
+}
+
+/// The value of `scorecard_calls_refused_total{reason="REASON"}`, 0 when
+/// the counter is not there yet.
+fn refused_count(text: &str, reason: &str) -> u64 {
+    let prefix = format!("scorecard_calls_refused_total{{reason=\"{reason}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .map_or(0, |v| v.trim().parse().unwrap())
+}
+
+/// The JSON access-log lines of refused calls, as (method, code, reason).
+fn refused_lines(log: &std::path::Path) -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["message"] == "rpc refused")
+        .map(|v| {
+            let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            (field("method"), field("code"), field("reason"))
+        })
+        .collect()
+}
+
+/// A call refused for its token, one for its size, one for bytes that do
+/// not decode and one shed because the only slot is taken: each gets exactly one access-log line
+/// with its gRPC code and reason (no handler ran, so no other line), and
+/// the refusal counter of its reason goes from 0 to 1.
+#[tokio::test]
+async fn each_refused_call_gets_one_log_line_with_its_code_and_reason_and_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("tokens.toml");
+    let token = "refusal-test-token";
+    std::fs::write(
+        &tokens,
+        format!(
+            "[[callers]]\nname = \"hr\"\nroles = [\"reviews\"]\ntoken_sha256 = \"{}\"\n",
+            scorecard::server::auth::hash_token(token)
+        ),
+    )
+    .unwrap();
+    let log = dir.path().join("server.log");
+    let server = ChildServer::start_with_metrics_logging_to(
+        &[
+            "--log-format",
+            "json",
+            "--tokens",
+            tokens.to_str().unwrap(),
+            "--max-message-bytes",
+            "4000",
+            "--max-concurrent-calls",
+            "1",
+            // The stalled call below must keep its slot for the test.
+            "--body-timeout",
+            "120s",
+        ],
+        &log,
+    );
+    let addr = server.addr;
+    let metrics = server.metrics.unwrap();
+    let before = tokio::task::spawn_blocking(move || scrape(metrics))
+        .await
+        .unwrap();
+    for reason in ["unauthenticated", "too_large", "decode", "overloaded"] {
+        assert_eq!(refused_count(&before, reason), 0, "{before}");
+    }
+    let with_token = |request: scorecard::api::pb::ScoreReviewRequest| {
+        let mut request = tonic::Request::new(request);
+        request
+            .metadata_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        request
+    };
+    let mut scoring = server.scoring().await;
+
+    // No token: UNAUTHENTICATED.
+    let err = scoring.score_review(worked_example()).await.unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated, "{err:?}");
+    // 5,000 bytes of review id: over the 4,000-byte message cap.
+    let mut big = worked_example();
+    big.review_id = "x".repeat(5000);
+    let err = scoring.score_review(with_token(big)).await.unwrap_err();
+    assert_eq!(err.code(), Code::ResourceExhausted, "{err:?}");
+    // Bytes that are not a ScoreReviewRequest (field 1, length 5, then
+    // only 2 bytes): INVALID_ARGUMENT before the handler.
+    let (send, _conn) = h2_client(addr).await;
+    let mut send = send.ready().await.unwrap();
+    let call = || {
+        http::Request::builder()
+            .method("POST")
+            .uri(format!(
+                "http://{addr}/scorecard.v1.ScoringService/ScoreReview"
+            ))
+            .header("content-type", "application/grpc")
+            .header("te", "trailers")
+            .header("authorization", format!("Bearer {token}"))
+            .body(())
+            .unwrap()
+    };
+    let (response, mut body) = send.send_request(call(), false).unwrap();
+    body.send_data(
+        bytes::Bytes::from_static(&[0, 0, 0, 0, 4, 0x0a, 0x05, b'a', b'b']),
+        true,
+    )
+    .unwrap();
+    let status = timeout(BOUND, grpc_status(response))
+        .await
+        .expect("bounded");
+    // 3 = INVALID_ARGUMENT.
+    assert_eq!(status.as_deref(), Some("3"));
+    // A call with the token that sends its headers and no body holds the
+    // one slot; the next call is shed.
+    let mut send = send.ready().await.unwrap();
+    let (_response, _body) = send.send_request(call(), false).unwrap();
+    let mut served = 0;
+    let shed = timeout(BOUND, async {
+        loop {
+            match scoring.score_review(with_token(worked_example())).await {
+                Err(s) if s.code() == Code::ResourceExhausted => return s,
+                // The stalled call's headers had not reached the server
+                // yet: that call was answered (and logged), try again.
+                Ok(_) => {
+                    served += 1;
+                    tokio::time::sleep(Duration::from_millis(20)).await
+                }
+                Err(s) => panic!("{s:?}"),
+            }
+        }
+    })
+    .await
+    .expect("a call is shed while the slot is held");
+    assert!(shed.message().contains("overloaded"), "{shed:?}");
+
+    let lines = timeout(BOUND, async {
+        loop {
+            let lines = refused_lines(&log);
+            if lines.len() >= 4 {
+                return lines;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("four refused-call lines");
+    let line = |code: &str, reason: &str| {
+        (
+            "ScoreReview".to_string(),
+            code.to_string(),
+            reason.to_string(),
+        )
+    };
+    assert_eq!(
+        lines,
+        [
+            line("UNAUTHENTICATED", "unauthenticated"),
+            line("RESOURCE_EXHAUSTED", "too_large"),
+            line("INVALID_ARGUMENT", "decode"),
+            line("RESOURCE_EXHAUSTED", "overloaded"),
+        ]
+    );
+    let after = tokio::task::spawn_blocking(move || scrape(metrics))
+        .await
+        .unwrap();
+    for reason in ["unauthenticated", "too_large", "decode", "overloaded"] {
+        assert_eq!(refused_count(&after, reason), 1, "{reason}\n{after}");
+    }
+    // Only the calls served reached a handler: no other access-log line.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let handled = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["message"] == "rpc")
+        .count();
+    assert_eq!(handled, served, "{text}");
 }

@@ -12,16 +12,16 @@ use std::time::Duration;
 use tonic::Code;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 
-struct Pki {
+pub(crate) struct Pki {
     dir: tempfile::TempDir,
-    ca_pem: String,
+    pub(crate) ca_pem: String,
     client_cert_pem: String,
     client_key_pem: String,
 }
 
 /// A CA, a server certificate for localhost, and a client certificate
 /// whose common name is "ticketing.internal".
-fn pki() -> Pki {
+pub(crate) fn pki() -> Pki {
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
@@ -58,7 +58,7 @@ fn pki() -> Pki {
 }
 
 impl Pki {
-    fn tls_files(&self, mtls: bool) -> TlsFiles {
+    pub(crate) fn tls_files(&self, mtls: bool) -> TlsFiles {
         TlsFiles {
             cert: self.dir.path().join("server.pem"),
             key: self.dir.path().join("server.key"),
@@ -66,7 +66,7 @@ impl Pki {
         }
     }
 
-    async fn connect(
+    pub(crate) async fn connect(
         &self,
         server: &TestServer,
         with_client_cert: bool,
