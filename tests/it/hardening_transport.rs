@@ -493,7 +493,7 @@ async fn sigterm_with_idle_silent_and_watch_open_exits_0() {
     assert!(text.contains("stopped"), "{text}");
 }
 
-/// About a thousand silent TCP connections used to exhaust the soft limit
+/// About a thousand silent TCP connections would exhaust the soft limit
 /// of open files, after which every real call failed. Started with its
 /// soft limit lowered to 128 (the hard limit above it), the server raises
 /// it to the hard limit and logs both figures; with 300 silent connections
