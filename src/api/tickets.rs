@@ -10,7 +10,7 @@ use scorecard_core::tickets::timeline::{MAX_HISTORY_CHANGES, Status, StatusChang
 use scorecard_core::tickets::{
     AggregationOptions, BreachedTickets, Calendar, CalendarSpec, Clock, FIRST_RESPONSE_SLA_RATE,
     INDICATOR_IDS, MetricsVersion, RESOLUTION_SLA_RATE, RejectReason, TicketRecord, TicketReport,
-    TimeField, WorkingHoursSpec,
+    TimeField, WorkingHoursSpec, priority_key,
 };
 use scorecard_core::{MAX_ID_BYTES, Violation};
 use std::collections::BTreeMap;
@@ -143,11 +143,6 @@ fn calendar(c: &pb::BusinessCalendar, field: &str, v: &mut Vec<Violation>) -> Op
             None
         }
     }
-}
-
-/// A priority as version 2 matches it: trimmed, case-insensitively.
-pub fn priority_key(priority: &str) -> String {
-    priority.trim().to_lowercase()
 }
 
 /// Limits per priority from `limits` (the field `options.{name}`), keyed

@@ -331,6 +331,14 @@ fn limit_problem(kind: LimitKind, limit: SignedDuration) -> Option<String> {
     }
 }
 
+/// A priority as version 2 matches it: trimmed and lower-cased. The one
+/// definition of that match; the wire layer keys its limits by it too.
+pub fn priority_key(priority: &str) -> String {
+    let mut key = String::new();
+    fold_into(priority, &mut key);
+    key
+}
+
 /// `text` trimmed and lower-cased into `out` (cleared first).
 fn fold_into(text: &str, out: &mut String) {
     out.clear();
