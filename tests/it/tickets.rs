@@ -21,7 +21,8 @@ fn at(base: &str, minutes: i64) -> Option<prost_types::Timestamp> {
     })
 }
 
-fn batch(records: Vec<pb::TicketRecord>) -> pb::PushResponseTimesRequest {
+/// One batch of records as a push stream message.
+pub(crate) fn batch(records: Vec<pb::TicketRecord>) -> pb::PushResponseTimesRequest {
     pb::PushResponseTimesRequest {
         payload: Some(pb::push_response_times_request::Payload::Batch(
             pb::TicketBatch { records },

@@ -3,6 +3,7 @@
 //! batches.
 
 use crate::common::*;
+use crate::tickets::batch;
 use proptest::prelude::*;
 use scorecard::api::pb;
 use tonic::Code;
@@ -14,14 +15,6 @@ fn cst(local: &str) -> Option<prost_types::Timestamp> {
         seconds: t.as_second(),
         nanos: 0,
     })
-}
-
-fn batch(records: Vec<pb::TicketRecord>) -> pb::PushResponseTimesRequest {
-    pb::PushResponseTimesRequest {
-        payload: Some(pb::push_response_times_request::Payload::Batch(
-            pb::TicketBatch { records },
-        )),
-    }
 }
 
 fn change(local: &str, status: pb::TicketStatus) -> pb::StatusChange {
