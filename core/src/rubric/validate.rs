@@ -38,213 +38,30 @@ const MIN_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, MAX_PRECISION);
 /// Validates a rubric, returning every violation found.
 pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
     let mut v = Checker::default();
-
     // Counts first: a rubric over them is not looked at further, so its
     // size bounds neither the work nor the answer.
-    let indicator_count: usize = spec.dimensions.iter().map(|d| d.indicators.len()).sum();
-    if spec.dimensions.len() > MAX_DIMENSIONS {
-        v.add(
-            "dimensions",
-            format!(
-                "{} dimensions; at most {MAX_DIMENSIONS}",
-                spec.dimensions.len()
-            ),
-        );
-    }
-    if indicator_count > MAX_INDICATORS {
-        v.add(
-            "dimensions",
-            format!("{indicator_count} indicators in all; at most {MAX_INDICATORS}"),
-        );
-    }
-    if spec.grade_bands.len() > MAX_GRADE_BANDS {
-        v.add(
-            "grade_bands",
-            format!(
-                "{} grade bands; at most {MAX_GRADE_BANDS}",
-                spec.grade_bands.len()
-            ),
-        );
-    }
+    v.counts(spec);
     if !v.violations.is_empty() {
         return Err(v.violations);
     }
-
-    if !is_slug(&spec.id, '-') {
-        v.add("id", "must be a non-empty slug of lower-case letters, digits and '-' (at most 64 characters)");
-    }
-    if spec.version == 0 {
-        v.add("version", "must be a positive integer");
-    }
-    let default_locale = if spec.default_locale.is_empty() {
-        v.add("default_locale", format!("is required; {LOCALE_REASON}"));
-        None
-    } else {
-        let parsed = Locale::parse(&spec.default_locale);
-        if parsed.is_none() {
-            v.add(
-                "default_locale",
-                format!(
-                    "\"{}\" is not supported; {LOCALE_REASON}",
-                    crate::clip(&spec.default_locale, MAX_ECHOED_TAG)
-                ),
-            );
-        }
-        parsed
-    };
-    let names = v.names("names", &spec.names, default_locale);
-
-    let precision = spec.precision.unwrap_or(2);
-    if precision > MAX_PRECISION {
-        v.add(
-            "precision",
-            format!("{precision} is above the maximum of {MAX_PRECISION} decimal places"),
-        );
-    }
-
-    let blend = match &spec.blend {
-        None => Some(Blend {
-            self_percent: Decimal::from(30),
-            supervisor_percent: Decimal::from(70),
-        }),
-        Some(b) => {
-            let s = v.number(
-                "blend.self_weight_percent",
-                b.self_weight_percent,
-                Bound::NonNegative,
-            );
-            let p = v.number(
-                "blend.supervisor_weight_percent",
-                b.supervisor_weight_percent,
-                Bound::NonNegative,
-            );
-            match (s, p) {
-                (Some(s), Some(p)) if s + p != Decimal::ONE_HUNDRED => {
-                    v.add(
-                        "blend",
-                        format!(
-                            "self {} + supervisor {} = {}, must sum to exactly 100",
-                            decimal::plain(s),
-                            decimal::plain(p),
-                            decimal::plain(s + p)
-                        ),
-                    );
-                    None
-                }
-                (Some(s), Some(p)) => Some(Blend {
-                    self_percent: s,
-                    supervisor_percent: p,
-                }),
-                _ => None,
-            }
-        }
-    };
-
+    let (default_locale, names, precision) = v.header(spec);
+    let blend = v.blend(spec.blend.as_ref());
     let gap_threshold = match spec.gap_threshold {
         None => Some(Decimal::TEN),
         Some(g) => v.number("gap_threshold", g, Bound::NonNegative),
     };
-
-    // Dimensions and indicators.
-    if spec.dimensions.is_empty() {
-        v.add("dimensions", "a rubric needs at least one dimension");
-    }
-    let mut dimensions = Vec::with_capacity(spec.dimensions.len());
-    let mut dimension_ids = HashMap::new();
-    let mut indicator_ids: HashMap<&str, String> = HashMap::new();
-    let mut weight_sum = Decimal::ZERO;
-    let mut weights_ok = true;
-    for (di, d) in spec.dimensions.iter().enumerate() {
-        let path = format!("dimensions[{di}]");
-        if !is_slug(&d.id, '_') {
-            v.add(format!("{path}.id"), "must be a non-empty slug of lower-case letters, digits and '_' (at most 64 characters)");
-        } else if let Some(first) = dimension_ids.insert(d.id.as_str(), di) {
-            v.add(
-                format!("{path}.id"),
-                format!("\"{}\" duplicates dimensions[{first}].id", d.id),
-            );
-        }
-        let dnames = v.names(&format!("{path}.names"), &d.names, default_locale);
-        let weight = v.number(
-            &format!("{path}.weight_percent"),
-            d.weight_percent,
-            Bound::Positive,
-        );
-        match weight {
-            Some(w) => weight_sum += w,
-            None => weights_ok = false,
-        }
-        if d.indicators.is_empty() {
-            v.add(
-                format!("{path}.indicators"),
-                "a dimension needs at least one indicator",
-            );
-        }
-        let mut indicators = Vec::with_capacity(d.indicators.len());
-        for (ii, ind) in d.indicators.iter().enumerate() {
-            let ipath = format!("{path}.indicators[{ii}]");
-            if !is_slug(&ind.id, '_') {
-                v.add(format!("{ipath}.id"), "must be a non-empty slug of lower-case letters, digits and '_' (at most 64 characters)");
-            } else if let Some(first) = indicator_ids.insert(ind.id.as_str(), ipath.clone()) {
-                v.add(
-                    format!("{ipath}.id"),
-                    format!("\"{}\" duplicates {first}.id", ind.id),
-                );
-            }
-            if let Some(indicator) = v.indicator(&ipath, ind, default_locale) {
-                indicators.push(indicator);
-            }
-        }
-        if let Some(w) = weight {
-            let max_score = indicators.iter().map(|i: &Indicator| i.full_points).sum();
-            dimensions.push(Dimension {
-                id: d.id.clone(),
-                names: dnames.clone().unwrap_or_default(),
-                weight_percent: w,
-                indicators,
-                max_score,
-            });
-        }
-    }
-    if weights_ok && !spec.dimensions.is_empty() && weight_sum != Decimal::ONE_HUNDRED {
-        v.add(
-            "dimensions",
-            format!(
-                "weight_percent values sum to {}, must sum to exactly 100",
-                decimal::plain(weight_sum)
-            ),
-        );
-    }
-
-    // Points are shown at the rubric's precision, so full points must fit it.
-    for (di, d) in spec.dimensions.iter().enumerate() {
-        for (ii, ind) in d.indicators.iter().enumerate() {
-            if let Ok(full) = decimal::from_f64(ind.full_points)
-                && full.normalize().scale() > precision
-            {
-                v.add(
-                    format!("dimensions[{di}].indicators[{ii}].full_points"),
-                    format!(
-                        "{} has more decimals than the rubric's precision {precision}",
-                        decimal::plain(full)
-                    ),
-                );
-            }
-        }
-    }
-
+    let dimensions = v.dimensions(spec, default_locale);
+    v.full_points_fit(spec, precision);
     let max_total: Decimal = dimensions
         .iter()
         .map(|d| d.weight_percent * d.max_score / Decimal::ONE_HUNDRED)
         .sum();
-
     let grade_bands = v.grade_bands(
         &spec.grade_bands,
         default_locale,
         precision.min(MAX_PRECISION),
         max_total,
     );
-
     if !v.violations.is_empty() {
         return Err(v.violations);
     }
@@ -255,18 +72,7 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
     else {
         return Err(vec![Violation::new("", "rubric is invalid")]);
     };
-
-    let mut index = HashMap::new();
-    let mut order = Vec::new();
-    let mut offsets = Vec::with_capacity(dimensions.len());
-    for (d, dim) in dimensions.iter().enumerate() {
-        offsets.push(order.len());
-        for (i, ind) in dim.indicators.iter().enumerate() {
-            index.insert(ind.id.clone(), (d, i));
-            order.push((d, i));
-        }
-    }
-    let mut rubric = Rubric {
+    build(Rubric {
         id: spec.id.clone(),
         version: spec.version,
         default_locale,
@@ -279,13 +85,26 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
         hr_signature: spec.hr_signature,
         max_total,
         content_hash: String::new(),
-        index,
-        order,
-        offsets,
+        index: HashMap::new(),
+        order: Vec::new(),
+        offsets: Vec::new(),
         texts: Default::default(),
         units: Default::default(),
         shown: Default::default(),
-    };
+    })
+}
+
+/// Fills in what a valid rubric implies: the indicator index and order,
+/// the numbers as shown and in millionths, the content hash, the texts.
+fn build(mut rubric: Rubric) -> Result<Rubric, Vec<Violation>> {
+    rubric.offsets = Vec::with_capacity(rubric.dimensions.len());
+    for (d, dim) in rubric.dimensions.iter().enumerate() {
+        rubric.offsets.push(rubric.order.len());
+        for (i, ind) in dim.indicators.iter().enumerate() {
+            rubric.index.insert(ind.id.clone(), (d, i));
+            rubric.order.push((d, i));
+        }
+    }
     rubric.shown = shown(&rubric);
     rubric.units = units(&rubric).ok_or_else(|| {
         vec![Violation::new(
@@ -296,6 +115,205 @@ pub fn validate(spec: &RubricSpec) -> Result<Rubric, Vec<Violation>> {
     rubric.content_hash = content_hash(&to_spec(&rubric));
     rubric.texts = crate::scoring::rubric_texts(&rubric);
     Ok(rubric)
+}
+
+impl Checker {
+    /// The caps on dimensions, indicators and grade bands.
+    fn counts(&mut self, spec: &RubricSpec) {
+        let indicator_count: usize = spec.dimensions.iter().map(|d| d.indicators.len()).sum();
+        if spec.dimensions.len() > MAX_DIMENSIONS {
+            self.add(
+                "dimensions",
+                format!(
+                    "{} dimensions; at most {MAX_DIMENSIONS}",
+                    spec.dimensions.len()
+                ),
+            );
+        }
+        if indicator_count > MAX_INDICATORS {
+            self.add(
+                "dimensions",
+                format!("{indicator_count} indicators in all; at most {MAX_INDICATORS}"),
+            );
+        }
+        if spec.grade_bands.len() > MAX_GRADE_BANDS {
+            self.add(
+                "grade_bands",
+                format!(
+                    "{} grade bands; at most {MAX_GRADE_BANDS}",
+                    spec.grade_bands.len()
+                ),
+            );
+        }
+    }
+
+    /// The id, version, default locale, names and precision.
+    fn header(&mut self, spec: &RubricSpec) -> (Option<Locale>, Option<Names>, u32) {
+        if !is_slug(&spec.id, '-') {
+            self.add("id", "must be a non-empty slug of lower-case letters, digits and '-' (at most 64 characters)");
+        }
+        if spec.version == 0 {
+            self.add("version", "must be a positive integer");
+        }
+        let default_locale = if spec.default_locale.is_empty() {
+            self.add("default_locale", format!("is required; {LOCALE_REASON}"));
+            None
+        } else {
+            let parsed = Locale::parse(&spec.default_locale);
+            if parsed.is_none() {
+                self.add(
+                    "default_locale",
+                    format!(
+                        "\"{}\" is not supported; {LOCALE_REASON}",
+                        crate::clip(&spec.default_locale, MAX_ECHOED_TAG)
+                    ),
+                );
+            }
+            parsed
+        };
+        let names = self.names("names", &spec.names, default_locale);
+        let precision = spec.precision.unwrap_or(2);
+        if precision > MAX_PRECISION {
+            self.add(
+                "precision",
+                format!("{precision} is above the maximum of {MAX_PRECISION} decimal places"),
+            );
+        }
+        (default_locale, names, precision)
+    }
+
+    /// The self/supervisor blend: 30/70 unless given, summing to 100.
+    fn blend(&mut self, blend: Option<&BlendSpec>) -> Option<Blend> {
+        let Some(b) = blend else {
+            return Some(Blend {
+                self_percent: Decimal::from(30),
+                supervisor_percent: Decimal::from(70),
+            });
+        };
+        let s = self.number(
+            "blend.self_weight_percent",
+            b.self_weight_percent,
+            Bound::NonNegative,
+        );
+        let p = self.number(
+            "blend.supervisor_weight_percent",
+            b.supervisor_weight_percent,
+            Bound::NonNegative,
+        );
+        match (s, p) {
+            (Some(s), Some(p)) if s + p != Decimal::ONE_HUNDRED => {
+                self.add(
+                    "blend",
+                    format!(
+                        "self {} + supervisor {} = {}, must sum to exactly 100",
+                        decimal::plain(s),
+                        decimal::plain(p),
+                        decimal::plain(s + p)
+                    ),
+                );
+                None
+            }
+            (Some(s), Some(p)) => Some(Blend {
+                self_percent: s,
+                supervisor_percent: p,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The dimensions and their indicators, with unique ids and weights
+    /// that sum to 100. Only dimensions with a valid weight are returned.
+    fn dimensions(&mut self, spec: &RubricSpec, default_locale: Option<Locale>) -> Vec<Dimension> {
+        if spec.dimensions.is_empty() {
+            self.add("dimensions", "a rubric needs at least one dimension");
+        }
+        let mut dimensions = Vec::with_capacity(spec.dimensions.len());
+        let mut dimension_ids = HashMap::new();
+        let mut indicator_ids: HashMap<&str, String> = HashMap::new();
+        let mut weight_sum = Decimal::ZERO;
+        let mut weights_ok = true;
+        for (di, d) in spec.dimensions.iter().enumerate() {
+            let path = format!("dimensions[{di}]");
+            if !is_slug(&d.id, '_') {
+                self.add(format!("{path}.id"), "must be a non-empty slug of lower-case letters, digits and '_' (at most 64 characters)");
+            } else if let Some(first) = dimension_ids.insert(d.id.as_str(), di) {
+                self.add(
+                    format!("{path}.id"),
+                    format!("\"{}\" duplicates dimensions[{first}].id", d.id),
+                );
+            }
+            let dnames = self.names(&format!("{path}.names"), &d.names, default_locale);
+            let weight = self.number(
+                &format!("{path}.weight_percent"),
+                d.weight_percent,
+                Bound::Positive,
+            );
+            match weight {
+                Some(w) => weight_sum += w,
+                None => weights_ok = false,
+            }
+            if d.indicators.is_empty() {
+                self.add(
+                    format!("{path}.indicators"),
+                    "a dimension needs at least one indicator",
+                );
+            }
+            let mut indicators = Vec::with_capacity(d.indicators.len());
+            for (ii, ind) in d.indicators.iter().enumerate() {
+                let ipath = format!("{path}.indicators[{ii}]");
+                if !is_slug(&ind.id, '_') {
+                    self.add(format!("{ipath}.id"), "must be a non-empty slug of lower-case letters, digits and '_' (at most 64 characters)");
+                } else if let Some(first) = indicator_ids.insert(ind.id.as_str(), ipath.clone()) {
+                    self.add(
+                        format!("{ipath}.id"),
+                        format!("\"{}\" duplicates {first}.id", ind.id),
+                    );
+                }
+                if let Some(indicator) = self.indicator(&ipath, ind, default_locale) {
+                    indicators.push(indicator);
+                }
+            }
+            if let Some(w) = weight {
+                let max_score = indicators.iter().map(|i: &Indicator| i.full_points).sum();
+                dimensions.push(Dimension {
+                    id: d.id.clone(),
+                    names: dnames.clone().unwrap_or_default(),
+                    weight_percent: w,
+                    indicators,
+                    max_score,
+                });
+            }
+        }
+        if weights_ok && !spec.dimensions.is_empty() && weight_sum != Decimal::ONE_HUNDRED {
+            self.add(
+                "dimensions",
+                format!(
+                    "weight_percent values sum to {}, must sum to exactly 100",
+                    decimal::plain(weight_sum)
+                ),
+            );
+        }
+        dimensions
+    }
+
+    /// Points are shown at the rubric's precision, so full points must fit it.
+    fn full_points_fit(&mut self, spec: &RubricSpec, precision: u32) {
+        for (di, d) in spec.dimensions.iter().enumerate() {
+            for (ii, ind) in d.indicators.iter().enumerate() {
+                if let Ok(full) = decimal::from_f64(ind.full_points)
+                    && full.normalize().scale() > precision
+                {
+                    self.add(
+                        format!("dimensions[{di}].indicators[{ii}].full_points"),
+                        format!(
+                            "{} has more decimals than the rubric's precision {precision}",
+                            decimal::plain(full)
+                        ),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// The rubric's numbers in millionths. Every number was checked to have
