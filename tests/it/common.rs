@@ -366,3 +366,22 @@ pub async fn score_once_the_slot_frees(
         }
     }
 }
+
+/// Waits (within 20 s) until the log file has a line containing `needle`.
+/// The access log is written on its own thread, a moment after the answer
+/// is sent, and a killed server loses what it had not written yet.
+pub fn wait_for_log_line(log: &std::path::Path, needle: &str) {
+    let bound = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.contains(needle))
+    {
+        assert!(
+            std::time::Instant::now() < bound,
+            "no log line with {needle:?} in {}",
+            log.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

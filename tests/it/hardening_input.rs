@@ -294,6 +294,7 @@ async fn a_review_id_with_a_line_break_and_ansi_escapes_is_logged_escaped() {
     request.review_id = forged.into();
     let answer = server.scoring().await.score_review(request).await.unwrap();
     assert_eq!(answer.into_inner().review_id, forged);
+    wait_for_log_line(&log_path, "r-77");
     drop(server);
     let text = std::fs::read_to_string(&log_path).unwrap();
     assert!(

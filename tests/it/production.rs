@@ -394,7 +394,7 @@ async fn the_access_log_is_plain_text_when_stderr_is_not_a_terminal() {
     request.review_id = "log-check-7".into();
     let answer = server.scoring().await.score_review(request).await.unwrap();
     assert_eq!(answer.into_inner().review_id, "log-check-7");
-    // The line is written before the answer is sent.
+    wait_for_log_line(&log_path, "review_id=log-check-7");
     drop(server);
     let text = std::fs::read_to_string(&log_path).unwrap();
     assert!(
