@@ -525,12 +525,27 @@ fn reset_before_served(status: &tonic::Status) -> bool {
     false
 }
 
+/// Whether a call on a new connection failed because the closing server
+/// closed that connection before the request went out on it (hyper's
+/// "connection closed" cancel, which tonic reports as CANCELLED).
+fn closed_before_sent(status: &tonic::Status) -> bool {
+    let mut source = std::error::Error::source(status);
+    while let Some(error) = source {
+        if let Some(hyper) = error.downcast_ref::<hyper::Error>() {
+            return status.code() == Code::Cancelled && hyper.is_canceled();
+        }
+        source = error.source();
+    }
+    false
+}
+
 #[test]
 fn a_status_the_server_sent_is_not_taken_for_a_goaway() {
     assert!(!refused_by_goaway(&tonic::Status::internal("boom")));
     assert!(!refused_by_goaway(&tonic::Status::unavailable("closing")));
     assert!(!refused_while_closing(&tonic::Status::internal("boom")));
     assert!(!reset_before_served(&tonic::Status::unknown("boom")));
+    assert!(!closed_before_sent(&tonic::Status::cancelled("boom")));
     assert!(refused_while_closing(&tonic::Status::unavailable(
         "closing"
     )));
@@ -621,7 +636,9 @@ async fn sigterm_under_load_finishes_accepted_calls_refuses_new_ones_and_exits_0
     )
     .await;
     assert!(
-        refused_while_closing(&refused) || reset_before_served(&refused),
+        refused_while_closing(&refused)
+            || reset_before_served(&refused)
+            || closed_before_sent(&refused),
         "a new connection: {refused:?}"
     );
     let old = score_once(&mut unary).await;
