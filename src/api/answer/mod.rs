@@ -13,6 +13,7 @@
 //! the one contract (review.proto, scoring_service.proto) and a renumbered
 //! or added field fails a test.
 
+pub mod fields;
 pub mod plain;
 
 use super::pb;
@@ -115,16 +116,19 @@ pub fn score_reviews_item(
         Ok((rubric, ..)) => capacity(rubric, view),
         Err(_) => 512,
     };
+    use fields::score_reviews_response as f;
     let mut w = Writer::with_capacity(capacity);
-    w.string(1, review_id);
-    w.uint(2, index);
+    w.string(f::REVIEW_ID, review_id);
+    w.uint(f::INDEX, index);
     match result {
         Ok((rubric, review, out)) => {
-            w.message(3, |w| write_score_review(w, rubric, review, out, view));
+            w.message(f::RESULT, |w| {
+                write_score_review(w, rubric, review, out, view)
+            });
         }
         Err(e) => {
             let status = super::status::to_item_status(e);
-            w.message(4, |w| status.encode_raw(&mut w.buf));
+            w.message(f::ERROR, |w| status.encode_raw(&mut w.buf));
         }
     }
     Encoded(w.buf)
@@ -142,35 +146,41 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
     let p = rubric.precision;
     let locale = out.locale;
     let name = |names| named(rubric, names, locale);
-    w.string(1, &review.review_id);
-    w.message(2, |w| {
-        w.string(1, &rubric.id);
-        w.uint(2, rubric.version.into());
-        w.string(3, &rubric.content_hash);
-        w.string(4, rubric.name(locale));
+    use fields::score_review_response as f;
+    w.string(f::REVIEW_ID, &review.review_id);
+    w.message(f::RUBRIC, |w| {
+        use fields::rubric_info as f;
+        w.string(f::ID, &rubric.id);
+        w.uint(f::VERSION, rubric.version.into());
+        w.string(f::CONTENT_HASH, &rubric.content_hash);
+        w.string(f::NAME, rubric.name(locale));
     });
-    w.string(3, crate::VERSION);
-    w.string(4, locale.tag());
-    w.string(5, &review.employee_id);
-    w.string(6, &review.period_label);
-    for (tag, score) in [(7, &out.self_score), (8, &out.supervisor_score)] {
+    w.string(f::SERVICE_VERSION, crate::VERSION);
+    w.string(f::LOCALE, locale.tag());
+    w.string(f::EMPLOYEE_ID, &review.employee_id);
+    w.string(f::PERIOD_LABEL, &review.period_label);
+    for (tag, score) in [
+        (f::SELF_ASSESSMENT, &out.self_score),
+        (f::SUPERVISOR_ASSESSMENT, &out.supervisor_score),
+    ] {
         w.message(tag, |w| write_rater(w, rubric, review, out, score, view));
     }
     let shown = &rubric.shown;
-    w.string(9, &shown.self_percent);
-    w.string(10, &shown.supervisor_percent);
-    w.fixed(11, out.final_score, p);
-    w.fixed(12, out.bonus_coefficient, 4);
+    w.string(f::SELF_WEIGHT_PERCENT, &shown.self_percent);
+    w.string(f::SUPERVISOR_WEIGHT_PERCENT, &shown.supervisor_percent);
+    w.fixed(f::FINAL_SCORE, out.final_score, p);
+    w.fixed(f::BONUS_COEFFICIENT, out.bonus_coefficient, 4);
     if let Some((band, (min, max, bonus))) = out
         .grade_band
         .and_then(|i| Some((rubric.grade_bands.get(i)?, shown.bands.get(i)?)))
     {
-        w.message(13, |w| {
-            w.string(1, &band.id);
-            w.string(2, name(&band.names));
-            w.string(3, min);
-            w.string(4, max);
-            w.string(5, bonus);
+        w.message(f::GRADE_BAND, |w| {
+            use fields::grade_band_result as f;
+            w.string(f::ID, &band.id);
+            w.string(f::NAME, name(&band.names));
+            w.string(f::MIN_SCORE, min);
+            w.string(f::MAX_SCORE, max);
+            w.string(f::BONUS_COEFFICIENT, bonus);
         });
     }
     for loss in &out.losses {
@@ -178,28 +188,30 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
         let indicator = &dimension.indicators[loss.indicator];
         let ordinal = rubric.offset(loss.dimension) + loss.indicator;
         let target = shown.indicators.get(ordinal).map_or("", |s| s.0.as_str());
-        w.message(14, |w| {
-            w.string(1, &indicator.id);
-            w.string(2, &dimension.id);
-            w.string(3, name(&indicator.names));
-            w.fixed(4, loss.final_score_points, p);
-            w.fixed(5, loss.self_deduction, p);
-            w.fixed(6, loss.supervisor_deduction, p);
-            w.string(7, target);
-            w.enumeration(8, direction_proto(indicator.rule.direction));
-            w.enumeration(9, unit_proto(indicator.unit));
-            w.text(10, out.text.bytes(loss.explanation));
+        w.message(f::LARGEST_LOSSES, |w| {
+            use fields::loss as f;
+            w.string(f::INDICATOR_ID, &indicator.id);
+            w.string(f::DIMENSION_ID, &dimension.id);
+            w.string(f::NAME, name(&indicator.names));
+            w.fixed(f::FINAL_SCORE_POINTS, loss.final_score_points, p);
+            w.fixed(f::SELF_DEDUCTION, loss.self_deduction, p);
+            w.fixed(f::SUPERVISOR_DEDUCTION, loss.supervisor_deduction, p);
+            w.string(f::FULL_POINTS_VALUE, target);
+            w.enumeration(f::DIRECTION, direction_proto(indicator.rule.direction));
+            w.enumeration(f::UNIT, unit_proto(indicator.unit));
+            w.text(f::EXPLANATION, out.text.bytes(loss.explanation));
         });
     }
-    w.message(15, |w| {
-        w.fixed(1, out.gap, p);
-        w.string(2, &shown.gap_threshold);
-        w.boolean(3, out.gap_flagged);
-        w.text(4, out.text.bytes(out.gap_explanation));
+    w.message(f::GAP, |w| {
+        use fields::rater_gap as f;
+        w.fixed(f::SELF_MINUS_SUPERVISOR, out.gap, p);
+        w.string(f::THRESHOLD, &shown.gap_threshold);
+        w.boolean(f::FLAGGED, out.gap_flagged);
+        w.text(f::EXPLANATION, out.text.bytes(out.gap_explanation));
     });
-    w.boolean(16, out.complete);
-    w.fixed(17, out.max_reachable_final, p);
-    w.text(18, out.text.bytes(out.summary));
+    w.boolean(f::COMPLETE, out.complete);
+    w.fixed(f::MAX_REACHABLE_FINAL_SCORE, out.max_reachable_final, p);
+    w.text(f::SUMMARY, out.text.bytes(out.summary));
 }
 
 fn write_rater(
@@ -216,7 +228,8 @@ fn write_rater(
         scorecard_core::scoring::Rater::SelfAssessment => pb::Rater::Self_,
         scorecard_core::scoring::Rater::Supervisor => pb::Rater::Supervisor,
     };
-    w.enumeration(1, rater as i32);
+    use fields::rater_breakdown as f;
+    w.enumeration(f::RATER, rater as i32);
     let shown = &rubric.shown;
     let indicators = match view {
         View::Full => score.indicators.as_slice(),
@@ -238,31 +251,32 @@ fn write_rater(
             InputSource::RaterPoints => (pb::InputKind::RaterPoints, "", 0),
             InputSource::Missing => (pb::InputKind::Missing, "", 0),
         };
-        w.message(2, |w| {
-            w.string(1, &indicator.id);
-            w.string(2, &dimension.id);
-            w.string(3, name(&indicator.names));
-            w.enumeration(4, kind as i32);
-            w.string(5, source);
-            w.uint(6, index as u64);
+        w.message(f::INDICATORS, |w| {
+            use fields::indicator_result as f;
+            w.string(f::INDICATOR_ID, &indicator.id);
+            w.string(f::DIMENSION_ID, &dimension.id);
+            w.string(f::NAME, name(&indicator.names));
+            w.enumeration(f::INPUT_KIND, kind as i32);
+            w.string(f::SOURCE, source);
+            w.uint(f::SUBMISSION_INDEX, index as u64);
             // Numbers the explanation already shows are copied from it.
             if s.value.is_some() {
-                w.text(7, out.text.bytes(s.value_text));
+                w.text(f::VALUE, out.text.bytes(s.value_text));
             }
-            w.enumeration(8, unit_proto(indicator.unit));
-            w.enumeration(9, direction_proto(indicator.rule.direction));
-            w.string(10, target);
+            w.enumeration(f::UNIT, unit_proto(indicator.unit));
+            w.enumeration(f::DIRECTION, direction_proto(indicator.rule.direction));
+            w.string(f::TARGET, target);
             if s.shortfall_text == Span::default() {
-                w.plain(11, s.shortfall);
+                w.plain(f::SHORTFALL, s.shortfall);
             } else {
-                w.text(11, out.text.bytes(s.shortfall_text));
+                w.text(f::SHORTFALL, out.text.bytes(s.shortfall_text));
             }
-            w.plain(12, s.steps);
-            w.fixed(13, s.deduction, p);
-            w.fixed(14, s.points, p);
-            w.string(15, full_points);
-            w.text(16, out.text.bytes(s.explanation));
-            w.string(17, &s.comment);
+            w.plain(f::STEPS, s.steps);
+            w.fixed(f::DEDUCTION, s.deduction, p);
+            w.fixed(f::POINTS, s.points, p);
+            w.string(f::FULL_POINTS, full_points);
+            w.text(f::EXPLANATION, out.text.bytes(s.explanation));
+            w.string(f::COMMENT, &s.comment);
         });
     }
     for ((d, s), (weight, max_score)) in rubric
@@ -271,19 +285,20 @@ fn write_rater(
         .zip(&score.dimensions)
         .zip(&shown.dimensions)
     {
-        w.message(3, |w| {
-            w.string(1, &d.id);
-            w.string(2, name(&d.names));
-            w.fixed(3, s.score, p);
-            w.string(4, max_score);
-            w.string(5, weight);
-            w.plain(6, s.weighted);
+        w.message(f::DIMENSIONS, |w| {
+            use fields::dimension_result as f;
+            w.string(f::DIMENSION_ID, &d.id);
+            w.string(f::NAME, name(&d.names));
+            w.fixed(f::SCORE, s.score, p);
+            w.string(f::MAX_SCORE, max_score);
+            w.string(f::WEIGHT_PERCENT, weight);
+            w.plain(f::WEIGHTED_SCORE, s.weighted);
         });
     }
-    w.fixed(4, score.total, p);
-    w.fixed(5, score.max_reachable_total, p);
+    w.fixed(f::TOTAL, score.total, p);
+    w.fixed(f::MAX_REACHABLE_TOTAL, score.max_reachable_total, p);
     for id in &score.missing {
-        w.repeated_string(6, id);
+        w.repeated_string(f::MISSING_INDICATOR_IDS, id);
     }
 }
 
@@ -474,15 +489,17 @@ mod tests {
             flagged: true,
             explanation: "x".repeat(300),
         };
+        use fields::rater_gap as f;
         let mut w = Writer::with_capacity(0);
-        w.message(15, |w| {
-            w.string(1, "3.09");
-            w.string(2, "");
-            w.boolean(3, true);
-            w.string(4, &"x".repeat(300));
+        w.message(fields::score_review_response::GAP, |w| {
+            w.string(f::SELF_MINUS_SUPERVISOR, "3.09");
+            w.string(f::THRESHOLD, "");
+            w.boolean(f::FLAGGED, true);
+            w.string(f::EXPLANATION, &"x".repeat(300));
         });
         let mut reference = Vec::new();
-        prost::encoding::message::encode(15, &expected, &mut reference);
+        let tag = fields::score_review_response::GAP;
+        prost::encoding::message::encode(tag, &expected, &mut reference);
         assert_eq!(w.buf, reference);
     }
 
@@ -495,7 +512,9 @@ mod tests {
                 ..Default::default()
             };
             let mut w = Writer::with_capacity(0);
-            w.message(7, |w| w.string(4, &"y".repeat(n)));
+            w.message(7, |w| {
+                w.string(fields::rater_gap::EXPLANATION, &"y".repeat(n))
+            });
             w.boolean(16, true);
             let mut reference = Vec::new();
             prost::encoding::message::encode(7, &expected, &mut reference);
