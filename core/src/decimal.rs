@@ -139,16 +139,18 @@ pub fn div_round_exact(n: i128, d: i128) -> (i128, bool) {
             (rounded.into(), exact)
         }
         _ => {
+            debug_assert!(d > 0, "a positive divisor");
             let (q, r) = (n / d, n % d);
-            let rounded = if 2 * r.abs() >= d { q + n.signum() } else { q };
-            (rounded, r == 0)
+            // Away from zero when |r| ≥ d − |r| (2|r| could overflow).
+            let (r, d) = (r.unsigned_abs(), d.unsigned_abs());
+            (q + i128::from(r >= d - r) * n.signum(), r == 0)
         }
     }
 }
 
 /// [`div_round_exact`] in 64 bits (`d` > 0).
 #[inline]
-pub fn div_round_exact_i64(n: i64, d: i64) -> (i64, bool) {
+fn div_round_exact_i64(n: i64, d: i64) -> (i64, bool) {
     debug_assert!(d > 0, "a positive divisor");
     let (q, r) = (n / d, n % d);
     // Away from zero when |r| ≥ d − |r|, without a branch: whether a
