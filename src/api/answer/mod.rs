@@ -13,6 +13,7 @@
 //! the one contract (review.proto, scoring_service.proto) and a renumbered
 //! or added field fails a test.
 
+mod digits;
 pub mod fields;
 pub mod plain;
 
@@ -22,9 +23,7 @@ use prost::encoding::{DecodeContext, WireType, encode_varint, skip_field};
 use prost::{DecodeError, Message};
 use rust_decimal::Decimal;
 use scorecard_core::Error;
-use scorecard_core::decimal::{
-    Digits, NUMBER_BYTES, Sink, fixed_digits, plain_digits, write_fixed, write_plain,
-};
+use scorecard_core::decimal::{append_fixed, append_plain};
 use scorecard_core::locale::Locale;
 use scorecard_core::rubric::{self, Rubric};
 use scorecard_core::scoring::{InputSource, Outcome, RaterScore, Review, Span};
@@ -199,7 +198,10 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
             w.string(f::FULL_POINTS_VALUE, target);
             w.enumeration(f::DIRECTION, direction_proto(indicator.rule.direction));
             w.enumeration(f::UNIT, unit_proto(indicator.unit));
-            w.text(f::EXPLANATION, out.text.bytes(loss.explanation));
+            w.text(
+                f::EXPLANATION,
+                digits::span_utf8(&out.text, loss.explanation),
+            );
         });
     }
     w.message(f::GAP, |w| {
@@ -207,11 +209,14 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
         w.fixed(f::SELF_MINUS_SUPERVISOR, out.gap, p);
         w.string(f::THRESHOLD, &shown.gap_threshold);
         w.boolean(f::FLAGGED, out.gap_flagged);
-        w.text(f::EXPLANATION, out.text.bytes(out.gap_explanation));
+        w.text(
+            f::EXPLANATION,
+            digits::span_utf8(&out.text, out.gap_explanation),
+        );
     });
     w.boolean(f::COMPLETE, out.complete);
     w.fixed(f::MAX_REACHABLE_FINAL_SCORE, out.max_reachable_final, p);
-    w.text(f::SUMMARY, out.text.bytes(out.summary));
+    w.text(f::SUMMARY, digits::span_utf8(&out.text, out.summary));
 }
 
 fn write_rater(
@@ -261,7 +266,7 @@ fn write_rater(
             w.uint(f::SUBMISSION_INDEX, index as u64);
             // Numbers the explanation already shows are copied from it.
             if s.value.is_some() {
-                w.text(f::VALUE, out.text.bytes(s.value_text));
+                w.text(f::VALUE, digits::span_utf8(&out.text, s.value_text));
             }
             w.enumeration(f::UNIT, unit_proto(indicator.unit));
             w.enumeration(f::DIRECTION, direction_proto(indicator.rule.direction));
@@ -269,13 +274,13 @@ fn write_rater(
             if s.shortfall_text == Span::default() {
                 w.plain(f::SHORTFALL, s.shortfall);
             } else {
-                w.text(f::SHORTFALL, out.text.bytes(s.shortfall_text));
+                w.text(f::SHORTFALL, digits::span_utf8(&out.text, s.shortfall_text));
             }
             w.plain(f::STEPS, s.steps);
             w.fixed(f::DEDUCTION, s.deduction, p);
             w.fixed(f::POINTS, s.points, p);
             w.string(f::FULL_POINTS, full_points);
-            w.text(f::EXPLANATION, out.text.bytes(s.explanation));
+            w.text(f::EXPLANATION, digits::span_utf8(&out.text, s.explanation));
             w.string(f::COMMENT, &s.comment);
         });
     }
@@ -328,16 +333,12 @@ pub(crate) fn direction_proto(direction: rubric::Direction) -> i32 {
 /// when they are not the default, nested messages length-delimited.
 struct Writer {
     buf: Vec<u8>,
-    /// Where numbers the in-place writer refuses (past 64 bits or 18
-    /// places) are formatted before they are written.
-    number: String,
 }
 
 impl Writer {
     fn with_capacity(capacity: usize) -> Self {
         Self {
             buf: Vec::with_capacity(capacity),
-            number: String::with_capacity(32),
         }
     }
 
@@ -407,47 +408,14 @@ impl Writer {
 
     /// A decimal without trailing zeros, as a string field.
     fn plain(&mut self, tag: u32, value: Decimal) {
-        let (units, scale) = (value.mantissa(), value.scale());
-        if !self.number(tag, |digits| plain_digits(digits, units, scale)) {
-            self.formatted(tag, |s| write_plain(s, value));
-        }
+        self.key(tag, WireType::LengthDelimited);
+        digits::length_delimited(&mut self.buf, |buf| append_plain(buf, value));
     }
 
     /// A decimal with exactly `places` decimals, as a string field.
     fn fixed(&mut self, tag: u32, value: Decimal, places: u32) {
-        let (units, scale) = (value.mantissa(), value.scale());
-        if !self.number(tag, |digits| fixed_digits(digits, units, scale, places)) {
-            self.formatted(tag, |s| write_fixed(s, value, places));
-        }
-    }
-
-    // The length of a number's text fits one varint byte.
-    const ONE_BYTE_LENGTH: () = assert!(NUMBER_BYTES < 0x80);
-
-    /// A number's text as a string field, written in place by `write`
-    /// after its key and a one-byte length (a number is at most
-    /// [`NUMBER_BYTES`] < 128 bytes); false, with nothing written, when
-    /// `write` gives false.
-    fn number(&mut self, tag: u32, write: impl FnOnce(&mut Digits<'_>) -> bool) -> bool {
-        let () = Self::ONE_BYTE_LENGTH;
-        let start = self.buf.len();
         self.key(tag, WireType::LengthDelimited);
-        let at = self.buf.len();
-        self.buf.push(0);
-        if !self.buf.push_digits(write) {
-            self.buf.truncate(start);
-            return false;
-        }
-        self.buf[at] = (self.buf.len() - at - 1) as u8;
-        true
-    }
-
-    fn formatted(&mut self, tag: u32, write: impl FnOnce(&mut String)) {
-        let mut number = std::mem::take(&mut self.number);
-        number.clear();
-        write(&mut number);
-        self.string(tag, &number);
-        self.number = number;
+        digits::length_delimited(&mut self.buf, |buf| append_fixed(buf, value, places));
     }
 
     /// A nested message field, written by `body` (always present, as
@@ -523,21 +491,21 @@ mod tests {
         }
     }
 
-    /// Numbers encode as prost encodes their text, whether written in
-    /// place (millionths at up to 6 places, counts at their own places,
-    /// whole numbers) or through a string (everything else: here fewer
-    /// places than shown, and 28 places). Texts worked by hand.
+    /// Numbers encode as prost encodes their text, on the core's fast
+    /// paths (millionths at up to 6 places, counts at their own places,
+    /// whole numbers) and off them (here fewer places than shown, and 28
+    /// places). Texts worked by hand.
     #[test]
     fn numbers_encode_as_prost_encodes_their_text() {
         let mut w = Writer::with_capacity(0);
-        // In place.
+        // Fast paths.
         w.plain(11, Decimal::new(1925, 2));
         w.fixed(14, Decimal::new(12_345_678, 6), 2);
         w.fixed(13, Decimal::new(-500_000, 6), 2);
         w.fixed(20, Decimal::new(0, 6), 4);
         w.fixed(21, Decimal::new(-1925, 2), 2);
         w.plain(22, Decimal::new(-7, 0));
-        // Through a string.
+        // Off them.
         w.fixed(23, Decimal::new(-5, 1), 2);
         w.plain(12, Decimal::from_i128_with_scale(1, 28));
         let mut reference = Vec::new();
