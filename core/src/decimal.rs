@@ -579,14 +579,25 @@ pub fn plain(value: Decimal) -> String {
     out
 }
 
-/// Appends the text of [`fixed`]`(value, places)` to `out`.
+/// Appends the text of [`fixed`]`(value, places)` to `out`. Inlined into
+/// the caller, with the general path a call away: with constant places,
+/// much of the fast path folds away.
+#[inline]
 pub fn append_fixed(out: &mut Vec<u8>, value: Decimal, places: u32) {
-    write_fixed(out, value, places);
+    let (units, scale) = (value.mantissa(), value.scale());
+    if !out.push_digits(|digits| fixed_digits(digits, units, scale, places)) {
+        write_fixed(out, value, places);
+    }
 }
 
-/// Appends the text of [`plain`]`(value)` to `out`.
+/// Appends the text of [`plain`]`(value)` to `out`, inlined as
+/// [`append_fixed`] is.
+#[inline]
 pub fn append_plain(out: &mut Vec<u8>, value: Decimal) {
-    write_plain(out, value);
+    let (units, scale) = (value.mantissa(), value.scale());
+    if !out.push_digits(|digits| plain_digits(digits, units, scale)) {
+        write_plain(out, value);
+    }
 }
 
 /// Appends [`fixed`]`(value, places)` to `out`.

@@ -31,10 +31,18 @@ pub(super) fn length_delimited(buf: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8
     if len < 0x80 {
         buf[at] = len as u8;
     } else {
-        let mut length = Vec::with_capacity(10);
-        prost::encoding::encode_varint(len as u64, &mut length);
-        buf.splice(at..at + 1, length);
+        widen(buf, at, len);
     }
+}
+
+/// Replaces the one byte reserved at `at` with the varint of `len`: out
+/// of line, as no number's text takes it.
+#[cold]
+#[inline(never)]
+fn widen(buf: &mut Vec<u8>, at: usize, len: usize) {
+    let mut length = Vec::with_capacity(10);
+    prost::encoding::encode_varint(len as u64, &mut length);
+    buf.splice(at..at + 1, length);
 }
 
 #[cfg(test)]
