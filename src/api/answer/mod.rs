@@ -81,16 +81,19 @@ pub enum View {
 impl View {
     /// The view a request asks for; UNSPECIFIED is FULL. Unknown values
     /// are refused with the reason.
-    pub fn from_proto(value: i32) -> Result<Self, String> {
+    pub fn from_proto(value: i32) -> Result<Self, UnknownView> {
         match pb::ScoreReviewView::try_from(value) {
             Ok(pb::ScoreReviewView::Unspecified | pb::ScoreReviewView::Full) => Ok(View::Full),
             Ok(pb::ScoreReviewView::Summary) => Ok(View::Summary),
-            Err(_) => Err(format!(
-                "unknown view {value} (SCORE_REVIEW_VIEW_FULL or SCORE_REVIEW_VIEW_SUMMARY)"
-            )),
+            Err(_) => Err(UnknownView(value)),
         }
     }
 }
+
+/// A `ScoreReviewView` value the schema does not define.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unknown view {0} (SCORE_REVIEW_VIEW_FULL or SCORE_REVIEW_VIEW_SUMMARY)")]
+pub struct UnknownView(pub i32);
 
 /// Bytes reserved for an answer per indicator of the rubric (two rater
 /// lines and a loss line with their ids, names and numbers).
@@ -522,6 +525,21 @@ mod tests {
             prost::encoding::string::encode(tag, &text.to_string(), &mut reference);
         }
         assert_eq!(w.buf, reference);
+    }
+
+    /// UNSPECIFIED reads as FULL; a value the schema lacks is refused
+    /// with the values it has.
+    #[test]
+    fn views_read_from_the_wire() {
+        let view = |v: pb::ScoreReviewView| View::from_proto(v as i32);
+        assert_eq!(view(pb::ScoreReviewView::Unspecified), Ok(View::Full));
+        assert_eq!(view(pb::ScoreReviewView::Full), Ok(View::Full));
+        assert_eq!(view(pb::ScoreReviewView::Summary), Ok(View::Summary));
+        assert_eq!(View::from_proto(99), Err(UnknownView(99)));
+        assert_eq!(
+            UnknownView(99).to_string(),
+            "unknown view 99 (SCORE_REVIEW_VIEW_FULL or SCORE_REVIEW_VIEW_SUMMARY)"
+        );
     }
 
     #[test]
