@@ -150,7 +150,8 @@ fn profile(spec: &str) {
             let out = scoring::score(rubric, black_box(&request.review)).expect("scores");
             // The span's bytes, without a UTF-8 check: what builds whose
             // text was a String paid here, so profiles stay comparable.
-            bytes += out.text.bytes(out.summary).len();
+            let summary = out.summary.start as usize..out.summary.end as usize;
+            bytes += out.text.as_bytes().get(summary).map_or(0, <[u8]>::len);
         }
         "proto_to_proto" => {
             let (_, answer) = score_one(&registry, black_box(req.clone()));

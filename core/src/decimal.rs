@@ -1,4 +1,10 @@
-//! Exact decimals: reading wire doubles, rounding and formatting.
+//! Exact decimals: reading doubles, rounding and formatting.
+//!
+//! Numbers are formatted as text ([`fixed`], [`plain`]), appended to bytes
+//! ([`append_fixed`], [`append_plain`]) or, inside the crate, to
+//! explanation text. The digits are written in place into the buffer they
+//! end up in, two at a time, with constant divisors for the scales answers
+//! use most; the rest goes through rust_decimal's rounding and `Display`.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;
@@ -139,16 +145,18 @@ pub fn div_round_exact(n: i128, d: i128) -> (i128, bool) {
             (rounded.into(), exact)
         }
         _ => {
+            debug_assert!(d > 0, "a positive divisor");
             let (q, r) = (n / d, n % d);
-            let rounded = if 2 * r.abs() >= d { q + n.signum() } else { q };
-            (rounded, r == 0)
+            // Away from zero when |r| ≥ d − |r| (2|r| could overflow).
+            let (r, d) = (r.unsigned_abs(), d.unsigned_abs());
+            (q + i128::from(r >= d - r) * n.signum(), r == 0)
         }
     }
 }
 
 /// [`div_round_exact`] in 64 bits (`d` > 0).
 #[inline]
-pub fn div_round_exact_i64(n: i64, d: i64) -> (i64, bool) {
+fn div_round_exact_i64(n: i64, d: i64) -> (i64, bool) {
     debug_assert!(d > 0, "a positive divisor");
     let (q, r) = (n / d, n % d);
     // Away from zero when |r| ≥ d − |r|, without a branch: whether a
@@ -199,7 +207,7 @@ fn strip_zeros(mut n: u64, mut scale: u32, floor: u32) -> (u64, u32) {
 }
 
 /// Appends `units × 10^-scale` without trailing zeros ("19.25", "20").
-pub fn write_units_plain(out: &mut impl Sink, units: i128, scale: u32) {
+pub(crate) fn write_units_plain(out: &mut impl Sink, units: i128, scale: u32) {
     if !out.push_digits(|digits| plain_digits(digits, units, scale)) {
         let (mut units, mut scale) = (units, scale);
         while scale > 0 && units % 10 == 0 {
@@ -213,7 +221,7 @@ pub fn write_units_plain(out: &mut impl Sink, units: i128, scale: u32) {
 /// Appends millionths without trailing zeros, as [`write_units_plain`]
 /// at six places does: a rule's deduction and points, with the divisor
 /// known, and no wider path (an `i64` always fits).
-pub fn write_micros_plain(out: &mut impl Sink, micros: i64) {
+pub(crate) fn write_micros_plain(out: &mut impl Sink, micros: i64) {
     // Always true: any i64's magnitude fits the 64-bit writer.
     let _ = out.push_digits(|digits| {
         plain_at::<{ MICRO as u64 }, MICRO_PLACES>(digits, micros < 0, micros.unsigned_abs())
@@ -224,7 +232,7 @@ pub fn write_micros_plain(out: &mut impl Sink, micros: i64) {
 /// the magnitude fits 64 bits and the scale is at most 18, nearly always;
 /// false, with nothing written, otherwise.
 #[inline]
-pub fn plain_digits(digits: &mut Digits, units: i128, scale: u32) -> bool {
+pub(crate) fn plain_digits(digits: &mut Digits, units: i128, scale: u32) -> bool {
     debug_assert_eq!(digits.len, 0, "a new Digits");
     let negative = units < 0;
     let Ok(n) = u64::try_from(units.unsigned_abs()) else {
@@ -260,7 +268,7 @@ fn plain_at<const UNIT: u64, const SCALE: u32>(
 
 /// Appends `units × 10^-scale` with exactly `places` decimals, rounding
 /// half away from zero when it has more.
-pub fn write_units_fixed(out: &mut impl Sink, units: i128, scale: u32, places: u32) {
+pub(crate) fn write_units_fixed(out: &mut impl Sink, units: i128, scale: u32, places: u32) {
     if out.push_digits(|digits| fixed_digits(digits, units, scale, places)) {
         return;
     }
@@ -292,7 +300,7 @@ pub fn write_units_fixed(out: &mut impl Sink, units: i128, scale: u32, places: u
 /// or for a count already at `places` (at most 18), when the magnitude
 /// fits 64 bits; false, with nothing written, otherwise.
 #[inline]
-pub fn fixed_digits(digits: &mut Digits, units: i128, scale: u32, places: u32) -> bool {
+fn fixed_digits(digits: &mut Digits, units: i128, scale: u32, places: u32) -> bool {
     debug_assert_eq!(digits.len, 0, "a new Digits");
     let negative = units < 0;
     let Ok(n) = u64::try_from(units.unsigned_abs()) else {
@@ -408,17 +416,16 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
 
 /// Bytes a number's text can take: a sign, up to 20 whole digits, a point
 /// and up to 18 fraction digits (40), rounded up.
-pub const NUMBER_BYTES: usize = 48;
+const NUMBER_BYTES: usize = 48;
 
 /// A number's text, written into a window of [`NUMBER_BYTES`] bytes: a
-/// stack buffer, or the bytes an encoded answer reserves for it, so that
-/// it is written where it stays (copying a stack buffer just written
-/// stalls on stores still in flight). Its length is worked out first,
-/// then its digits are written right to left, two at a time; bytes of the
-/// window past the text may be overwritten. Only ASCII digits, '.' and '-'
-/// are ever written, so its bytes can go straight into an encoded
-/// protobuf string.
-pub struct Digits<'a> {
+/// stack buffer, or room reserved at the end of the bytes it is appended
+/// to, so that it is written where it stays (copying a stack buffer just
+/// written stalls on stores still in flight). Its length is worked out
+/// first, then its digits are written right to left, two at a time; bytes
+/// of the window past the text may be overwritten. Only ASCII digits, '.'
+/// and '-' are ever written.
+pub(crate) struct Digits<'a> {
     buffer: &'a mut [u8; NUMBER_BYTES],
     /// The text is `buffer[..len]`.
     len: usize,
@@ -426,7 +433,7 @@ pub struct Digits<'a> {
 
 impl<'a> Digits<'a> {
     #[inline]
-    pub(crate) fn new(buffer: &'a mut [u8; NUMBER_BYTES]) -> Self {
+    fn new(buffer: &'a mut [u8; NUMBER_BYTES]) -> Self {
         Digits { buffer, len: 0 }
     }
 
@@ -479,19 +486,19 @@ impl<'a> Digits<'a> {
     }
 
     /// Bytes written.
-    pub(crate) fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.len
     }
 
     /// The text, as ASCII bytes.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
+    fn as_bytes(&self) -> &[u8] {
         &self.buffer[..self.len]
     }
 }
 
 /// Where the writers of this module append a number's text: a `String`,
-/// or explanation text kept as bytes (`scoring::Text`).
-pub trait Sink {
+/// bytes, or explanation text (`scoring::Text`).
+pub(crate) trait Sink {
     /// Appends ASCII bytes (digits, '.', '-'), each its own char.
     fn push_ascii(&mut self, ascii: &[u8]);
 
@@ -510,8 +517,8 @@ pub trait Sink {
     }
 }
 
-/// Bytes (an encoded answer, explanation text): numbers are written in
-/// place. Room for the longest number is added, the digits are written
+/// Bytes (explanation text, or any text kept as bytes): numbers are
+/// written in place. Room for the longest number is added, the digits are written
 /// into it, and what they did not use is cut off again; only ASCII is
 /// ever left behind.
 impl Sink for Vec<u8> {
@@ -572,13 +579,34 @@ pub fn plain(value: Decimal) -> String {
     out
 }
 
+/// Appends the text of [`fixed`]`(value, places)` to `out`. Inlined into
+/// the caller, with the general path a call away: with constant places,
+/// much of the fast path folds away.
+#[inline]
+pub fn append_fixed(out: &mut Vec<u8>, value: Decimal, places: u32) {
+    let (units, scale) = (value.mantissa(), value.scale());
+    if !out.push_digits(|digits| fixed_digits(digits, units, scale, places)) {
+        write_fixed(out, value, places);
+    }
+}
+
+/// Appends the text of [`plain`]`(value)` to `out`, inlined as
+/// [`append_fixed`] is.
+#[inline]
+pub fn append_plain(out: &mut Vec<u8>, value: Decimal) {
+    let (units, scale) = (value.mantissa(), value.scale());
+    if !out.push_digits(|digits| plain_digits(digits, units, scale)) {
+        write_plain(out, value);
+    }
+}
+
 /// Appends [`fixed`]`(value, places)` to `out`.
-pub fn write_fixed(out: &mut impl Sink, value: Decimal, places: u32) {
+pub(crate) fn write_fixed(out: &mut impl Sink, value: Decimal, places: u32) {
     write_units_fixed(out, value.mantissa(), value.scale(), places);
 }
 
 /// Appends [`plain`]`(value)` to `out`.
-pub fn write_plain(out: &mut impl Sink, value: Decimal) {
+pub(crate) fn write_plain(out: &mut impl Sink, value: Decimal) {
     write_units_plain(out, value.mantissa(), value.scale());
 }
 

@@ -67,7 +67,10 @@ pub fn score(registry: &Registry, req: pb::ScoreReviewRequest) -> (String, Resul
         Err(reason) => {
             return (
                 String::new(),
-                Err(Error::Invalid(vec![Violation::new("view", reason)])),
+                Err(Error::Invalid(vec![Violation::new(
+                    "view",
+                    reason.to_string(),
+                )])),
             );
         }
     };

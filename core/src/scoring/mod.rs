@@ -106,7 +106,8 @@ pub struct IndicatorScore {
     pub comment: String,
 }
 
-/// Where one explanation lies in [`Outcome::text`] (byte offsets).
+/// Where one explanation lies in [`Outcome::text`]: the range of its
+/// bytes in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
     pub start: u32,

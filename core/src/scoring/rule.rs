@@ -4,15 +4,14 @@
 //! decimal places, like every number of a rubric, is an exact count of
 //! millionths, the products formed stay at or below about 10^37, inside
 //! `i128`, and the one division by the step is done with its remainder, so
-//! every rounding decision is exact. The same working runs in `i64` first,
-//! with every product checked, since nearly every rule and value fit; only
-//! a rule and value whose products overflow run again in `i128` (both go
-//! through one generic body). [`apply_decimal`] takes any other value (a double
-//! such as 95.28999999999999 reads with 14 places) through `rust_decimal`,
-//! exact to 28 significant digits; both give the same outcome wherever
-//! both apply, which a property test checks.
+//! every rounding decision is exact. [`apply_decimal`] takes any other
+//! value (a double such as 95.28999999999999 reads with 14 places) through
+//! `rust_decimal`, exact to 28 significant digits. It is also the oracle of
+//! [`apply`]: both give the same outcome wherever both apply, which a
+//! property test checks. The integer path exists for speed alone:
+//! BENCHMARKS.md ("In-process arithmetic") has the figures that keep it.
 
-use crate::decimal::{self, MICRO, MICRO_PLACES, div_round_exact, div_round_exact_i64, pow10};
+use crate::decimal::{self, MICRO, MICRO_PLACES, div_round_exact, pow10};
 use crate::rubric::{Direction, IndicatorUnits, Rounding, Rule};
 use rust_decimal::Decimal;
 
@@ -65,8 +64,7 @@ impl RuleOutcome {
 }
 
 /// Applies the rule of `indicator` to `value` (millionths) at `precision`
-/// places (at most six): docs/scoring.md section 3, steps 1-2. In 64 bits when
-/// every product fits, nearly always; else again in 128 bits.
+/// places (at most six): docs/scoring.md section 3, steps 1-2, in `i128`.
 pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutcome {
     let full = indicator.full_points;
     let shortfall = match indicator.direction {
@@ -76,13 +74,7 @@ pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutc
     if shortfall <= 0 {
         return RuleOutcome::met(full);
     }
-    let deduction = match deduct::<i64>(indicator, shortfall, precision) {
-        Ok(deduction) => deduction,
-        Err(Overflow) => {
-            let Ok(deduction) = deduct::<i128>(indicator, shortfall, precision);
-            deduction
-        }
-    };
+    let deduction = deduct(indicator, shortfall, precision);
     RuleOutcome {
         shortfall: Decimal::new(shortfall, MICRO_PLACES),
         steps: deduction.steps,
@@ -109,144 +101,63 @@ struct Deduction {
     deduction: i64,
 }
 
-/// A product that did not fit 64 bits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Overflow;
-
-/// The integers a rule's arithmetic runs in. `i64` checks each product
-/// and gives up on one that overflows; `i128` cannot overflow, since the
-/// validated limits keep every product at or below about 10^37 (its
-/// maximum is about 1.7 × 10^38), which its error type (`Infallible`)
-/// says.
-trait Int: Copy + Ord {
-    type Overflow;
-    fn of(n: i64) -> Self;
-    fn mul(self, rhs: Self) -> Result<Self, Self::Overflow>;
-    /// `self / d` rounded half away from zero (`d` > 0), and whether it is
-    /// exact.
-    fn div_round_exact(self, d: Self) -> (Self, bool);
-    fn wide(self) -> i128;
-    fn narrow(self) -> Option<i64>;
-}
-
-impl Int for i64 {
-    type Overflow = Overflow;
-
-    #[inline]
-    fn of(n: i64) -> Self {
-        n
-    }
-
-    #[inline]
-    fn mul(self, rhs: Self) -> Result<Self, Overflow> {
-        self.checked_mul(rhs).ok_or(Overflow)
-    }
-
-    #[inline]
-    fn div_round_exact(self, d: Self) -> (Self, bool) {
-        div_round_exact_i64(self, d)
-    }
-
-    #[inline]
-    fn wide(self) -> i128 {
-        self.into()
-    }
-
-    #[inline]
-    fn narrow(self) -> Option<i64> {
-        Some(self)
-    }
-}
-
-impl Int for i128 {
-    type Overflow = std::convert::Infallible;
-
-    #[inline]
-    fn of(n: i64) -> Self {
-        n.into()
-    }
-
-    #[inline]
-    fn mul(self, rhs: Self) -> Result<Self, Self::Overflow> {
-        Ok(self * rhs)
-    }
-
-    #[inline]
-    fn div_round_exact(self, d: Self) -> (Self, bool) {
-        div_round_exact(self, d)
-    }
-
-    #[inline]
-    fn wide(self) -> i128 {
-        self
-    }
-
-    #[inline]
-    fn narrow(self) -> Option<i64> {
-        i64::try_from(self).ok()
-    }
-}
-
 /// Steps, raw deduction and deduction for a positive `shortfall`
-/// (millionths), in the integers `N`.
+/// (millionths). Every product stays at or below about 10^37 (the
+/// validated limits: values up to 10^12, a rubric's numbers up to 10^9,
+/// all in millionths), inside `i128`'s 1.7 × 10^38.
 #[inline]
-fn deduct<N: Int>(
-    indicator: &IndicatorUnits,
-    shortfall: i64,
-    precision: u32,
-) -> Result<Deduction, N::Overflow> {
-    let full = indicator.full_points;
+fn deduct(indicator: &IndicatorUnits, shortfall: i64, precision: u32) -> Deduction {
+    let full = i128::from(indicator.full_points);
     let (sf, step, penalty) = (
-        N::of(shortfall),
-        N::of(indicator.step),
-        N::of(indicator.penalty),
+        i128::from(shortfall),
+        i128::from(indicator.step),
+        i128::from(indicator.penalty),
     );
-    let shown = N::of(SHOWN);
+    let shown = i128::from(SHOWN);
     // The raw deduction as the fraction numerator / denominator, in
     // millionths of a point.
     let (steps, steps_exact, numerator, denominator) = match indicator.rounding {
         // shortfall / step steps; shortfall × penalty / step points.
         Rounding::Linear => {
-            let (steps, exact) = sf.mul(shown)?.div_round_exact(step);
-            (steps, exact, sf.mul(penalty)?, step)
+            let (steps, exact) = div_round_exact(sf * shown, step);
+            (steps, exact, sf * penalty, step)
         }
         Rounding::PerFullStep | Rounding::PerStartedStep => {
             // In 64 bits, where both already are (the step is positive).
             let (quotient, remainder) = (shortfall / indicator.step, shortfall % indicator.step);
             let started = indicator.rounding == Rounding::PerStartedStep && remainder != 0;
             // A started step needs step ≥ 2, so quotient + 1 ≤ shortfall.
-            let whole = N::of(quotient + i64::from(started));
-            (whole.mul(shown)?, true, whole.mul(penalty)?, N::of(1))
+            let whole = i128::from(quotient + i64::from(started));
+            (whole * shown, true, whole * penalty, 1)
         }
     };
-    let capped = numerator > N::of(full).mul(denominator)?;
+    let capped = numerator > full * denominator;
     // The numerator is in millionths² per step unit; one more factor of a
     // million brings the fraction to points.
-    let unit = denominator.mul(N::of(MICRO))?;
-    let (raw_deduction, raw_exact) = numerator.mul(shown)?.div_round_exact(unit);
+    let unit = denominator * i128::from(MICRO);
+    let (raw_deduction, raw_exact) = div_round_exact(numerator * shown, unit);
     let (deduction, raw_is_deduction) = if capped {
-        (full, false)
+        (indicator.full_points, false)
     } else {
         // 10^precision, and the millionths in one 10^-precision, from the
         // table of powers (both at most a million).
         let precision = precision.min(MICRO_PLACES);
         let (places, per_place) = (pow10(precision), pow10(MICRO_PLACES - precision));
-        let (places, per_place) = (N::of(places as i64), N::of(per_place as i64));
-        // Not capped: numerator ≤ full × denominator, so in 128 bits
-        // these products stay below 10^37.
-        let (rounded, exact) = numerator.mul(places)?.div_round_exact(unit);
-        let micros = rounded.mul(per_place)?;
-        (micros.narrow().unwrap_or(full), exact)
+        // Not capped: numerator ≤ full × denominator, so these products
+        // stay below 10^37.
+        let (rounded, exact) = div_round_exact(numerator * places, unit);
+        let micros = i64::try_from(rounded * per_place).unwrap_or(indicator.full_points);
+        (micros, exact)
     };
-    Ok(Deduction {
-        steps: steps.wide(),
+    Deduction {
+        steps,
         steps_exact,
-        raw_deduction: raw_deduction.wide(),
+        raw_deduction,
         raw_exact,
         raw_is_deduction,
         capped,
         deduction,
-    })
+    }
 }
 
 /// [`apply`] for a value of any scale, in `rust_decimal`.
@@ -543,9 +454,7 @@ mod tests {
             Rounding::PerStartedStep,
         );
         r.full_points = m(dec!(1000000000));
-        // 10^18 steps in ten-thousandths do not fit 64 bits: the rule
-        // runs again in 128.
-        assert_eq!(deduct::<i64>(&r, m(dec!(1000000000000)), 6), Err(Overflow));
+        // 10^18 steps are 10^22 ten-thousandths: past 64 bits.
         let out = apply(&r, m(dec!(1000000000000)), 6);
         assert_eq!(shown(out.steps), dec!(1000000000000000000));
         assert!(out.capped);
@@ -553,38 +462,16 @@ mod tests {
         // The same with a step of 7 × 10^-6: 10^18 / 7 steps, linear.
         r.step = 7;
         r.rounding = Rounding::Linear;
-        assert_eq!(
-            deduct::<i64>(&r, m(dec!(999999999999.999999)), 6),
-            Err(Overflow)
-        );
         let out = apply(&r, m(dec!(999999999999.999999)), 6);
         assert!(out.capped);
         assert_eq!(d(out.deduction), dec!(1000000000));
     }
 
-    /// The 64-bit working holds up to the last shortfall whose steps in
-    /// ten-thousandths fit, and gives up on the next.
+    /// Rounding divisions: ties away from zero for either sign, the
+    /// extremes of `i64` and of `i128` (where twice the remainder would
+    /// not fit).
     #[test]
-    fn sixty_four_bits_hold_to_their_last_shortfall() {
-        let mut r = rule(
-            Direction::AtMost,
-            dec!(0),
-            dec!(0.000001),
-            dec!(0.000001),
-            Rounding::Linear,
-        );
-        r.full_points = 1;
-        let last = i64::MAX / SHOWN;
-        let Ok(wide) = deduct::<i128>(&r, last, 0);
-        assert_eq!(deduct::<i64>(&r, last, 0), Ok(wide));
-        assert_eq!(wide.steps, i128::from(last) * 10_000);
-        assert_eq!(deduct::<i64>(&r, last + 1, 0), Err(Overflow));
-    }
-
-    /// The 64-bit rounding is the 128-bit one: ties away from zero for
-    /// either sign, and the extremes of `i64`.
-    #[test]
-    fn sixty_four_bit_rounding_is_half_away_from_zero() {
+    fn rounding_division_is_half_away_from_zero() {
         let cases = [
             (5, 2, 3, false),
             (-5, 2, -3, false),
@@ -602,61 +489,19 @@ mod tests {
         ];
         for (n, d, rounded, exact) in cases {
             assert_eq!(
-                <i64 as Int>::div_round_exact(n, d),
-                (rounded, exact),
-                "{n} / {d}"
-            );
-            assert_eq!(
                 div_round_exact(n.into(), d.into()),
                 (i128::from(rounded), exact),
-                "{n} / {d} in i128"
+                "{n} / {d}"
             );
         }
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 4_000,
-            failure_persistence: None,
-            ..Default::default()
-        })]
-
-        /// Wherever every product fits 64 bits, the rule's 64-bit
-        /// arithmetic gives what its 128-bit arithmetic gives; elsewhere it
-        /// gives up. Numbers range from a millionth to validation's limits
-        /// (10^9 for a rubric's, 10^12 for a value), so both happen.
-        #[test]
-        fn sixty_four_bits_agree_with_one_hundred_twenty_eight(
-            // Up to 10^12 − (−10^9) units: a value at validation's limit
-            // against a target at the rubric's.
-            shortfall in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_001_000_000_000_000_000],
-            step in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000],
-            penalty in proptest::prop_oneof![1i64..10_000_000, 1i64..=1_000_000_000_000_000],
-            full in proptest::prop_oneof![1i64..100_000_000, 1i64..=1_000_000_000_000_000],
-            rounding in proptest::sample::select(vec![
-                Rounding::Linear, Rounding::PerFullStep, Rounding::PerStartedStep,
-            ]),
-            precision in 0u32..=6,
-        ) {
-            let mut r = rule(Direction::AtMost, dec!(0), dec!(1), dec!(1), rounding);
-            (r.step, r.penalty, r.full_points) = (step, penalty, full);
-            let Ok(wide) = deduct::<i128>(&r, shortfall, precision);
-            if let Ok(narrow) = deduct::<i64>(&r, shortfall, precision) {
-                proptest::prop_assert_eq!(narrow, wide);
-            }
-            // What `apply` gives is the 128-bit working either way.
-            let out = apply(&r, shortfall, precision);
-            let given = Deduction {
-                steps: out.steps,
-                steps_exact: out.steps_exact,
-                raw_deduction: out.raw_deduction,
-                raw_exact: out.raw_exact,
-                raw_is_deduction: out.raw_is_deduction,
-                capped: out.capped,
-                deduction: out.deduction,
-            };
-            proptest::prop_assert_eq!(given, wide);
-            proptest::prop_assert_eq!(out.points, full - wide.deduction);
-        }
+        // Past 64 bits: (2^127 − 2) / (2^127 − 1) is just under 1, and
+        // 2^126 / (2^127 − 1) just over a half; both round to 1.
+        // (2^126 − 1) / (2^127 − 1) is just under a half: 0.
+        let max = i128::MAX;
+        assert_eq!(div_round_exact(max - 1, max), (1, false));
+        assert_eq!(div_round_exact(1 << 126, max), (1, false));
+        assert_eq!(div_round_exact((1 << 126) - 1, max), (0, false));
+        assert_eq!(div_round_exact(-(max - 1), max), (-1, false));
+        assert_eq!(div_round_exact(max, max), (1, true));
     }
 }

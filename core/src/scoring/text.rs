@@ -4,8 +4,10 @@ use super::Span;
 use crate::decimal::{Digits, Sink};
 use std::fmt;
 
-/// Explanation text, kept as bytes so that numbers (ASCII) are written
-/// in place instead of appended char by char. It is UTF-8 by construction:
+/// Every explanation of an outcome, one after another in one buffer; a
+/// [`Span`] is the range of the text one explanation (or a number it
+/// shows) takes. Kept as bytes so that numbers (ASCII) are written in
+/// place instead of appended char by char. It is UTF-8 by construction:
 /// only whole `&str`s, chars, ASCII number text and [`Fragment`]s (a
 /// whole `str`'s bytes, their padding of NULs cut off before the append
 /// returns) are ever appended, and spans are taken between appends, so
@@ -31,10 +33,14 @@ impl Text {
         self.bytes.is_empty()
     }
 
-    /// The UTF-8 bytes at `span`, for writing straight into an encoded
-    /// protobuf string; empty if the span lies outside the text or splits
-    /// a char (no span this crate makes does).
-    pub fn bytes(&self, span: Span) -> &[u8] {
+    /// All of the text, as its UTF-8 bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The UTF-8 bytes at `span`; empty if the span lies outside the text
+    /// or splits a char (no span this crate makes does).
+    fn slice(&self, span: Span) -> &[u8] {
         let (start, end) = (span.start as usize, span.end as usize);
         // A char boundary is any byte but a continuation byte (10xxxxxx),
         // or the end of the text.
@@ -45,10 +51,10 @@ impl Text {
         }
     }
 
-    /// The text at `span` (empty where [`Text::bytes`] is), as a `&str`:
-    /// for tests and callers off the hot path, since it validates again.
+    /// The text at `span`: empty if the span lies outside the text or
+    /// splits a char (no span this crate makes does).
     pub fn get(&self, span: Span) -> &str {
-        std::str::from_utf8(self.bytes(span)).unwrap_or_default()
+        std::str::from_utf8(self.slice(span)).unwrap_or_default()
     }
 
     /// All of the text.
@@ -202,18 +208,18 @@ mod tests {
         text.extend_from_within(start..start + 3);
         assert_eq!(text.as_str(), "得分 -19.25…-19");
         assert_eq!(text.get(number), "-19.25");
-        assert_eq!(text.bytes(number), b"-19.25");
+        assert_eq!(text.slice(number), b"-19.25");
         assert_eq!(text.len(), "得分 -19.25…-19".len());
         // A span outside the text, or splitting a char at either end,
         // reads as empty, as bytes too.
         for (start, end) in [(2, 99), (1, 3), (0, 2), (1, 6), (4, 4)] {
             let span = Span { start, end };
             assert_eq!(text.get(span), "", "{start}..{end}");
-            assert_eq!(text.bytes(span), b"", "{start}..{end}");
+            assert_eq!(text.slice(span), b"", "{start}..{end}");
         }
         // "得" is bytes 0..3, "分" 3..6.
-        assert_eq!(text.bytes(Span { start: 3, end: 6 }), "分".as_bytes());
-        assert_eq!(text.bytes(Span { start: 6, end: 6 }), b"");
+        assert_eq!(text.slice(Span { start: 3, end: 6 }), "分".as_bytes());
+        assert_eq!(text.slice(Span { start: 6, end: 6 }), b"");
         assert_eq!(format!("{text:?}"), "\"得分 -19.25…-19\"");
     }
 
@@ -265,7 +271,7 @@ mod tests {
                 start: start as u32,
                 end: text.len() as u32,
             };
-            assert_eq!(text.bytes(span), case.as_bytes());
+            assert_eq!(text.slice(span), case.as_bytes());
             text.push('|');
             expected.push_str(case);
             expected.push('|');

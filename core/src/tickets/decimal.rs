@@ -2,8 +2,9 @@
 
 use rust_decimal::Decimal;
 
-/// `num / den` rounded half away from zero to `dp` decimal places, computed
-/// in integers so that no binary floating point ever touches a reported
+/// `num / den` rounded half away from zero to `dp` decimal places, with the
+/// scoring's rounding division ([`crate::decimal::div_round_exact`]), in
+/// integers so that no binary floating point ever touches a reported
 /// value. `None` when `den` is not positive or the result does not fit a
 /// `Decimal` (neither happens with the bounded inputs the aggregator admits).
 pub(crate) fn ratio(num: i128, den: i128, dp: u32) -> Option<Decimal> {
@@ -11,19 +12,7 @@ pub(crate) fn ratio(num: i128, den: i128, dp: u32) -> Option<Decimal> {
         return None;
     }
     let scaled = num.checked_mul(10i128.checked_pow(dp)?)?;
-    let quotient = scaled / den;
-    let remainder = scaled % den;
-    // Integer division truncates toward zero; a remainder of at least half
-    // the divisor moves the result one unit away from zero.
-    let rounded = if remainder.unsigned_abs().saturating_mul(2) >= den.unsigned_abs() {
-        if scaled < 0 {
-            quotient - 1
-        } else {
-            quotient + 1
-        }
-    } else {
-        quotient
-    };
+    let (rounded, _) = crate::decimal::div_round_exact(scaled, den);
     Decimal::try_from_i128_with_scale(rounded, dp)
         .ok()
         .map(|d| d.normalize())

@@ -13,6 +13,8 @@
 //! the one contract (review.proto, scoring_service.proto) and a renumbered
 //! or added field fails a test.
 
+mod digits;
+pub mod fields;
 pub mod plain;
 
 use super::pb;
@@ -21,9 +23,7 @@ use prost::encoding::{DecodeContext, WireType, encode_varint, skip_field};
 use prost::{DecodeError, Message};
 use rust_decimal::Decimal;
 use scorecard_core::Error;
-use scorecard_core::decimal::{
-    Digits, NUMBER_BYTES, Sink, fixed_digits, plain_digits, write_fixed, write_plain,
-};
+use scorecard_core::decimal::{append_fixed, append_plain};
 use scorecard_core::locale::Locale;
 use scorecard_core::rubric::{self, Rubric};
 use scorecard_core::scoring::{InputSource, Outcome, RaterScore, Review, Span};
@@ -81,16 +81,19 @@ pub enum View {
 impl View {
     /// The view a request asks for; UNSPECIFIED is FULL. Unknown values
     /// are refused with the reason.
-    pub fn from_proto(value: i32) -> Result<Self, String> {
+    pub fn from_proto(value: i32) -> Result<Self, UnknownView> {
         match pb::ScoreReviewView::try_from(value) {
             Ok(pb::ScoreReviewView::Unspecified | pb::ScoreReviewView::Full) => Ok(View::Full),
             Ok(pb::ScoreReviewView::Summary) => Ok(View::Summary),
-            Err(_) => Err(format!(
-                "unknown view {value} (SCORE_REVIEW_VIEW_FULL or SCORE_REVIEW_VIEW_SUMMARY)"
-            )),
+            Err(_) => Err(UnknownView(value)),
         }
     }
 }
+
+/// A `ScoreReviewView` value the schema does not define.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unknown view {0} (SCORE_REVIEW_VIEW_FULL or SCORE_REVIEW_VIEW_SUMMARY)")]
+pub struct UnknownView(pub i32);
 
 /// Bytes reserved for an answer per indicator of the rubric (two rater
 /// lines and a loss line with their ids, names and numbers).
@@ -115,16 +118,19 @@ pub fn score_reviews_item(
         Ok((rubric, ..)) => capacity(rubric, view),
         Err(_) => 512,
     };
+    use fields::score_reviews_response as f;
     let mut w = Writer::with_capacity(capacity);
-    w.string(1, review_id);
-    w.uint(2, index);
+    w.string(f::REVIEW_ID, review_id);
+    w.uint(f::INDEX, index);
     match result {
         Ok((rubric, review, out)) => {
-            w.message(3, |w| write_score_review(w, rubric, review, out, view));
+            w.message(f::RESULT, |w| {
+                write_score_review(w, rubric, review, out, view)
+            });
         }
         Err(e) => {
             let status = super::status::to_item_status(e);
-            w.message(4, |w| status.encode_raw(&mut w.buf));
+            w.message(f::ERROR, |w| status.encode_raw(&mut w.buf));
         }
     }
     Encoded(w.buf)
@@ -142,35 +148,41 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
     let p = rubric.precision;
     let locale = out.locale;
     let name = |names| named(rubric, names, locale);
-    w.string(1, &review.review_id);
-    w.message(2, |w| {
-        w.string(1, &rubric.id);
-        w.uint(2, rubric.version.into());
-        w.string(3, &rubric.content_hash);
-        w.string(4, rubric.name(locale));
+    use fields::score_review_response as f;
+    w.string(f::REVIEW_ID, &review.review_id);
+    w.message(f::RUBRIC, |w| {
+        use fields::rubric_info as f;
+        w.string(f::ID, &rubric.id);
+        w.uint(f::VERSION, rubric.version.into());
+        w.string(f::CONTENT_HASH, &rubric.content_hash);
+        w.string(f::NAME, rubric.name(locale));
     });
-    w.string(3, crate::VERSION);
-    w.string(4, locale.tag());
-    w.string(5, &review.employee_id);
-    w.string(6, &review.period_label);
-    for (tag, score) in [(7, &out.self_score), (8, &out.supervisor_score)] {
+    w.string(f::SERVICE_VERSION, crate::VERSION);
+    w.string(f::LOCALE, locale.tag());
+    w.string(f::EMPLOYEE_ID, &review.employee_id);
+    w.string(f::PERIOD_LABEL, &review.period_label);
+    for (tag, score) in [
+        (f::SELF_ASSESSMENT, &out.self_score),
+        (f::SUPERVISOR_ASSESSMENT, &out.supervisor_score),
+    ] {
         w.message(tag, |w| write_rater(w, rubric, review, out, score, view));
     }
     let shown = &rubric.shown;
-    w.string(9, &shown.self_percent);
-    w.string(10, &shown.supervisor_percent);
-    w.fixed(11, out.final_score, p);
-    w.fixed(12, out.bonus_coefficient, 4);
+    w.string(f::SELF_WEIGHT_PERCENT, &shown.self_percent);
+    w.string(f::SUPERVISOR_WEIGHT_PERCENT, &shown.supervisor_percent);
+    w.fixed(f::FINAL_SCORE, out.final_score, p);
+    w.fixed(f::BONUS_COEFFICIENT, out.bonus_coefficient, 4);
     if let Some((band, (min, max, bonus))) = out
         .grade_band
         .and_then(|i| Some((rubric.grade_bands.get(i)?, shown.bands.get(i)?)))
     {
-        w.message(13, |w| {
-            w.string(1, &band.id);
-            w.string(2, name(&band.names));
-            w.string(3, min);
-            w.string(4, max);
-            w.string(5, bonus);
+        w.message(f::GRADE_BAND, |w| {
+            use fields::grade_band_result as f;
+            w.string(f::ID, &band.id);
+            w.string(f::NAME, name(&band.names));
+            w.string(f::MIN_SCORE, min);
+            w.string(f::MAX_SCORE, max);
+            w.string(f::BONUS_COEFFICIENT, bonus);
         });
     }
     for loss in &out.losses {
@@ -178,28 +190,36 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
         let indicator = &dimension.indicators[loss.indicator];
         let ordinal = rubric.offset(loss.dimension) + loss.indicator;
         let target = shown.indicators.get(ordinal).map_or("", |s| s.0.as_str());
-        w.message(14, |w| {
-            w.string(1, &indicator.id);
-            w.string(2, &dimension.id);
-            w.string(3, name(&indicator.names));
-            w.fixed(4, loss.final_score_points, p);
-            w.fixed(5, loss.self_deduction, p);
-            w.fixed(6, loss.supervisor_deduction, p);
-            w.string(7, target);
-            w.enumeration(8, direction_proto(indicator.rule.direction));
-            w.enumeration(9, unit_proto(indicator.unit));
-            w.text(10, out.text.bytes(loss.explanation));
+        w.message(f::LARGEST_LOSSES, |w| {
+            use fields::loss as f;
+            w.string(f::INDICATOR_ID, &indicator.id);
+            w.string(f::DIMENSION_ID, &dimension.id);
+            w.string(f::NAME, name(&indicator.names));
+            w.fixed(f::FINAL_SCORE_POINTS, loss.final_score_points, p);
+            w.fixed(f::SELF_DEDUCTION, loss.self_deduction, p);
+            w.fixed(f::SUPERVISOR_DEDUCTION, loss.supervisor_deduction, p);
+            w.string(f::FULL_POINTS_VALUE, target);
+            w.enumeration(f::DIRECTION, direction_proto(indicator.rule.direction));
+            w.enumeration(f::UNIT, unit_proto(indicator.unit));
+            w.text(
+                f::EXPLANATION,
+                digits::span_utf8(&out.text, loss.explanation),
+            );
         });
     }
-    w.message(15, |w| {
-        w.fixed(1, out.gap, p);
-        w.string(2, &shown.gap_threshold);
-        w.boolean(3, out.gap_flagged);
-        w.text(4, out.text.bytes(out.gap_explanation));
+    w.message(f::GAP, |w| {
+        use fields::rater_gap as f;
+        w.fixed(f::SELF_MINUS_SUPERVISOR, out.gap, p);
+        w.string(f::THRESHOLD, &shown.gap_threshold);
+        w.boolean(f::FLAGGED, out.gap_flagged);
+        w.text(
+            f::EXPLANATION,
+            digits::span_utf8(&out.text, out.gap_explanation),
+        );
     });
-    w.boolean(16, out.complete);
-    w.fixed(17, out.max_reachable_final, p);
-    w.text(18, out.text.bytes(out.summary));
+    w.boolean(f::COMPLETE, out.complete);
+    w.fixed(f::MAX_REACHABLE_FINAL_SCORE, out.max_reachable_final, p);
+    w.text(f::SUMMARY, digits::span_utf8(&out.text, out.summary));
 }
 
 fn write_rater(
@@ -216,7 +236,8 @@ fn write_rater(
         scorecard_core::scoring::Rater::SelfAssessment => pb::Rater::Self_,
         scorecard_core::scoring::Rater::Supervisor => pb::Rater::Supervisor,
     };
-    w.enumeration(1, rater as i32);
+    use fields::rater_breakdown as f;
+    w.enumeration(f::RATER, rater as i32);
     let shown = &rubric.shown;
     let indicators = match view {
         View::Full => score.indicators.as_slice(),
@@ -238,31 +259,32 @@ fn write_rater(
             InputSource::RaterPoints => (pb::InputKind::RaterPoints, "", 0),
             InputSource::Missing => (pb::InputKind::Missing, "", 0),
         };
-        w.message(2, |w| {
-            w.string(1, &indicator.id);
-            w.string(2, &dimension.id);
-            w.string(3, name(&indicator.names));
-            w.enumeration(4, kind as i32);
-            w.string(5, source);
-            w.uint(6, index as u64);
+        w.message(f::INDICATORS, |w| {
+            use fields::indicator_result as f;
+            w.string(f::INDICATOR_ID, &indicator.id);
+            w.string(f::DIMENSION_ID, &dimension.id);
+            w.string(f::NAME, name(&indicator.names));
+            w.enumeration(f::INPUT_KIND, kind as i32);
+            w.string(f::SOURCE, source);
+            w.uint(f::SUBMISSION_INDEX, index as u64);
             // Numbers the explanation already shows are copied from it.
             if s.value.is_some() {
-                w.text(7, out.text.bytes(s.value_text));
+                w.text(f::VALUE, digits::span_utf8(&out.text, s.value_text));
             }
-            w.enumeration(8, unit_proto(indicator.unit));
-            w.enumeration(9, direction_proto(indicator.rule.direction));
-            w.string(10, target);
+            w.enumeration(f::UNIT, unit_proto(indicator.unit));
+            w.enumeration(f::DIRECTION, direction_proto(indicator.rule.direction));
+            w.string(f::TARGET, target);
             if s.shortfall_text == Span::default() {
-                w.plain(11, s.shortfall);
+                w.plain(f::SHORTFALL, s.shortfall);
             } else {
-                w.text(11, out.text.bytes(s.shortfall_text));
+                w.text(f::SHORTFALL, digits::span_utf8(&out.text, s.shortfall_text));
             }
-            w.plain(12, s.steps);
-            w.fixed(13, s.deduction, p);
-            w.fixed(14, s.points, p);
-            w.string(15, full_points);
-            w.text(16, out.text.bytes(s.explanation));
-            w.string(17, &s.comment);
+            w.plain(f::STEPS, s.steps);
+            w.fixed(f::DEDUCTION, s.deduction, p);
+            w.fixed(f::POINTS, s.points, p);
+            w.string(f::FULL_POINTS, full_points);
+            w.text(f::EXPLANATION, digits::span_utf8(&out.text, s.explanation));
+            w.string(f::COMMENT, &s.comment);
         });
     }
     for ((d, s), (weight, max_score)) in rubric
@@ -271,19 +293,20 @@ fn write_rater(
         .zip(&score.dimensions)
         .zip(&shown.dimensions)
     {
-        w.message(3, |w| {
-            w.string(1, &d.id);
-            w.string(2, name(&d.names));
-            w.fixed(3, s.score, p);
-            w.string(4, max_score);
-            w.string(5, weight);
-            w.plain(6, s.weighted);
+        w.message(f::DIMENSIONS, |w| {
+            use fields::dimension_result as f;
+            w.string(f::DIMENSION_ID, &d.id);
+            w.string(f::NAME, name(&d.names));
+            w.fixed(f::SCORE, s.score, p);
+            w.string(f::MAX_SCORE, max_score);
+            w.string(f::WEIGHT_PERCENT, weight);
+            w.plain(f::WEIGHTED_SCORE, s.weighted);
         });
     }
-    w.fixed(4, score.total, p);
-    w.fixed(5, score.max_reachable_total, p);
+    w.fixed(f::TOTAL, score.total, p);
+    w.fixed(f::MAX_REACHABLE_TOTAL, score.max_reachable_total, p);
     for id in &score.missing {
-        w.repeated_string(6, id);
+        w.repeated_string(f::MISSING_INDICATOR_IDS, id);
     }
 }
 
@@ -313,16 +336,12 @@ pub(crate) fn direction_proto(direction: rubric::Direction) -> i32 {
 /// when they are not the default, nested messages length-delimited.
 struct Writer {
     buf: Vec<u8>,
-    /// Where numbers the in-place writer refuses (past 64 bits or 18
-    /// places) are formatted before they are written.
-    number: String,
 }
 
 impl Writer {
     fn with_capacity(capacity: usize) -> Self {
         Self {
             buf: Vec::with_capacity(capacity),
-            number: String::with_capacity(32),
         }
     }
 
@@ -392,47 +411,14 @@ impl Writer {
 
     /// A decimal without trailing zeros, as a string field.
     fn plain(&mut self, tag: u32, value: Decimal) {
-        let (units, scale) = (value.mantissa(), value.scale());
-        if !self.number(tag, |digits| plain_digits(digits, units, scale)) {
-            self.formatted(tag, |s| write_plain(s, value));
-        }
+        self.key(tag, WireType::LengthDelimited);
+        digits::length_delimited(&mut self.buf, |buf| append_plain(buf, value));
     }
 
     /// A decimal with exactly `places` decimals, as a string field.
     fn fixed(&mut self, tag: u32, value: Decimal, places: u32) {
-        let (units, scale) = (value.mantissa(), value.scale());
-        if !self.number(tag, |digits| fixed_digits(digits, units, scale, places)) {
-            self.formatted(tag, |s| write_fixed(s, value, places));
-        }
-    }
-
-    // The length of a number's text fits one varint byte.
-    const ONE_BYTE_LENGTH: () = assert!(NUMBER_BYTES < 0x80);
-
-    /// A number's text as a string field, written in place by `write`
-    /// after its key and a one-byte length (a number is at most
-    /// [`NUMBER_BYTES`] < 128 bytes); false, with nothing written, when
-    /// `write` gives false.
-    fn number(&mut self, tag: u32, write: impl FnOnce(&mut Digits<'_>) -> bool) -> bool {
-        let () = Self::ONE_BYTE_LENGTH;
-        let start = self.buf.len();
         self.key(tag, WireType::LengthDelimited);
-        let at = self.buf.len();
-        self.buf.push(0);
-        if !self.buf.push_digits(write) {
-            self.buf.truncate(start);
-            return false;
-        }
-        self.buf[at] = (self.buf.len() - at - 1) as u8;
-        true
-    }
-
-    fn formatted(&mut self, tag: u32, write: impl FnOnce(&mut String)) {
-        let mut number = std::mem::take(&mut self.number);
-        number.clear();
-        write(&mut number);
-        self.string(tag, &number);
-        self.number = number;
+        digits::length_delimited(&mut self.buf, |buf| append_fixed(buf, value, places));
     }
 
     /// A nested message field, written by `body` (always present, as
@@ -474,15 +460,17 @@ mod tests {
             flagged: true,
             explanation: "x".repeat(300),
         };
+        use fields::rater_gap as f;
         let mut w = Writer::with_capacity(0);
-        w.message(15, |w| {
-            w.string(1, "3.09");
-            w.string(2, "");
-            w.boolean(3, true);
-            w.string(4, &"x".repeat(300));
+        w.message(fields::score_review_response::GAP, |w| {
+            w.string(f::SELF_MINUS_SUPERVISOR, "3.09");
+            w.string(f::THRESHOLD, "");
+            w.boolean(f::FLAGGED, true);
+            w.string(f::EXPLANATION, &"x".repeat(300));
         });
         let mut reference = Vec::new();
-        prost::encoding::message::encode(15, &expected, &mut reference);
+        let tag = fields::score_review_response::GAP;
+        prost::encoding::message::encode(tag, &expected, &mut reference);
         assert_eq!(w.buf, reference);
     }
 
@@ -495,7 +483,9 @@ mod tests {
                 ..Default::default()
             };
             let mut w = Writer::with_capacity(0);
-            w.message(7, |w| w.string(4, &"y".repeat(n)));
+            w.message(7, |w| {
+                w.string(fields::rater_gap::EXPLANATION, &"y".repeat(n))
+            });
             w.boolean(16, true);
             let mut reference = Vec::new();
             prost::encoding::message::encode(7, &expected, &mut reference);
@@ -504,21 +494,21 @@ mod tests {
         }
     }
 
-    /// Numbers encode as prost encodes their text, whether written in
-    /// place (millionths at up to 6 places, counts at their own places,
-    /// whole numbers) or through a string (everything else: here fewer
-    /// places than shown, and 28 places). Texts worked by hand.
+    /// Numbers encode as prost encodes their text, on the core's fast
+    /// paths (millionths at up to 6 places, counts at their own places,
+    /// whole numbers) and off them (here fewer places than shown, and 28
+    /// places). Texts worked by hand.
     #[test]
     fn numbers_encode_as_prost_encodes_their_text() {
         let mut w = Writer::with_capacity(0);
-        // In place.
+        // Fast paths.
         w.plain(11, Decimal::new(1925, 2));
         w.fixed(14, Decimal::new(12_345_678, 6), 2);
         w.fixed(13, Decimal::new(-500_000, 6), 2);
         w.fixed(20, Decimal::new(0, 6), 4);
         w.fixed(21, Decimal::new(-1925, 2), 2);
         w.plain(22, Decimal::new(-7, 0));
-        // Through a string.
+        // Off them.
         w.fixed(23, Decimal::new(-5, 1), 2);
         w.plain(12, Decimal::from_i128_with_scale(1, 28));
         let mut reference = Vec::new();
@@ -535,6 +525,21 @@ mod tests {
             prost::encoding::string::encode(tag, &text.to_string(), &mut reference);
         }
         assert_eq!(w.buf, reference);
+    }
+
+    /// UNSPECIFIED reads as FULL; a value the schema lacks is refused
+    /// with the values it has.
+    #[test]
+    fn views_read_from_the_wire() {
+        let view = |v: pb::ScoreReviewView| View::from_proto(v as i32);
+        assert_eq!(view(pb::ScoreReviewView::Unspecified), Ok(View::Full));
+        assert_eq!(view(pb::ScoreReviewView::Full), Ok(View::Full));
+        assert_eq!(view(pb::ScoreReviewView::Summary), Ok(View::Summary));
+        assert_eq!(View::from_proto(99), Err(UnknownView(99)));
+        assert_eq!(
+            UnknownView(99).to_string(),
+            "unknown view 99 (SCORE_REVIEW_VIEW_FULL or SCORE_REVIEW_VIEW_SUMMARY)"
+        );
     }
 
     #[test]
