@@ -549,7 +549,7 @@ pub fn response_for(
                     .iter()
                     .map(|a| pb::AbsentMetric {
                         indicator_id: a.indicator_id.to_string(),
-                        reason: a.reason.clone(),
+                        reason: a.reason.to_string(),
                     })
                     .collect(),
                 ticket_count: e.ticket_count,
