@@ -6,6 +6,7 @@ mod tickets_csv;
 #[doc(hidden)]
 pub use tickets_csv::{CsvRows, read_csv};
 
+use crate::api::status::ApiError;
 use crate::api::{json, pb};
 use crate::server::{self, ServeOptions, TlsFiles, auth::Auth, telemetry::LogFormat};
 use clap::{Args, Parser, Subcommand};
@@ -567,7 +568,7 @@ pub async fn score_request(
         let (_, answer) = server::scoring::score_one(&registry, request);
         return Ok(match answer {
             Ok(bytes) => Ok(bytes.decode()?),
-            Err(e) => Err(crate::api::status::to_status(&e)),
+            Err(e) => Err(ApiError(e).into()),
         });
     }
     let mut grpc = pb::scoring_service_client::ScoringServiceClient::new(connect(client).await?);
