@@ -166,7 +166,7 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     /// The server options these flags describe.
-    pub fn options(&self) -> Result<ServeOptions, String> {
+    pub fn options(&self) -> Result<ServeOptions, server::auth::AuthFileError> {
         let nonzero = |d: Duration| (!d.is_zero()).then_some(d);
         let auth = match &self.tokens {
             Some(path) => Auth::from_file(path)?,
@@ -429,11 +429,6 @@ async fn serve(args: ServeArgs) -> CliResult {
         max_connections = options.max_connections,
         "open-file limit"
     );
-    if options.auth.is_open() {
-        eprintln!(
-            "WARNING: scorecard is running WITHOUT AUTHENTICATION. Set SCORECARD_TOKENS (see README, Operations) to lock it down."
-        );
-    }
     let incoming =
         server::bind(args.listen).map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let metrics = match args.metrics_listen.trim() {

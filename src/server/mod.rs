@@ -111,27 +111,62 @@ pub async fn set_health(reporter: &HealthReporter, status: ServingStatus) {
     }
 }
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// A TLS file could not be read.
+    #[error("{}: {source}", path.display())]
+    TlsFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A TLS file is not PEM of what it should hold.
+    #[error("{}: {source}", path.display())]
+    TlsPem {
+        path: PathBuf,
+        source: tokio_rustls::rustls::pki_types::pem::Error,
+    },
+    /// A certificate file holds no certificate.
+    #[error("{}: no PEM certificate", path.display())]
+    NoCertificate { path: PathBuf },
+    /// The certificates and key do not make a TLS configuration.
+    #[error(transparent)]
+    TlsConfig(#[from] tokio_rustls::rustls::Error),
+    /// The client CA does not make a client-certificate verifier.
+    #[error(transparent)]
+    ClientVerifier(#[from] tokio_rustls::rustls::server::VerifierBuilderError),
+    /// The reflection service could not be built from the descriptors.
+    #[error(transparent)]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
 
 /// A rustls acceptor for the certificate files, offering only HTTP/2; with
 /// a client CA, a client certificate chaining to it is required.
-fn tls_acceptor(files: &TlsFiles) -> Result<tokio_rustls::TlsAcceptor, BoxError> {
+fn tls_acceptor(files: &TlsFiles) -> Result<tokio_rustls::TlsAcceptor, ServeError> {
     use tokio_rustls::rustls::pki_types::pem::PemObject;
     use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
     use tokio_rustls::rustls::{RootCertStore, ServerConfig, server::WebPkiClientVerifier};
-    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
-    let certs = |p: &PathBuf| -> Result<Vec<CertificateDer<'static>>, BoxError> {
+    let read = |p: &PathBuf| {
+        std::fs::read(p).map_err(|source| ServeError::TlsFile {
+            path: p.clone(),
+            source,
+        })
+    };
+    let pem_error = |p: &PathBuf| {
+        let path = p.clone();
+        move |source| ServeError::TlsPem { path, source }
+    };
+    let certs = |p: &PathBuf| -> Result<Vec<CertificateDer<'static>>, ServeError> {
         let pem = read(p)?;
         let certs = CertificateDer::pem_slice_iter(&pem)
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("{}: {e}", p.display()))?;
+            .map_err(pem_error(p))?;
         if certs.is_empty() {
-            return Err(format!("{}: no PEM certificate", p.display()).into());
+            return Err(ServeError::NoCertificate { path: p.clone() });
         }
         Ok(certs)
     };
-    let key = PrivateKeyDer::from_pem_slice(&read(&files.key)?)
-        .map_err(|e| format!("{}: {e}", files.key.display()))?;
+    let key = PrivateKeyDer::from_pem_slice(&read(&files.key)?).map_err(pem_error(&files.key))?;
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()?;
@@ -158,7 +193,7 @@ pub async fn serve(
     incoming: TcpIncoming,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), BoxError> {
+) -> Result<(), ServeError> {
     serve_with_metrics(registry, incoming, None, options, shutdown).await
 }
 
@@ -169,7 +204,7 @@ pub async fn serve_with_metrics(
     metrics_listener: Option<tokio::net::TcpListener>,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), BoxError> {
+) -> Result<(), ServeError> {
     let (reporter, health) = tonic_health::server::health_reporter();
     set_health(&reporter, ServingStatus::Serving).await;
     if options.auth.is_open() {
