@@ -1,8 +1,10 @@
 //! The command line: `serve` (the default), and client commands that talk
 //! to a running server or check files offline.
 
+mod error;
 mod print;
 mod tickets_csv;
+pub use error::CliError;
 #[doc(hidden)]
 pub use tickets_csv::{CsvRows, read_csv};
 
@@ -362,9 +364,9 @@ pub fn run() -> ExitCode {
             version,
             rubrics,
         })) => rubric_show(id, version, rubrics),
-        Some(Command::Tickets(TicketsCommand::Push(args))) => {
-            runtime.block_on(tickets_csv::push(args))
-        }
+        Some(Command::Tickets(TicketsCommand::Push(args))) => runtime
+            .block_on(tickets_csv::push(args))
+            .map_err(CliError::Push),
         Some(Command::Health(args)) => runtime.block_on(health(args)),
         Some(Command::Token(TokenCommand::Hash)) => token_hash(),
     };
@@ -377,24 +379,21 @@ pub fn run() -> ExitCode {
     }
 }
 
-type CliResult = Result<ExitCode, Box<dyn std::error::Error + Send + Sync>>;
+type CliResult = Result<ExitCode, CliError>;
 
 /// The built-in rubric plus every file of `dir`; every bad file is named
 /// with every violation.
-pub fn load_registry(dir: Option<&std::path::Path>) -> Result<Registry, String> {
+pub fn load_registry(dir: Option<&std::path::Path>) -> Result<Registry, CliError> {
     let mut registry = Registry::with_builtin();
     if let Some(dir) = dir {
-        let rubrics = rubric::load_dir(dir).map_err(|errors| {
-            let mut text = format!("cannot load the rubrics in {}:", dir.display());
-            for e in errors {
-                text.push_str(&format!("\n{e}"));
-            }
-            text
+        let rubrics = rubric::load_dir(dir).map_err(|errors| CliError::Rubrics {
+            dir: dir.to_path_buf(),
+            errors,
         })?;
         for (path, r) in rubrics {
-            registry
-                .add(r)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            if let Err(source) = registry.add(r) {
+                return Err(CliError::RubricTwice { path, source });
+            }
         }
     }
     Ok(registry)
@@ -429,18 +428,24 @@ async fn serve(args: ServeArgs) -> CliResult {
         max_connections = options.max_connections,
         "open-file limit"
     );
-    let incoming =
-        server::bind(args.listen).map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let incoming = server::bind(args.listen).map_err(|source| CliError::Listen {
+        addr: args.listen.to_string(),
+        source,
+    })?;
     let metrics = match args.metrics_listen.trim() {
         "" | "off" => None,
         addr => {
-            let addr: SocketAddr = addr
-                .parse()
-                .map_err(|e| format!("--metrics-listen {addr}: {e}"))?;
+            let addr: SocketAddr = addr.parse().map_err(|source| CliError::MetricsAddress {
+                addr: addr.to_string(),
+                source,
+            })?;
             Some(
                 tokio::net::TcpListener::bind(addr)
                     .await
-                    .map_err(|e| format!("cannot listen on {addr}: {e}"))?,
+                    .map_err(|source| CliError::Listen {
+                        addr: addr.to_string(),
+                        source,
+                    })?,
             )
         }
     };
@@ -460,7 +465,7 @@ fn token_hash() -> CliResult {
     let mut token = String::new();
     std::io::stdin().read_line(&mut token)?;
     if token.trim().is_empty() {
-        return Err("no token on standard input".into());
+        return Err(CliError::NoToken);
     }
     println!("{}", crate::server::auth::hash_token(&token));
     Ok(ExitCode::SUCCESS)
@@ -490,11 +495,14 @@ impl tonic::service::Interceptor for Bearer {
 
 /// Connects as `args` says: TLS for https://, mTLS with a client
 /// certificate, a bearer token when given.
-pub async fn connect(
-    args: &ClientArgs,
-) -> Result<AuthedChannel, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn connect(args: &ClientArgs) -> Result<AuthedChannel, CliError> {
     use tonic::transport::{Certificate, ClientTlsConfig, Identity};
-    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    let read = |p: &PathBuf| {
+        std::fs::read(p).map_err(|source| CliError::File {
+            path: p.clone(),
+            source,
+        })
+    };
     let server = args.url();
     let mut endpoint = tonic::transport::Endpoint::from_shared(server.to_owned())?
         .connect_timeout(Duration::from_secs(5))
@@ -512,12 +520,15 @@ pub async fn connect(
     let channel = endpoint
         .connect()
         .await
-        .map_err(|e| format!("cannot connect to {server}: {e}"))?;
+        .map_err(|source| CliError::Connect {
+            server: server.to_string(),
+            source,
+        })?;
     let bearer = match &args.token {
         Some(t) => Some(
             format!("Bearer {}", t.trim())
                 .parse()
-                .map_err(|_| "the token has characters not allowed in a header")?,
+                .map_err(|_| CliError::TokenNotAHeader)?,
         ),
         None => None,
     };
@@ -543,11 +554,17 @@ pub fn exit_for(status: &tonic::Status) -> ExitCode {
 /// Reads a proto3 JSON request file.
 pub fn read_json<M: prost::Message + Default>(
     path: &std::path::Path,
-    full_name: &str,
-) -> Result<M, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    json::from_json(full_name, &text)
-        .map_err(|e| format!("{}: not a {full_name} in proto3 JSON: {e}", path.display()))
+    full_name: &'static str,
+) -> Result<M, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::File {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    json::from_json(full_name, &text).map_err(|source| CliError::Request {
+        path: path.to_path_buf(),
+        message: full_name,
+        source,
+    })
 }
 
 /// Scores in process when no server is given, else on the server; the
@@ -556,8 +573,7 @@ pub async fn score_request(
     client: &ClientArgs,
     rubrics: Option<&std::path::Path>,
     request: pb::ScoreReviewRequest,
-) -> Result<Result<pb::ScoreReviewResponse, tonic::Status>, Box<dyn std::error::Error + Send + Sync>>
-{
+) -> Result<Result<pb::ScoreReviewResponse, tonic::Status>, CliError> {
     if client.server.is_none() {
         let registry = load_registry(rubrics)?;
         let (_, answer) = server::scoring::score_one(&registry, request);
@@ -598,27 +614,32 @@ async fn score(args: ScoreArgs) -> CliResult {
 
 /// A review file as a RenderReviewFormRequest: one that has a "review"
 /// object is read as that, anything else as the ScoreReviewRequest alone.
-fn form_request(file: &std::path::Path) -> Result<pb::RenderReviewFormRequest, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+fn form_request(file: &std::path::Path) -> Result<pb::RenderReviewFormRequest, CliError> {
+    let text = std::fs::read_to_string(file).map_err(|source| CliError::File {
+        path: file.to_path_buf(),
+        source,
+    })?;
     let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
+        serde_json::from_str(&text).map_err(|source| CliError::NotJson {
+            path: file.to_path_buf(),
+            source,
+        })?;
+    let request = |message: &'static str| {
+        move |source| CliError::Request {
+            path: file.to_path_buf(),
+            message,
+            source,
+        }
+    };
     if value
         .get("review")
         .is_some_and(serde_json::Value::is_object)
     {
-        json::from_json("scorecard.v1.RenderReviewFormRequest", &text).map_err(|e| {
-            format!(
-                "{}: not a RenderReviewFormRequest in proto3 JSON: {e}",
-                file.display()
-            )
-        })
+        json::from_json("scorecard.v1.RenderReviewFormRequest", &text)
+            .map_err(request("RenderReviewFormRequest"))
     } else {
-        let review = json::from_json("scorecard.v1.ScoreReviewRequest", &text).map_err(|e| {
-            format!(
-                "{}: not a ScoreReviewRequest in proto3 JSON: {e}",
-                file.display()
-            )
-        })?;
+        let review = json::from_json("scorecard.v1.ScoreReviewRequest", &text)
+            .map_err(request("ScoreReviewRequest"))?;
         Ok(pb::RenderReviewFormRequest {
             review: Some(review),
             ..Default::default()
@@ -654,8 +675,10 @@ async fn form(args: FormArgs) -> CliResult {
     };
     match answer {
         Ok(answer) => {
-            std::fs::write(&args.output, &answer.pdf)
-                .map_err(|e| format!("{}: {e}", args.output.display()))?;
+            std::fs::write(&args.output, &answer.pdf).map_err(|source| CliError::File {
+                path: args.output.clone(),
+                source,
+            })?;
             println!(
                 "{}: {} bytes, {} page(s), {}",
                 args.output.display(),
@@ -716,7 +739,7 @@ async fn health(args: HealthArgs) -> CliResult {
             service: args.service.clone(),
         })
         .await
-        .map_err(|s| format!("health check failed: {} {}", s.code(), s.message()))?
+        .map_err(CliError::Health)?
         .into_inner();
     let status = ServingStatus::try_from(answer.status).unwrap_or(ServingStatus::Unknown);
     println!("{}", status.as_str_name());
