@@ -1,6 +1,7 @@
 //! Why a command failed (exit code 1); each text is what `error: …`
 //! prints.
 
+use super::tickets_csv::CsvError;
 use crate::api::json::JsonError;
 use crate::server::ServeError;
 use crate::server::auth::AuthFileError;
@@ -92,9 +93,26 @@ pub enum CliError {
     /// An in-process answer did not decode (a fault of the service).
     #[error(transparent)]
     Decode(#[from] prost::DecodeError),
-    /// `tickets push` failed before an answer.
+    /// A calendar file (`index`: the calendar's place in an array of them)
+    /// is not a BusinessCalendar in proto3 JSON.
+    #[error("{}{}: {source}", path.display(), index.map(|i| format!(" [{i}]")).unwrap_or_default())]
+    Calendar {
+        path: PathBuf,
+        index: Option<usize>,
+        source: JsonError,
+    },
+    /// A calendars file is not a JSON array.
+    #[error("{}: a JSON array of calendars: {source}", path.display())]
+    Calendars {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    /// A CSV file's header is unusable.
+    #[error("{}: {source}", path.display())]
+    CsvFile { path: PathBuf, source: CsvError },
+    /// A time flag of `tickets push`, or the CSV header row.
     #[error(transparent)]
-    Push(Box<dyn std::error::Error + Send + Sync>),
+    Csv(#[from] CsvError),
 }
 
 fn lines(errors: &[LoadError]) -> String {

@@ -6,7 +6,7 @@ mod print;
 mod tickets_csv;
 pub use error::CliError;
 #[doc(hidden)]
-pub use tickets_csv::{CsvRows, read_csv};
+pub use tickets_csv::{CsvError, CsvRows, read_csv};
 
 use crate::api::status::ApiError;
 use crate::api::{json, pb};
@@ -364,9 +364,9 @@ pub fn run() -> ExitCode {
             version,
             rubrics,
         })) => rubric_show(id, version, rubrics),
-        Some(Command::Tickets(TicketsCommand::Push(args))) => runtime
-            .block_on(tickets_csv::push(args))
-            .map_err(CliError::Push),
+        Some(Command::Tickets(TicketsCommand::Push(args))) => {
+            runtime.block_on(tickets_csv::push(args))
+        }
         Some(Command::Health(args)) => runtime.block_on(health(args)),
         Some(Command::Token(TokenCommand::Hash)) => token_hash(),
     };
