@@ -72,27 +72,52 @@ pub struct ServeOptions {
     pub watch_timeout: Option<Duration>,
 }
 
+/// The default of each [`ServeOptions`] setting, written once: the
+/// command line's flags show and use these too. A limit that may be
+/// switched off is given here as the value it has when on.
+pub mod defaults {
+    use std::time::Duration;
+
+    pub const SHUTDOWN_GRACE: Duration = Duration::ZERO;
+    pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+    pub const MAX_CONCURRENT_CALLS: usize = 1024;
+    pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+    pub const STREAM_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+    pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+    pub const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(5 * 60);
+    pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const MAX_STREAMS_PER_CONNECTION: u32 = 100;
+    pub const MAX_CONNECTIONS: usize = 10_000;
+    pub const IDLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+    pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const MAX_WATCH_STREAMS: usize = 100;
+    pub const WATCH_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+}
+
 impl Default for ServeOptions {
     fn default() -> Self {
+        use defaults::*;
         Self {
-            shutdown_grace: Duration::ZERO,
-            max_message_bytes: 4 * 1024 * 1024,
-            max_concurrent_calls: Some(1024),
-            request_timeout: Some(Duration::from_secs(30)),
-            stream_timeout: Some(Duration::from_secs(15 * 60)),
-            keepalive_interval: Some(Duration::from_secs(30)),
-            keepalive_timeout: Duration::from_secs(10),
-            max_connection_age: Some(Duration::from_secs(300)),
+            shutdown_grace: SHUTDOWN_GRACE,
+            max_message_bytes: MAX_MESSAGE_BYTES,
+            max_concurrent_calls: Some(MAX_CONCURRENT_CALLS),
+            request_timeout: Some(REQUEST_TIMEOUT),
+            stream_timeout: Some(STREAM_TIMEOUT),
+            keepalive_interval: Some(KEEPALIVE_INTERVAL),
+            keepalive_timeout: KEEPALIVE_TIMEOUT,
+            max_connection_age: Some(MAX_CONNECTION_AGE),
             tls: None,
             auth: Arc::new(Auth::open()),
-            drain_timeout: Duration::from_secs(10),
-            handshake_timeout: Duration::from_secs(10),
-            max_streams_per_connection: 100,
-            max_connections: 10_000,
-            idle_timeout: Some(Duration::from_secs(300)),
-            body_timeout: Some(Duration::from_secs(10)),
-            max_watch_streams: Some(100),
-            watch_timeout: Some(Duration::from_secs(600)),
+            drain_timeout: DRAIN_TIMEOUT,
+            handshake_timeout: HANDSHAKE_TIMEOUT,
+            max_streams_per_connection: MAX_STREAMS_PER_CONNECTION,
+            max_connections: MAX_CONNECTIONS,
+            idle_timeout: Some(IDLE_TIMEOUT),
+            body_timeout: Some(BODY_TIMEOUT),
+            max_watch_streams: Some(MAX_WATCH_STREAMS),
+            watch_timeout: Some(WATCH_TIMEOUT),
         }
     }
 }
