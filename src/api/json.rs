@@ -4,15 +4,17 @@
 
 use super::pb;
 use prost::Message;
-use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor, SerializeOptions};
+use prost_reflect::{
+    DescriptorError, DescriptorPool, DynamicMessage, MessageDescriptor, SerializeOptions,
+};
 use std::sync::OnceLock;
 
 /// Why a message could not be read from or written as proto3 JSON.
 #[derive(Debug, thiserror::Error)]
 pub enum JsonError {
     /// The embedded descriptor set does not decode (a build fault).
-    #[error("{0}")]
-    Descriptors(String),
+    #[error(transparent)]
+    Descriptors(&'static DescriptorError),
     /// No message of that full name is in the descriptor set.
     #[error("unknown message {0}")]
     UnknownMessage(String),
@@ -28,11 +30,10 @@ pub enum JsonError {
 }
 
 fn pool() -> Result<&'static DescriptorPool, JsonError> {
-    // The decode error is kept as text: it is not `Clone`.
-    static POOL: OnceLock<Result<DescriptorPool, String>> = OnceLock::new();
-    POOL.get_or_init(|| DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET).map_err(|e| e.to_string()))
+    static POOL: OnceLock<Result<DescriptorPool, DescriptorError>> = OnceLock::new();
+    POOL.get_or_init(|| DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET))
         .as_ref()
-        .map_err(|e| JsonError::Descriptors(e.clone()))
+        .map_err(JsonError::Descriptors)
 }
 
 fn descriptor(full_name: &str) -> Result<MessageDescriptor, JsonError> {
