@@ -35,15 +35,37 @@ pub(crate) const TEXT_CAP: usize = 512;
 
 const BAD_REQUEST_TYPE_URL: &str = "type.googleapis.com/google.rpc.BadRequest";
 
-/// The one mapping from a domain error to a status, for a call's trailers.
-pub fn to_status(error: &Error) -> Status {
-    match error {
-        Error::Invalid(violations) => {
-            let rpc = bad_request(violations, TRAILER_DETAILS_BUDGET, trailer_note);
-            let message = rpc.message.clone();
-            Status::with_details(Code::InvalidArgument, message, rpc.encode_to_vec().into())
+/// A domain error on its way to the wire. `From<ApiError> for Status` is
+/// the one mapping of a domain error to a call's status (trailers); `?`
+/// on an `ApiError` in a handler returning `Status` goes through it.
+/// (The domain's [`Error`] cannot convert to [`Status`] itself: neither
+/// type belongs to this crate.)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(transparent)]
+pub struct ApiError(#[from] pub Error);
+
+impl From<Vec<Violation>> for ApiError {
+    fn from(violations: Vec<Violation>) -> Self {
+        ApiError(Error::Invalid(violations))
+    }
+}
+
+impl From<Violation> for ApiError {
+    fn from(violation: Violation) -> Self {
+        ApiError(Error::Invalid(vec![violation]))
+    }
+}
+
+impl From<ApiError> for Status {
+    fn from(ApiError(error): ApiError) -> Self {
+        match error {
+            Error::Invalid(violations) => {
+                let rpc = bad_request(&violations, TRAILER_DETAILS_BUDGET, trailer_note);
+                let message = rpc.message.clone();
+                Status::with_details(Code::InvalidArgument, message, rpc.encode_to_vec().into())
+            }
+            Error::RubricNotFound { what } => Status::not_found(clip(&what, MESSAGE_BUDGET)),
         }
-        Error::RubricNotFound { what } => Status::not_found(clip(what, MESSAGE_BUDGET)),
     }
 }
 
@@ -194,7 +216,7 @@ mod tests {
     #[test]
     fn few_violations_are_all_listed_with_no_note() {
         let v = violations(3, "f", "is wrong");
-        let status = to_status(&Error::Invalid(v));
+        let status = Status::from(ApiError::from(v));
         assert_eq!(
             listed(&status),
             [
@@ -224,7 +246,7 @@ mod tests {
         // so 10 more are kept, 20 in all, and 980 are left out.
         let reason = "r".repeat(100);
         let v = violations(1000, "f", &reason);
-        let status = to_status(&Error::Invalid(v));
+        let status = Status::from(ApiError::from(v));
         assert!(status.details().len() <= TRAILER_DETAILS_BUDGET);
         assert_eq!(status.message().len(), 458);
         let got = listed(&status);
@@ -258,7 +280,7 @@ mod tests {
             ),
             Violation::new("locale", "\"fr\" is not supported"),
         ];
-        let status = to_status(&Error::Invalid(v));
+        let status = Status::from(ApiError::from(v));
         assert!(status.details().len() <= TRAILER_DETAILS_BUDGET);
         assert!(status.message().len() <= MESSAGE_BUDGET);
         let got = listed(&status);
@@ -276,7 +298,7 @@ mod tests {
     #[test]
     fn not_found_messages_are_bounded_too() {
         let what = format!("no rubric with id \"{}\" is loaded", "é".repeat(4000));
-        let status = to_status(&Error::RubricNotFound { what });
+        let status = Status::from(ApiError(Error::RubricNotFound { what }));
         assert_eq!(status.code(), Code::NotFound);
         assert!(status.message().len() <= MESSAGE_BUDGET);
         assert!(status.message().ends_with('…'));
@@ -288,7 +310,7 @@ mod tests {
         let v = violations(1000, "f", &reason);
         let item = to_item_status(&Error::Invalid(v.clone()));
         assert!(item.encoded_len() <= ITEM_DETAILS_BUDGET);
-        let trailer = to_status(&Error::Invalid(v));
+        let trailer = Status::from(ApiError::from(v));
         let in_item = {
             use tonic_types::RpcStatusExt;
             item.get_details_bad_request()

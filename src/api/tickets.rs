@@ -27,49 +27,81 @@ pub const MIN_TIMESTAMP_SECONDS: i64 = -62_135_596_800;
 /// library cannot hold all of it (its last day falls outside).
 pub const END_TIMESTAMP_SECONDS: i64 = 253_370_764_800;
 
+/// Why a proto timestamp is not an instant the service can hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimestampError {
+    #[error("nanos {0} is outside 0..=999999999")]
+    Nanos(i32),
+    #[error(
+        "seconds {0} is outside the supported range, 0001-01-01T00:00:00Z \
+         ({MIN_TIMESTAMP_SECONDS}) up to 9999-01-01T00:00:00Z ({END_TIMESTAMP_SECONDS}) exclusive"
+    )]
+    Seconds(i64),
+    #[error("seconds {seconds} nanos {nanos} is not a time the service can hold")]
+    Unheld { seconds: i64, nanos: i32 },
+}
+
 /// A proto timestamp as an instant, or the reason it is not one.
-fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, String> {
+fn timestamp(t: &prost_types::Timestamp) -> Result<Timestamp, TimestampError> {
     // google.protobuf.Timestamp: nanos are always 0..=999,999,999.
     if !(0..=999_999_999).contains(&t.nanos) {
-        return Err(format!("nanos {} is outside 0..=999999999", t.nanos));
+        return Err(TimestampError::Nanos(t.nanos));
     }
     if !(MIN_TIMESTAMP_SECONDS..END_TIMESTAMP_SECONDS).contains(&t.seconds) {
-        return Err(format!(
-            "seconds {} is outside the supported range, 0001-01-01T00:00:00Z \
-             ({MIN_TIMESTAMP_SECONDS}) up to 9999-01-01T00:00:00Z ({END_TIMESTAMP_SECONDS}) exclusive",
-            t.seconds
-        ));
+        return Err(TimestampError::Seconds(t.seconds));
     }
-    Timestamp::new(t.seconds, t.nanos).map_err(|_| {
-        format!(
-            "seconds {} nanos {} is not a time the service can hold",
-            t.seconds, t.nanos
-        )
+    Timestamp::new(t.seconds, t.nanos).map_err(|_| TimestampError::Unheld {
+        seconds: t.seconds,
+        nanos: t.nanos,
     })
+}
+
+/// Why a response limit in minutes cannot be a duration, with the value
+/// as sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    #[error("{} must be greater than 0", plain(*.0))]
+    NotPositive(Decimal),
+    #[error("{} minutes is more than 366 days ({max_minutes} minutes)", plain(*minutes))]
+    TooLong {
+        minutes: Decimal,
+        max_minutes: Decimal,
+    },
+    #[error(
+        "{} minutes is less than a millisecond; limits are kept to the millisecond",
+        plain(*.0)
+    )]
+    UnderAMillisecond(Decimal),
+    /// The double sent is no decimal number (why, as the decimal
+    /// conversion says).
+    #[error("{0}")]
+    NotANumber(String),
+}
+
+/// [`response_limit`] of a limit sent as a double.
+fn limit_from_f64(minutes: f64) -> Result<SignedDuration, LimitError> {
+    response_limit(decimal::from_f64(minutes).map_err(LimitError::NotANumber)?)
 }
 
 /// A response limit in minutes as a duration kept to the millisecond
 /// (truncated), or why it cannot be one, with the value as sent: it must be
 /// at least a millisecond and at most 366 days, the longest a ticket may
 /// span.
-pub fn response_limit(minutes: Decimal) -> Result<SignedDuration, String> {
+pub fn response_limit(minutes: Decimal) -> Result<SignedDuration, LimitError> {
     let max_minutes = Decimal::from(MAX_TICKET_SPAN.as_mins());
     if minutes <= Decimal::ZERO {
-        return Err(format!("{} must be greater than 0", plain(minutes)));
+        return Err(LimitError::NotPositive(minutes));
     }
     if minutes > max_minutes {
-        return Err(format!(
-            "{} minutes is more than 366 days ({max_minutes} minutes)",
-            plain(minutes)
-        ));
+        return Err(LimitError::TooLong {
+            minutes,
+            max_minutes,
+        });
     }
     let millis = (minutes * Decimal::from(60_000)).trunc();
     match i64::try_from(millis) {
         Ok(ms) if ms >= 1 => Ok(SignedDuration::from_millis(ms)),
-        _ => Err(format!(
-            "{} minutes is less than a millisecond; limits are kept to the millisecond",
-            plain(minutes)
-        )),
+        _ => Err(LimitError::UnderAMillisecond(minutes)),
     }
 }
 
@@ -174,10 +206,13 @@ fn priority_limits(
             ));
             continue;
         }
-        let duration = match decimal::from_f64(l.limit_minutes).and_then(response_limit) {
+        let duration = match limit_from_f64(l.limit_minutes) {
             Ok(d) => d,
             Err(reason) => {
-                v.push(Violation::new(format!("{field}.limit_minutes"), reason));
+                v.push(Violation::new(
+                    format!("{field}.limit_minutes"),
+                    reason.to_string(),
+                ));
                 continue;
             }
         };
@@ -266,11 +301,11 @@ fn version_2_options(
         v,
     );
     if let Some(minutes) = o.default_resolution_limit_minutes {
-        match decimal::from_f64(minutes).and_then(response_limit) {
+        match limit_from_f64(minutes) {
             Ok(d) => out.default_resolution_limit = Some(d),
             Err(reason) => v.push(Violation::new(
                 "options.default_resolution_limit_minutes",
-                reason,
+                reason.to_string(),
             )),
         }
     }
@@ -323,7 +358,7 @@ pub fn options(
                 None
             }
             Some(t) => timestamp(t)
-                .map_err(|r| v.push(Violation::new(format!("options.{name}"), r)))
+                .map_err(|r| v.push(Violation::new(format!("options.{name}"), r.to_string())))
                 .ok(),
         }
     };
@@ -335,7 +370,7 @@ pub fn options(
     let as_of = match &o.as_of_time {
         None => end,
         Some(t) => timestamp(t)
-            .map_err(|r| v.push(Violation::new("options.as_of_time", r)))
+            .map_err(|r| v.push(Violation::new("options.as_of_time", r.to_string())))
             .ok(),
     };
     let clock = match &o.calendar {
@@ -425,9 +460,10 @@ pub fn status_history(changes: &[pb::StatusChange]) -> Result<Vec<StatusChange>,
                         detail: "missing".to_string(),
                     });
                 }
-                Some(t) => {
-                    timestamp(t).map_err(|detail| RejectReason::Unreadable { field, detail })?
-                }
+                Some(t) => timestamp(t).map_err(|e| RejectReason::Unreadable {
+                    field,
+                    detail: e.to_string(),
+                })?,
             };
             Ok(StatusChange { at, status })
         })
@@ -443,7 +479,10 @@ pub fn record(r: pb::TicketRecord) -> Result<TicketRecord, (String, RejectReason
         t.as_ref()
             .map(timestamp)
             .transpose()
-            .map_err(|detail| RejectReason::Unreadable { field, detail })
+            .map_err(|e| RejectReason::Unreadable {
+                field,
+                detail: e.to_string(),
+            })
     };
     let times = (|| {
         Ok((
@@ -549,7 +588,7 @@ pub fn response_for(
                     .iter()
                     .map(|a| pb::AbsentMetric {
                         indicator_id: a.indicator_id.to_string(),
-                        reason: a.reason.clone(),
+                        reason: a.reason.to_string(),
                     })
                     .collect(),
                 ticket_count: e.ticket_count,
@@ -852,7 +891,7 @@ mod tests {
             timestamp(&at(253_370_764_799)).unwrap().to_string(),
             "9998-12-31T23:59:59Z"
         );
-        let refused = timestamp(&at(253_370_764_800)).unwrap_err();
+        let refused = timestamp(&at(253_370_764_800)).unwrap_err().to_string();
         assert!(refused.contains("9999-01-01T00:00:00Z"), "{refused}");
         assert!(
             refused.starts_with("seconds 253370764800 is outside"),

@@ -1,13 +1,16 @@
 //! The command line: `serve` (the default), and client commands that talk
 //! to a running server or check files offline.
 
+mod error;
 mod print;
 mod tickets_csv;
+pub use error::CliError;
 #[doc(hidden)]
-pub use tickets_csv::{CsvRows, read_csv};
+pub use tickets_csv::{CsvError, CsvRows, read_csv};
 
+use crate::api::status::ApiError;
 use crate::api::{json, pb};
-use crate::server::{self, ServeOptions, TlsFiles, auth::Auth, telemetry::LogFormat};
+use crate::server::{self, ServeOptions, TlsFiles, auth::Auth, defaults, telemetry::LogFormat};
 use clap::{Args, Parser, Subcommand};
 use scorecard_core::rubric::{self, Registry};
 use std::net::SocketAddr;
@@ -100,87 +103,87 @@ pub struct ServeArgs {
     #[arg(long, env = "SCORECARD_TLS_CLIENT_CA", requires = "tls_cert")]
     pub tls_client_ca: Option<PathBuf>,
     /// Largest request message in bytes (RESOURCE_EXHAUSTED above it).
-    #[arg(long, env = "SCORECARD_MAX_MESSAGE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    #[arg(long, env = "SCORECARD_MAX_MESSAGE_BYTES", default_value_t = defaults::MAX_MESSAGE_BYTES)]
     pub max_message_bytes: usize,
     /// Scorecard calls in flight before new ones are shed with
     /// RESOURCE_EXHAUSTED; 0 means no limit.
-    #[arg(long, env = "SCORECARD_MAX_CONCURRENT_CALLS", default_value_t = 1024)]
+    #[arg(long, env = "SCORECARD_MAX_CONCURRENT_CALLS", default_value_t = defaults::MAX_CONCURRENT_CALLS)]
     pub max_concurrent_calls: usize,
     /// Longest a unary call may take; 0 means no limit.
-    #[arg(long, env = "SCORECARD_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
-    pub request_timeout: Duration,
+    #[arg(long, env = "SCORECARD_REQUEST_TIMEOUT", default_value_t = FlagDuration(defaults::REQUEST_TIMEOUT))]
+    pub request_timeout: FlagDuration,
     /// Longest a streaming call (ScoreReviews, PushResponseTimes) may take;
     /// 0 means no limit.
-    #[arg(long, env = "SCORECARD_STREAM_TIMEOUT", default_value = "15m", value_parser = parse_duration)]
-    pub stream_timeout: Duration,
+    #[arg(long, env = "SCORECARD_STREAM_TIMEOUT", default_value_t = FlagDuration(defaults::STREAM_TIMEOUT))]
+    pub stream_timeout: FlagDuration,
     /// HTTP/2 keepalive ping interval; 0 disables pings.
-    #[arg(long, env = "SCORECARD_KEEPALIVE_INTERVAL", default_value = "30s", value_parser = parse_duration)]
-    pub keepalive_interval: Duration,
+    #[arg(long, env = "SCORECARD_KEEPALIVE_INTERVAL", default_value_t = FlagDuration(defaults::KEEPALIVE_INTERVAL))]
+    pub keepalive_interval: FlagDuration,
     /// How long a keepalive ping may go unanswered before the connection closes.
-    #[arg(long, env = "SCORECARD_KEEPALIVE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
-    pub keepalive_timeout: Duration,
+    #[arg(long, env = "SCORECARD_KEEPALIVE_TIMEOUT", default_value_t = FlagDuration(defaults::KEEPALIVE_TIMEOUT))]
+    pub keepalive_timeout: FlagDuration,
     /// Connections are closed gracefully after this age, so clients
     /// reconnect and spread over replicas; 0 means never.
-    #[arg(long, env = "SCORECARD_MAX_CONNECTION_AGE", default_value = "5m", value_parser = parse_duration)]
-    pub max_connection_age: Duration,
+    #[arg(long, env = "SCORECARD_MAX_CONNECTION_AGE", default_value_t = FlagDuration(defaults::MAX_CONNECTION_AGE))]
+    pub max_connection_age: FlagDuration,
     /// Log format.
     #[arg(long, env = "SCORECARD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
     /// Time to keep answering after SIGTERM with health NOT_SERVING, e.g. "5s".
-    #[arg(long, env = "SCORECARD_SHUTDOWN_GRACE", default_value = "0s", value_parser = parse_duration)]
-    pub shutdown_grace: Duration,
+    #[arg(long, env = "SCORECARD_SHUTDOWN_GRACE", default_value_t = FlagDuration(defaults::SHUTDOWN_GRACE))]
+    pub shutdown_grace: FlagDuration,
     /// After the grace: how long connections get to finish their calls
     /// after GOAWAY before they are closed and the process exits 0.
-    #[arg(long, env = "SCORECARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
-    pub drain_timeout: Duration,
+    #[arg(long, env = "SCORECARD_DRAIN_TIMEOUT", default_value_t = FlagDuration(defaults::DRAIN_TIMEOUT))]
+    pub drain_timeout: FlagDuration,
     /// Time from accept to the TLS handshake and the HTTP/2 preface;
     /// silent connections are closed after it.
-    #[arg(long, env = "SCORECARD_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
-    pub handshake_timeout: Duration,
+    #[arg(long, env = "SCORECARD_HANDSHAKE_TIMEOUT", default_value_t = FlagDuration(defaults::HANDSHAKE_TIMEOUT))]
+    pub handshake_timeout: FlagDuration,
     /// SETTINGS_MAX_CONCURRENT_STREAMS: calls at once on one connection.
     #[arg(
         long,
         env = "SCORECARD_MAX_STREAMS_PER_CONNECTION",
-        default_value_t = 100
+        default_value_t = defaults::MAX_STREAMS_PER_CONNECTION
     )]
     pub max_streams_per_connection: u32,
     /// Open connections at most; more are closed at once (also kept 64
     /// below the open-file limit).
-    #[arg(long, env = "SCORECARD_MAX_CONNECTIONS", default_value_t = 10_000)]
+    #[arg(long, env = "SCORECARD_MAX_CONNECTIONS", default_value_t = defaults::MAX_CONNECTIONS)]
     pub max_connections: usize,
     /// A connection with no call for this long is closed (GOAWAY); 0 = never.
-    #[arg(long, env = "SCORECARD_IDLE_TIMEOUT", default_value = "5m", value_parser = parse_duration)]
-    pub idle_timeout: Duration,
+    #[arg(long, env = "SCORECARD_IDLE_TIMEOUT", default_value_t = FlagDuration(defaults::IDLE_TIMEOUT))]
+    pub idle_timeout: FlagDuration,
     /// A unary call's request body, or a stream's next message, must arrive
     /// within this, or the call ends with DEADLINE_EXCEEDED; 0 = no limit.
-    #[arg(long, env = "SCORECARD_BODY_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
-    pub body_timeout: Duration,
+    #[arg(long, env = "SCORECARD_BODY_TIMEOUT", default_value_t = FlagDuration(defaults::BODY_TIMEOUT))]
+    pub body_timeout: FlagDuration,
     /// grpc.health.v1.Health/Watch streams open at once; 0 = no limit.
-    #[arg(long, env = "SCORECARD_MAX_WATCH_STREAMS", default_value_t = 100)]
+    #[arg(long, env = "SCORECARD_MAX_WATCH_STREAMS", default_value_t = defaults::MAX_WATCH_STREAMS)]
     pub max_watch_streams: usize,
     /// Longest a Health/Watch stream stays open; 0 = no limit.
-    #[arg(long, env = "SCORECARD_WATCH_TIMEOUT", default_value = "10m", value_parser = parse_duration)]
-    pub watch_timeout: Duration,
+    #[arg(long, env = "SCORECARD_WATCH_TIMEOUT", default_value_t = FlagDuration(defaults::WATCH_TIMEOUT))]
+    pub watch_timeout: FlagDuration,
 }
 
 impl ServeArgs {
     /// The server options these flags describe.
-    pub fn options(&self) -> Result<ServeOptions, String> {
+    pub fn options(&self) -> Result<ServeOptions, server::auth::AuthFileError> {
         let nonzero = |d: Duration| (!d.is_zero()).then_some(d);
         let auth = match &self.tokens {
             Some(path) => Auth::from_file(path)?,
             None => Auth::open(),
         };
         Ok(ServeOptions {
-            shutdown_grace: self.shutdown_grace,
+            shutdown_grace: self.shutdown_grace.0,
             max_message_bytes: self.max_message_bytes,
             max_concurrent_calls: (self.max_concurrent_calls > 0)
                 .then_some(self.max_concurrent_calls),
-            request_timeout: nonzero(self.request_timeout),
-            stream_timeout: nonzero(self.stream_timeout),
-            keepalive_interval: nonzero(self.keepalive_interval),
-            keepalive_timeout: self.keepalive_timeout,
-            max_connection_age: nonzero(self.max_connection_age),
+            request_timeout: nonzero(self.request_timeout.0),
+            stream_timeout: nonzero(self.stream_timeout.0),
+            keepalive_interval: nonzero(self.keepalive_interval.0),
+            keepalive_timeout: self.keepalive_timeout.0,
+            max_connection_age: nonzero(self.max_connection_age.0),
             tls: match (&self.tls_cert, &self.tls_key) {
                 (Some(cert), Some(key)) => Some(TlsFiles {
                     cert: cert.clone(),
@@ -190,14 +193,14 @@ impl ServeArgs {
                 _ => None,
             },
             auth: Arc::new(auth),
-            drain_timeout: self.drain_timeout,
-            handshake_timeout: self.handshake_timeout,
+            drain_timeout: self.drain_timeout.0,
+            handshake_timeout: self.handshake_timeout.0,
             max_streams_per_connection: self.max_streams_per_connection.max(1),
             max_connections: self.max_connections.max(1),
-            idle_timeout: nonzero(self.idle_timeout),
-            body_timeout: nonzero(self.body_timeout),
+            idle_timeout: nonzero(self.idle_timeout.0),
+            body_timeout: nonzero(self.body_timeout.0),
             max_watch_streams: (self.max_watch_streams > 0).then_some(self.max_watch_streams),
-            watch_timeout: nonzero(self.watch_timeout),
+            watch_timeout: nonzero(self.watch_timeout.0),
         })
     }
 }
@@ -313,8 +316,45 @@ struct HealthArgs {
     service: String,
 }
 
+/// A duration flag's value: read by [`parse_duration`], shown (as a
+/// default in `--help`) in the largest unit that writes it whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagDuration(pub Duration);
+
+impl std::str::FromStr for FlagDuration {
+    type Err = DurationError;
+
+    fn from_str(text: &str) -> Result<Self, DurationError> {
+        parse_duration(text).map(FlagDuration)
+    }
+}
+
+impl std::fmt::Display for FlagDuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = self.0.as_millis();
+        match ms {
+            0 => f.write_str("0s"),
+            _ if ms.is_multiple_of(3_600_000) => write!(f, "{}h", ms / 3_600_000),
+            _ if ms.is_multiple_of(60_000) => write!(f, "{}m", ms / 60_000),
+            _ if ms.is_multiple_of(1000) => write!(f, "{}s", ms / 1000),
+            _ => write!(f, "{ms}ms"),
+        }
+    }
+}
+
+/// Why a flag's value is not a duration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("\"{0}\" is not a duration like 500ms, 5s, 2m")]
+    NotANumber(String),
+    #[error("\"{text}\": unknown unit \"{unit}\" (use ms, s, m or h)")]
+    UnknownUnit { text: String, unit: String },
+    #[error("\"{0}\" is not a non-negative duration")]
+    Negative(String),
+}
+
 /// Parses "500ms", "5s", "2m", "1h" or a plain number of seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let text = text.trim();
     let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
         Some(i) => text.split_at(i),
@@ -322,20 +362,21 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     };
     let value: f64 = number
         .parse()
-        .map_err(|_| format!("\"{text}\" is not a duration like 500ms, 5s, 2m"))?;
+        .map_err(|_| DurationError::NotANumber(text.to_string()))?;
     let seconds = match unit {
         "ms" => value / 1000.0,
         "s" => value,
         "m" => value * 60.0,
         "h" => value * 3600.0,
         _ => {
-            return Err(format!(
-                "\"{text}\": unknown unit \"{unit}\" (use ms, s, m or h)"
-            ));
+            return Err(DurationError::UnknownUnit {
+                text: text.to_string(),
+                unit: unit.to_string(),
+            });
         }
     };
     if !seconds.is_finite() || seconds < 0.0 {
-        return Err(format!("\"{text}\" is not a non-negative duration"));
+        return Err(DurationError::Negative(text.to_string()));
     }
     Ok(Duration::from_secs_f64(seconds))
 }
@@ -376,24 +417,21 @@ pub fn run() -> ExitCode {
     }
 }
 
-type CliResult = Result<ExitCode, Box<dyn std::error::Error + Send + Sync>>;
+type CliResult = Result<ExitCode, CliError>;
 
 /// The built-in rubric plus every file of `dir`; every bad file is named
 /// with every violation.
-pub fn load_registry(dir: Option<&std::path::Path>) -> Result<Registry, String> {
+pub fn load_registry(dir: Option<&std::path::Path>) -> Result<Registry, CliError> {
     let mut registry = Registry::with_builtin();
     if let Some(dir) = dir {
-        let rubrics = rubric::load_dir(dir).map_err(|errors| {
-            let mut text = format!("cannot load the rubrics in {}:", dir.display());
-            for e in errors {
-                text.push_str(&format!("\n{e}"));
-            }
-            text
+        let rubrics = rubric::load_dir(dir).map_err(|errors| CliError::Rubrics {
+            dir: dir.to_path_buf(),
+            errors,
         })?;
         for (path, r) in rubrics {
-            registry
-                .add(r)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            if let Err(source) = registry.add(r) {
+                return Err(CliError::RubricTwice { path, source });
+            }
         }
     }
     Ok(registry)
@@ -428,23 +466,24 @@ async fn serve(args: ServeArgs) -> CliResult {
         max_connections = options.max_connections,
         "open-file limit"
     );
-    if options.auth.is_open() {
-        eprintln!(
-            "WARNING: scorecard is running WITHOUT AUTHENTICATION. Set SCORECARD_TOKENS (see README, Operations) to lock it down."
-        );
-    }
-    let incoming =
-        server::bind(args.listen).map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let incoming = server::bind(args.listen).map_err(|source| CliError::Listen {
+        addr: args.listen.to_string(),
+        source,
+    })?;
     let metrics = match args.metrics_listen.trim() {
         "" | "off" => None,
         addr => {
-            let addr: SocketAddr = addr
-                .parse()
-                .map_err(|e| format!("--metrics-listen {addr}: {e}"))?;
+            let addr: SocketAddr = addr.parse().map_err(|source| CliError::MetricsAddress {
+                addr: addr.to_string(),
+                source,
+            })?;
             Some(
                 tokio::net::TcpListener::bind(addr)
                     .await
-                    .map_err(|e| format!("cannot listen on {addr}: {e}"))?,
+                    .map_err(|source| CliError::Listen {
+                        addr: addr.to_string(),
+                        source,
+                    })?,
             )
         }
     };
@@ -464,7 +503,7 @@ fn token_hash() -> CliResult {
     let mut token = String::new();
     std::io::stdin().read_line(&mut token)?;
     if token.trim().is_empty() {
-        return Err("no token on standard input".into());
+        return Err(CliError::NoToken);
     }
     println!("{}", crate::server::auth::hash_token(&token));
     Ok(ExitCode::SUCCESS)
@@ -494,11 +533,14 @@ impl tonic::service::Interceptor for Bearer {
 
 /// Connects as `args` says: TLS for https://, mTLS with a client
 /// certificate, a bearer token when given.
-pub async fn connect(
-    args: &ClientArgs,
-) -> Result<AuthedChannel, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn connect(args: &ClientArgs) -> Result<AuthedChannel, CliError> {
     use tonic::transport::{Certificate, ClientTlsConfig, Identity};
-    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    let read = |p: &PathBuf| {
+        std::fs::read(p).map_err(|source| CliError::File {
+            path: p.clone(),
+            source,
+        })
+    };
     let server = args.url();
     let mut endpoint = tonic::transport::Endpoint::from_shared(server.to_owned())?
         .connect_timeout(Duration::from_secs(5))
@@ -516,12 +558,15 @@ pub async fn connect(
     let channel = endpoint
         .connect()
         .await
-        .map_err(|e| format!("cannot connect to {server}: {e}"))?;
+        .map_err(|source| CliError::Connect {
+            server: server.to_string(),
+            source,
+        })?;
     let bearer = match &args.token {
         Some(t) => Some(
             format!("Bearer {}", t.trim())
                 .parse()
-                .map_err(|_| "the token has characters not allowed in a header")?,
+                .map_err(|_| CliError::TokenNotAHeader)?,
         ),
         None => None,
     };
@@ -547,11 +592,17 @@ pub fn exit_for(status: &tonic::Status) -> ExitCode {
 /// Reads a proto3 JSON request file.
 pub fn read_json<M: prost::Message + Default>(
     path: &std::path::Path,
-    full_name: &str,
-) -> Result<M, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    json::from_json(full_name, &text)
-        .map_err(|e| format!("{}: not a {full_name} in proto3 JSON: {e}", path.display()))
+    full_name: &'static str,
+) -> Result<M, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::File {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    json::from_json(full_name, &text).map_err(|source| CliError::Request {
+        path: path.to_path_buf(),
+        message: full_name,
+        source,
+    })
 }
 
 /// Scores in process when no server is given, else on the server; the
@@ -560,14 +611,13 @@ pub async fn score_request(
     client: &ClientArgs,
     rubrics: Option<&std::path::Path>,
     request: pb::ScoreReviewRequest,
-) -> Result<Result<pb::ScoreReviewResponse, tonic::Status>, Box<dyn std::error::Error + Send + Sync>>
-{
+) -> Result<Result<pb::ScoreReviewResponse, tonic::Status>, CliError> {
     if client.server.is_none() {
         let registry = load_registry(rubrics)?;
         let (_, answer) = server::scoring::score_one(&registry, request);
         return Ok(match answer {
             Ok(bytes) => Ok(bytes.decode()?),
-            Err(e) => Err(crate::api::status::to_status(&e)),
+            Err(e) => Err(ApiError(e).into()),
         });
     }
     let mut grpc = pb::scoring_service_client::ScoringServiceClient::new(connect(client).await?);
@@ -602,27 +652,32 @@ async fn score(args: ScoreArgs) -> CliResult {
 
 /// A review file as a RenderReviewFormRequest: one that has a "review"
 /// object is read as that, anything else as the ScoreReviewRequest alone.
-fn form_request(file: &std::path::Path) -> Result<pb::RenderReviewFormRequest, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+fn form_request(file: &std::path::Path) -> Result<pb::RenderReviewFormRequest, CliError> {
+    let text = std::fs::read_to_string(file).map_err(|source| CliError::File {
+        path: file.to_path_buf(),
+        source,
+    })?;
     let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
+        serde_json::from_str(&text).map_err(|source| CliError::NotJson {
+            path: file.to_path_buf(),
+            source,
+        })?;
+    let request = |message: &'static str| {
+        move |source| CliError::Request {
+            path: file.to_path_buf(),
+            message,
+            source,
+        }
+    };
     if value
         .get("review")
         .is_some_and(serde_json::Value::is_object)
     {
-        json::from_json("scorecard.v1.RenderReviewFormRequest", &text).map_err(|e| {
-            format!(
-                "{}: not a RenderReviewFormRequest in proto3 JSON: {e}",
-                file.display()
-            )
-        })
+        json::from_json("scorecard.v1.RenderReviewFormRequest", &text)
+            .map_err(request("RenderReviewFormRequest"))
     } else {
-        let review = json::from_json("scorecard.v1.ScoreReviewRequest", &text).map_err(|e| {
-            format!(
-                "{}: not a ScoreReviewRequest in proto3 JSON: {e}",
-                file.display()
-            )
-        })?;
+        let review = json::from_json("scorecard.v1.ScoreReviewRequest", &text)
+            .map_err(request("ScoreReviewRequest"))?;
         Ok(pb::RenderReviewFormRequest {
             review: Some(review),
             ..Default::default()
@@ -658,8 +713,10 @@ async fn form(args: FormArgs) -> CliResult {
     };
     match answer {
         Ok(answer) => {
-            std::fs::write(&args.output, &answer.pdf)
-                .map_err(|e| format!("{}: {e}", args.output.display()))?;
+            std::fs::write(&args.output, &answer.pdf).map_err(|source| CliError::File {
+                path: args.output.clone(),
+                source,
+            })?;
             println!(
                 "{}: {} bytes, {} page(s), {}",
                 args.output.display(),
@@ -720,7 +777,7 @@ async fn health(args: HealthArgs) -> CliResult {
             service: args.service.clone(),
         })
         .await
-        .map_err(|s| format!("health check failed: {} {}", s.code(), s.message()))?
+        .map_err(CliError::Health)?
         .into_inner();
     let status = ServingStatus::try_from(answer.status).unwrap_or(ServingStatus::Unknown);
     println!("{}", status.as_str_name());
@@ -729,4 +786,32 @@ async fn health(args: HealthArgs) -> CliResult {
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(test)]
+mod serve_defaults {
+    use super::*;
+
+    /// `scorecard serve` with no flags runs with `ServeOptions::default()`.
+    #[test]
+    fn no_flags_give_the_servers_defaults() {
+        let cli = Cli::try_parse_from(["scorecard"]).expect("no flags parse");
+        let got = cli.serve.options().expect("no tokens file to read");
+        let want = ServeOptions::default();
+        assert_eq!(format!("{got:?}"), format!("{want:?}"));
+    }
+
+    /// The defaults read back from the text `--help` shows for them.
+    #[test]
+    fn durations_show_in_the_largest_whole_unit() {
+        let shown = |d: Duration| FlagDuration(d).to_string();
+        assert_eq!(shown(Duration::ZERO), "0s");
+        assert_eq!(shown(Duration::from_millis(500)), "500ms");
+        assert_eq!(shown(Duration::from_secs(30)), "30s");
+        assert_eq!(shown(Duration::from_secs(15 * 60)), "15m");
+        assert_eq!(shown(Duration::from_secs(2 * 3600)), "2h");
+        for d in [Duration::from_millis(1500), Duration::from_secs(90)] {
+            assert_eq!(parse_duration(&shown(d)), Ok(d), "{d:?}");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `scorecard tickets push FILE.csv`: reads a ticket export lazily and
 //! streams it to PushResponseTimes in batches.
 
+use super::CliError;
 use crate::api::{json, pb};
 use clap::Args;
 use std::path::PathBuf;
@@ -82,10 +83,49 @@ pub struct PushArgs {
     json: bool,
 }
 
-fn parse_status_map(text: &str) -> Result<(String, i32), String> {
-    let (name, status) = text.rsplit_once('=').ok_or("expected NAME=STATUS")?;
-    let status = canonical_status(status)
-        .ok_or_else(|| format!("\"{status}\" is not OPEN, PENDING, ON_HOLD or SOLVED"))?;
+/// Why a `tickets push` flag's value or a cell of the CSV file could not
+/// be read.
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    #[error("expected NAME=STATUS")]
+    NotAStatusMapping,
+    #[error("\"{0}\" is not OPEN, PENDING, ON_HOLD or SOLVED")]
+    NotAStatus(String),
+    #[error("expected PRIORITY=MINUTES")]
+    NotALimit,
+    #[error("\"{0}\" is not a number of minutes")]
+    NotMinutes(String),
+    #[error("\"{text}\" is not an RFC 3339 time: {source}")]
+    NotATime { text: String, source: jiff::Error },
+    #[error("\"{0}\" is not a yes/no flag")]
+    NotAFlag(String),
+    #[error("the header has no \"{0}\" column")]
+    NoColumn(&'static str),
+    /// The header row could not be read.
+    #[error(transparent)]
+    Header(#[from] csv::Error),
+    #[error("{column}: {source}")]
+    InColumn {
+        column: &'static str,
+        source: Box<CsvError>,
+    },
+    #[error("status_history[{index}] is empty")]
+    EmptyChange { index: usize },
+    #[error("status_history[{index}]: \"{entry}\" is not \"TIME STATUS\"")]
+    NotAChange { index: usize, entry: String },
+    #[error("status_history[{index}]: {source}")]
+    InChange { index: usize, source: Box<CsvError> },
+    #[error(
+        "status_history[{index}]: unknown status \"{name}\": expected OPEN, PENDING, ON_HOLD \
+         or SOLVED (or map it with --status-map)"
+    )]
+    UnknownStatus { index: usize, name: String },
+}
+
+fn parse_status_map(text: &str) -> Result<(String, i32), CsvError> {
+    let (name, status) = text.rsplit_once('=').ok_or(CsvError::NotAStatusMapping)?;
+    let status =
+        canonical_status(status).ok_or_else(|| CsvError::NotAStatus(status.to_string()))?;
     Ok((normal_status_name(name), status as i32))
 }
 
@@ -113,7 +153,7 @@ fn canonical_status(name: &str) -> Option<pb::TicketStatus> {
 
 /// Reads a status_history cell: changes separated by ';', each a time and
 /// a status name separated by whitespace.
-fn status_history(text: &str, map: &[(String, i32)]) -> Result<Vec<pb::StatusChange>, String> {
+fn status_history(text: &str, map: &[(String, i32)]) -> Result<Vec<pb::StatusChange>, CsvError> {
     let text = text.trim();
     let text = text.strip_suffix(';').unwrap_or(text);
     let mut changes = Vec::new();
@@ -122,24 +162,28 @@ fn status_history(text: &str, map: &[(String, i32)]) -> Result<Vec<pb::StatusCha
     }
     for (i, entry) in text.split(';').map(str::trim).enumerate() {
         if entry.is_empty() {
-            return Err(format!("status_history[{i}] is empty"));
+            return Err(CsvError::EmptyChange { index: i });
         }
-        let (time, name) = entry
-            .split_once(char::is_whitespace)
-            .ok_or_else(|| format!("status_history[{i}]: \"{entry}\" is not \"TIME STATUS\""))?;
-        let change_time = timestamp(time).map_err(|e| format!("status_history[{i}]: {e}"))?;
+        let (time, name) =
+            entry
+                .split_once(char::is_whitespace)
+                .ok_or_else(|| CsvError::NotAChange {
+                    index: i,
+                    entry: entry.to_string(),
+                })?;
+        let change_time = timestamp(time).map_err(|e| CsvError::InChange {
+            index: i,
+            source: Box::new(e),
+        })?;
         let key = normal_status_name(name);
         let status = map
             .iter()
             .find(|(n, _)| *n == key)
             .map(|(_, s)| *s)
             .or_else(|| canonical_status(name).map(|s| s as i32))
-            .ok_or_else(|| {
-                format!(
-                    "status_history[{i}]: unknown status \"{}\": expected OPEN, PENDING, ON_HOLD \
-                     or SOLVED (or map it with --status-map)",
-                    name.trim()
-                )
+            .ok_or_else(|| CsvError::UnknownStatus {
+                index: i,
+                name: name.trim().to_string(),
             })?;
         changes.push(pb::StatusChange {
             change_time: Some(change_time),
@@ -149,30 +193,28 @@ fn status_history(text: &str, map: &[(String, i32)]) -> Result<Vec<pb::StatusCha
     Ok(changes)
 }
 
-fn parse_limit(text: &str) -> Result<(String, f64), String> {
-    let (p, m) = text.split_once('=').ok_or("expected PRIORITY=MINUTES")?;
-    let minutes: f64 = m
-        .parse()
-        .map_err(|_| format!("\"{m}\" is not a number of minutes"))?;
+fn parse_limit(text: &str) -> Result<(String, f64), CsvError> {
+    let (p, m) = text.split_once('=').ok_or(CsvError::NotALimit)?;
+    let minutes: f64 = m.parse().map_err(|_| CsvError::NotMinutes(m.to_string()))?;
     Ok((p.to_string(), minutes))
 }
 
-fn timestamp(text: &str) -> Result<prost_types::Timestamp, String> {
-    let t: jiff::Timestamp = text
-        .trim()
-        .parse()
-        .map_err(|e| format!("\"{text}\" is not an RFC 3339 time: {e}"))?;
+fn timestamp(text: &str) -> Result<prost_types::Timestamp, CsvError> {
+    let t: jiff::Timestamp = text.trim().parse().map_err(|source| CsvError::NotATime {
+        text: text.to_string(),
+        source,
+    })?;
     Ok(prost_types::Timestamp {
         seconds: t.as_second(),
         nanos: t.subsec_nanosecond(),
     })
 }
 
-fn flag(text: &str) -> Result<bool, String> {
+fn flag(text: &str) -> Result<bool, CsvError> {
     match text.trim().to_ascii_lowercase().as_str() {
         "" | "0" | "false" | "no" | "n" => Ok(false),
         "1" | "true" | "yes" | "y" => Ok(true),
-        other => Err(format!("\"{other}\" is not a yes/no flag")),
+        other => Err(CsvError::NotAFlag(other.to_string())),
     }
 }
 
@@ -321,7 +363,7 @@ impl Columns {
     fn from_header(
         header: &csv::StringRecord,
         status_map: Vec<(String, i32)>,
-    ) -> Result<Columns, String> {
+    ) -> Result<Columns, CsvError> {
         let find = |name: &str| header.iter().position(|h| h.trim() == name);
         let columns = Columns {
             ticket_id: find("ticket_id"),
@@ -344,25 +386,32 @@ impl Columns {
             ("created_time", columns.created_time),
         ] {
             if col.is_none() {
-                return Err(format!("the header has no \"{name}\" column"));
+                return Err(CsvError::NoColumn(name));
             }
         }
         Ok(columns)
     }
 
-    fn record(&self, row: &csv::StringRecord) -> Result<pb::TicketRecord, String> {
+    fn record(&self, row: &csv::StringRecord) -> Result<pb::TicketRecord, CsvError> {
         let text = |c: Option<usize>| c.and_then(|i| row.get(i)).unwrap_or("").to_string();
-        let time =
-            |name: &str, c: Option<usize>| -> Result<Option<prost_types::Timestamp>, String> {
-                let t = text(c);
-                if t.trim().is_empty() {
-                    Ok(None)
-                } else {
-                    timestamp(&t).map(Some).map_err(|e| format!("{name}: {e}"))
-                }
-            };
+        let in_column = |column: &'static str| {
+            move |e| CsvError::InColumn {
+                column,
+                source: Box::new(e),
+            }
+        };
+        let time = |name: &'static str,
+                    c: Option<usize>|
+         -> Result<Option<prost_types::Timestamp>, CsvError> {
+            let t = text(c);
+            if t.trim().is_empty() {
+                Ok(None)
+            } else {
+                timestamp(&t).map(Some).map_err(in_column(name))
+            }
+        };
         let bool_of =
-            |name: &str, c: Option<usize>| flag(&text(c)).map_err(|e| format!("{name}: {e}"));
+            |name: &'static str, c: Option<usize>| flag(&text(c)).map_err(in_column(name));
         Ok(pb::TicketRecord {
             ticket_id: text(self.ticket_id),
             employee_id: text(self.employee_id),
@@ -383,25 +432,36 @@ impl Columns {
     }
 }
 
-pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|source| CliError::File {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
     let calendar = match &args.calendar {
         None => None,
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text = read(path)?;
             Some(
                 json::from_json::<pb::BusinessCalendar>("scorecard.v1.BusinessCalendar", &text)
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
+                    .map_err(|source| CliError::Calendar {
+                        path: path.clone(),
+                        index: None,
+                        source,
+                    })?,
             )
         }
     };
     let calendars = match &args.calendars {
         None => Vec::new(),
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let items: Vec<serde_json::Value> = serde_json::from_str(&text)
-                .map_err(|e| format!("{}: a JSON array of calendars: {e}", path.display()))?;
+            let text = read(path)?;
+            let items: Vec<serde_json::Value> =
+                serde_json::from_str(&text).map_err(|source| CliError::Calendars {
+                    path: path.clone(),
+                    source,
+                })?;
             items
                 .iter()
                 .enumerate()
@@ -410,20 +470,32 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, Box<dyn std::error::Error 
                         "scorecard.v1.BusinessCalendar",
                         &v.to_string(),
                     )
-                    .map_err(|e| format!("{} [{i}]: {e}", path.display()))
+                    .map_err(|source| CliError::Calendar {
+                        path: path.clone(),
+                        index: Some(i),
+                        source,
+                    })
                 })
                 .collect::<Result<_, _>>()?
         }
     };
-    let file =
-        std::fs::File::open(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let file = std::fs::File::open(&args.file).map_err(|source| CliError::File {
+        path: args.file.clone(),
+        source,
+    })?;
     let breaks = std::sync::Arc::new(std::sync::Mutex::new(Breaks::default()));
     let mut reader = csv::Reader::from_reader(Counting {
         inner: std::io::BufReader::new(file),
         breaks: breaks.clone(),
     });
-    let columns = Columns::from_header(reader.headers()?, args.status_map.clone())
-        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let columns = Columns::from_header(
+        reader.headers().map_err(CsvError::from)?,
+        args.status_map.clone(),
+    )
+    .map_err(|source| CliError::CsvFile {
+        path: args.file.clone(),
+        source,
+    })?;
     let version_2 = columns.status_history.is_some()
         || columns.calendar.is_some()
         || !calendars.is_empty()
@@ -573,7 +645,7 @@ fn read_rows<R: std::io::Read>(
                             return local;
                         }
                     }
-                    Err(e) => local.not_sent(line, e),
+                    Err(e) => local.not_sent(line, e.to_string()),
                 }
             }
             Err(e) => {
@@ -589,13 +661,13 @@ fn read_rows<R: std::io::Read>(
 /// records it would send, each with its line, and the unreadable rows
 /// (line, why), or why the header is unusable. For fuzzing the reader.
 #[doc(hidden)]
-pub fn read_csv(bytes: &[u8]) -> Result<CsvRows, String> {
+pub fn read_csv(bytes: &[u8]) -> Result<CsvRows, CsvError> {
     let breaks = std::sync::Arc::new(std::sync::Mutex::new(Breaks::default()));
     let mut reader = csv::Reader::from_reader(Counting {
         inner: bytes,
         breaks: breaks.clone(),
     });
-    let header = reader.headers().map_err(|e| e.to_string())?.clone();
+    let header = reader.headers()?.clone();
     let columns = Columns::from_header(&header, Vec::new())?;
     let mut records = Vec::new();
     let local = read_rows(&mut reader, &columns, &breaks, |r| {
@@ -839,34 +911,42 @@ mod tests {
         });
         assert_eq!(got, want);
         // An empty cell is no history; a trailing ';' is allowed.
-        assert_eq!(status_history("  ", &[]), Ok(vec![]));
+        assert_eq!(status_history("  ", &[]).ok(), Some(vec![]));
         assert_eq!(
-            status_history("2026-07-06T09:20:00+08:00 solved;", &[]).map(|h| h.len()),
-            Ok(1)
+            status_history("2026-07-06T09:20:00+08:00 solved;", &[])
+                .ok()
+                .map(|h| h.len()),
+            Some(1)
         );
     }
 
     #[test]
     fn a_bad_status_history_cell_names_the_change_and_why() {
         let err = status_history("2026-07-06T09:20:00+08:00 pending; 2026-07-07 open", &[])
-            .expect_err("no time");
+            .expect_err("no time")
+            .to_string();
         assert!(
             err.starts_with("status_history[1]: \"2026-07-07\" is not an RFC 3339 time"),
             "{err}"
         );
-        let err = status_history("2026-07-06T09:20:00+08:00 escalated", &[]).expect_err("unknown");
+        let err = status_history("2026-07-06T09:20:00+08:00 escalated", &[])
+            .expect_err("unknown")
+            .to_string();
         assert_eq!(
             err,
             "status_history[0]: unknown status \"escalated\": expected OPEN, PENDING, ON_HOLD \
              or SOLVED (or map it with --status-map)"
         );
-        let err = status_history("2026-07-06T09:20:00+08:00", &[]).expect_err("no status");
+        let err = status_history("2026-07-06T09:20:00+08:00", &[])
+            .expect_err("no status")
+            .to_string();
         assert!(err.contains("is not \"TIME STATUS\""), "{err}");
         let err = status_history(
             "2026-07-06T09:20:00+08:00 open;; 2026-07-06T10:20:00+08:00 solved",
             &[],
         )
-        .expect_err("an empty change");
+        .expect_err("an empty change")
+        .to_string();
         assert_eq!(err, "status_history[1] is empty");
         assert!(parse_status_map("Escalated=URGENT").is_err());
     }

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 use tonic::{Request, Status};
@@ -54,6 +54,31 @@ struct Caller {
 #[derive(Debug, Clone)]
 pub struct CallerName(pub String);
 
+/// Why a tokens file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthFileError {
+    /// The file could not be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file's text is not a usable list of callers.
+    #[error("{}: {source}", path.display())]
+    Tokens { path: PathBuf, source: TokensError },
+}
+
+/// Why the text of a tokens file is not a usable list of callers.
+#[derive(Debug, thiserror::Error)]
+pub enum TokensError {
+    /// Not TOML of the tokens-file shape.
+    #[error(transparent)]
+    Toml(#[from] toml::de::Error),
+    /// Every problem found, one a line.
+    #[error("{}", .0.join("\n"))]
+    Invalid(Vec<String>),
+}
+
 /// The configured callers; `open` when no tokens file is given.
 #[derive(Debug, Clone, Default)]
 pub struct Auth {
@@ -100,13 +125,20 @@ impl Auth {
     }
 
     /// Reads a tokens file (TOML); lists every problem.
-    pub fn from_file(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Self::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn from_file(path: &Path) -> Result<Self, AuthFileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| AuthFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml(&text).map_err(|source| AuthFileError::Tokens {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
-    pub fn from_toml(text: &str) -> Result<Self, String> {
-        let file: TokensFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    /// Reads the text of a tokens file; lists every problem.
+    pub fn from_toml(text: &str) -> Result<Self, TokensError> {
+        let file: TokensFile = toml::from_str(text)?;
         let mut problems = Vec::new();
         let mut callers = Vec::new();
         for (i, c) in file.callers.into_iter().enumerate() {
@@ -156,7 +188,7 @@ impl Auth {
                 callers: Some(callers),
             })
         } else {
-            Err(problems.join("\n"))
+            Err(TokensError::Invalid(problems))
         }
     }
 
@@ -287,7 +319,9 @@ mod tests {
             token_sha256 = "{HASH}"
             "#
         );
-        let error = Auth::from_toml(&shared).expect_err("a shared hash");
+        let error = Auth::from_toml(&shared)
+            .expect_err("a shared hash")
+            .to_string();
         assert_eq!(
             error,
             r#"callers[0] ("hr") and callers[1] ("ops"): the same token_sha256; one token must identify one caller"#
@@ -302,7 +336,9 @@ mod tests {
             roles = ["tickets"]
             client_cert_subject = "b"
             "#;
-        let error = Auth::from_toml(twice).expect_err("a repeated name");
+        let error = Auth::from_toml(twice)
+            .expect_err("a repeated name")
+            .to_string();
         assert_eq!(
             error,
             r#"callers[0] ("hr") and callers[1] ("hr"): the same caller name twice"#

@@ -2,7 +2,8 @@
 //! out as the printable form (scorecard-form).
 
 use super::scoring::score;
-use crate::api::{pb, status};
+use crate::api::pb;
+use crate::api::status::ApiError;
 use scorecard_core::rubric::Registry;
 use scorecard_core::{Error, Violation};
 use scorecard_form::{
@@ -75,7 +76,7 @@ pub fn render_form(
 ) -> (String, Result<pb::RenderReviewFormResponse, Status>) {
     let Some(review) = req.review else {
         let absent = Error::Invalid(vec![Violation::new("review", "is required")]);
-        return (String::new(), Err(status::to_status(&absent)));
+        return (String::new(), Err(ApiError(absent).into()));
     };
     let notes = req.notes.unwrap_or_default();
     let notes = Notes {
@@ -95,12 +96,12 @@ pub fn render_form(
     let (label, scored) = score(registry, review);
     let scored = match (scored, too_long.is_empty()) {
         (Ok(s), true) => s,
-        (Err(e), true) => return (label, Err(status::to_status(&e))),
+        (Err(e), true) => return (label, Err(ApiError(e).into())),
         (Err(Error::Invalid(mut v)), false) => {
             v.extend(too_long);
-            return (label, Err(status::to_status(&Error::Invalid(v))));
+            return (label, Err(ApiError::from(v).into()));
         }
-        (_, false) => return (label, Err(status::to_status(&Error::Invalid(too_long)))),
+        (_, false) => return (label, Err(ApiError::from(too_long).into())),
     };
     let form = Form {
         rubric: &scored.rubric,

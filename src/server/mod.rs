@@ -72,27 +72,52 @@ pub struct ServeOptions {
     pub watch_timeout: Option<Duration>,
 }
 
+/// The default of each [`ServeOptions`] setting, written once: the
+/// command line's flags show and use these too. A limit that may be
+/// switched off is given here as the value it has when on.
+pub mod defaults {
+    use std::time::Duration;
+
+    pub const SHUTDOWN_GRACE: Duration = Duration::ZERO;
+    pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+    pub const MAX_CONCURRENT_CALLS: usize = 1024;
+    pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+    pub const STREAM_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+    pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+    pub const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(5 * 60);
+    pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const MAX_STREAMS_PER_CONNECTION: u32 = 100;
+    pub const MAX_CONNECTIONS: usize = 10_000;
+    pub const IDLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+    pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const MAX_WATCH_STREAMS: usize = 100;
+    pub const WATCH_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+}
+
 impl Default for ServeOptions {
     fn default() -> Self {
+        use defaults::*;
         Self {
-            shutdown_grace: Duration::ZERO,
-            max_message_bytes: 4 * 1024 * 1024,
-            max_concurrent_calls: Some(1024),
-            request_timeout: Some(Duration::from_secs(30)),
-            stream_timeout: Some(Duration::from_secs(15 * 60)),
-            keepalive_interval: Some(Duration::from_secs(30)),
-            keepalive_timeout: Duration::from_secs(10),
-            max_connection_age: Some(Duration::from_secs(300)),
+            shutdown_grace: SHUTDOWN_GRACE,
+            max_message_bytes: MAX_MESSAGE_BYTES,
+            max_concurrent_calls: Some(MAX_CONCURRENT_CALLS),
+            request_timeout: Some(REQUEST_TIMEOUT),
+            stream_timeout: Some(STREAM_TIMEOUT),
+            keepalive_interval: Some(KEEPALIVE_INTERVAL),
+            keepalive_timeout: KEEPALIVE_TIMEOUT,
+            max_connection_age: Some(MAX_CONNECTION_AGE),
             tls: None,
             auth: Arc::new(Auth::open()),
-            drain_timeout: Duration::from_secs(10),
-            handshake_timeout: Duration::from_secs(10),
-            max_streams_per_connection: 100,
-            max_connections: 10_000,
-            idle_timeout: Some(Duration::from_secs(300)),
-            body_timeout: Some(Duration::from_secs(10)),
-            max_watch_streams: Some(100),
-            watch_timeout: Some(Duration::from_secs(600)),
+            drain_timeout: DRAIN_TIMEOUT,
+            handshake_timeout: HANDSHAKE_TIMEOUT,
+            max_streams_per_connection: MAX_STREAMS_PER_CONNECTION,
+            max_connections: MAX_CONNECTIONS,
+            idle_timeout: Some(IDLE_TIMEOUT),
+            body_timeout: Some(BODY_TIMEOUT),
+            max_watch_streams: Some(MAX_WATCH_STREAMS),
+            watch_timeout: Some(WATCH_TIMEOUT),
         }
     }
 }
@@ -111,27 +136,62 @@ pub async fn set_health(reporter: &HealthReporter, status: ServingStatus) {
     }
 }
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// A TLS file could not be read.
+    #[error("{}: {source}", path.display())]
+    TlsFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A TLS file is not PEM of what it should hold.
+    #[error("{}: {source}", path.display())]
+    TlsPem {
+        path: PathBuf,
+        source: tokio_rustls::rustls::pki_types::pem::Error,
+    },
+    /// A certificate file holds no certificate.
+    #[error("{}: no PEM certificate", path.display())]
+    NoCertificate { path: PathBuf },
+    /// The certificates and key do not make a TLS configuration.
+    #[error(transparent)]
+    TlsConfig(#[from] tokio_rustls::rustls::Error),
+    /// The client CA does not make a client-certificate verifier.
+    #[error(transparent)]
+    ClientVerifier(#[from] tokio_rustls::rustls::server::VerifierBuilderError),
+    /// The reflection service could not be built from the descriptors.
+    #[error(transparent)]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
 
 /// A rustls acceptor for the certificate files, offering only HTTP/2; with
 /// a client CA, a client certificate chaining to it is required.
-fn tls_acceptor(files: &TlsFiles) -> Result<tokio_rustls::TlsAcceptor, BoxError> {
+fn tls_acceptor(files: &TlsFiles) -> Result<tokio_rustls::TlsAcceptor, ServeError> {
     use tokio_rustls::rustls::pki_types::pem::PemObject;
     use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
     use tokio_rustls::rustls::{RootCertStore, ServerConfig, server::WebPkiClientVerifier};
-    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
-    let certs = |p: &PathBuf| -> Result<Vec<CertificateDer<'static>>, BoxError> {
+    let read = |p: &PathBuf| {
+        std::fs::read(p).map_err(|source| ServeError::TlsFile {
+            path: p.clone(),
+            source,
+        })
+    };
+    let pem_error = |p: &PathBuf| {
+        let path = p.clone();
+        move |source| ServeError::TlsPem { path, source }
+    };
+    let certs = |p: &PathBuf| -> Result<Vec<CertificateDer<'static>>, ServeError> {
         let pem = read(p)?;
         let certs = CertificateDer::pem_slice_iter(&pem)
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("{}: {e}", p.display()))?;
+            .map_err(pem_error(p))?;
         if certs.is_empty() {
-            return Err(format!("{}: no PEM certificate", p.display()).into());
+            return Err(ServeError::NoCertificate { path: p.clone() });
         }
         Ok(certs)
     };
-    let key = PrivateKeyDer::from_pem_slice(&read(&files.key)?)
-        .map_err(|e| format!("{}: {e}", files.key.display()))?;
+    let key = PrivateKeyDer::from_pem_slice(&read(&files.key)?).map_err(pem_error(&files.key))?;
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()?;
@@ -158,7 +218,7 @@ pub async fn serve(
     incoming: TcpIncoming,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), BoxError> {
+) -> Result<(), ServeError> {
     serve_with_metrics(registry, incoming, None, options, shutdown).await
 }
 
@@ -169,7 +229,7 @@ pub async fn serve_with_metrics(
     metrics_listener: Option<tokio::net::TcpListener>,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), BoxError> {
+) -> Result<(), ServeError> {
     let (reporter, health) = tonic_health::server::health_reporter();
     set_health(&reporter, ServingStatus::Serving).await;
     if options.auth.is_open() {

@@ -2,7 +2,8 @@
 
 use super::telemetry::CallLog;
 use crate::api::convert;
-use crate::api::{pb, status};
+use crate::api::pb;
+use crate::api::status::ApiError;
 use scorecard_core::rubric::{self, Registry};
 use scorecard_core::{Error, MAX_ID_BYTES, Violation};
 use std::sync::Arc;
@@ -79,7 +80,7 @@ impl pb::rubric_service_server::RubricService for RubricApi {
                     content_hash: e.rubric.content_hash.clone(),
                 })
             })
-            .map_err(|e| status::to_status(&e));
+            .map_err(|e| Status::from(ApiError(e)));
         log.finish(result.as_ref().err());
         result
     }

@@ -4,7 +4,8 @@ use super::limits::CallDeadline;
 use super::telemetry::{CallLog, StreamLog};
 use crate::api::answer::{self, Encoded, View};
 use crate::api::convert::{self, RubricChoice};
-use crate::api::{encoded, pb, status};
+use crate::api::status::ApiError;
+use crate::api::{encoded, pb};
 use scorecard_core::rubric::{BUILTIN_RUBRIC_ID, Registry, Rubric};
 use scorecard_core::{Error, Violation, scoring};
 use std::pin::Pin;
@@ -154,7 +155,9 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         let result = scored.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome, s.view));
         let ok = u64::from(result.is_ok());
         super::metrics::reviews_scored(ok, 1 - ok);
-        let result = result.map(Response::new).map_err(|e| status::to_status(&e));
+        let result = result
+            .map(Response::new)
+            .map_err(|e| Status::from(ApiError(e)));
         log.finish(result.as_ref().err());
         result
     }

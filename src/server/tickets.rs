@@ -3,7 +3,8 @@
 use super::limits::CallDeadline;
 use super::telemetry::CallLog;
 use crate::api::convert::RubricChoice;
-use crate::api::{pb, status, tickets};
+use crate::api::status::ApiError;
+use crate::api::{pb, tickets};
 use jiff::SignedDuration;
 use scorecard_core::rubric::Registry;
 use scorecard_core::tickets::{
@@ -66,7 +67,7 @@ impl TicketApi {
 }
 
 fn invalid(field: &str, reason: &str) -> Status {
-    status::to_status(&Error::Invalid(vec![Violation::new(field, reason)]))
+    ApiError::from(Violation::new(field, reason)).into()
 }
 
 #[tonic::async_trait]
@@ -110,11 +111,8 @@ impl TicketApi {
                 ));
             }
         };
-        let (limit, rubric_has) = self
-            .rubric_limit(&options)
-            .map_err(|e| status::to_status(&e))?;
-        let aggregation =
-            tickets::options(&options, limit).map_err(|v| status::to_status(&Error::Invalid(v)))?;
+        let (limit, rubric_has) = self.rubric_limit(&options).map_err(ApiError)?;
+        let aggregation = tickets::options(&options, limit).map_err(ApiError::from)?;
         let mut aggregator = Aggregator::new(aggregation);
         let mut index = 0u64;
         let mut message = 1u64;

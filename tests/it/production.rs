@@ -301,7 +301,8 @@ fn a_tokens_file_with_faults_lists_them_all() {
         roles = ["reviews"]
         "#,
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     for expected in [
         "callers[0].name",
         "callers[0].roles",
@@ -314,6 +315,7 @@ fn a_tokens_file_with_faults_lists_them_all() {
     assert!(
         Auth::from_toml("[[callers]]\nname='x'\nroles=['admin']\ntoken_sha256='00'")
             .unwrap_err()
+            .to_string()
             .contains("admin")
     );
 }
@@ -414,6 +416,31 @@ async fn the_access_log_is_plain_text_when_stderr_is_not_a_terminal() {
     ] {
         assert!(line.contains(field), "{field:?} missing from {line:?}");
     }
+}
+
+/// A server with no tokens file says so at start-up, once: one line of
+/// the log names the missing authentication.
+#[tokio::test]
+async fn an_open_server_warns_once_that_it_has_no_authentication() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("stderr.log");
+    let server = ChildServer::start_logging_to(&[], &log_path);
+    // A call answered: start-up is over.
+    server
+        .scoring()
+        .await
+        .score_review(worked_example())
+        .await
+        .unwrap();
+    drop(server);
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("AUTHENTICATION"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{text}");
+    assert!(warnings[0].contains("WARN"), "{}", warnings[0]);
+    assert!(warnings[0].contains("NO AUTHENTICATION"), "{}", warnings[0]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -297,7 +297,9 @@ fn a_bad_file_stops_start_up_naming_the_file_and_every_violation() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "good.toml", GOOD_TOML);
     write(dir.path(), "broken.toml", BAD_TOML);
-    let err = scorecard::cli::load_registry(Some(dir.path())).unwrap_err();
+    let err = scorecard::cli::load_registry(Some(dir.path()))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("broken.toml"), "{err}");
     assert!(!err.contains("good.toml"), "{err}");
     for expected in [

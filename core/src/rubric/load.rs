@@ -14,7 +14,7 @@ pub enum LoadError {
         error: std::io::Error,
     },
     /// A file is not valid JSON/TOML of the rubric shape.
-    Parse { path: PathBuf, error: String },
+    Parse { path: PathBuf, error: ParseError },
     /// A file parsed but breaks rubric rules; every violation is listed.
     Invalid {
         path: PathBuf,
@@ -58,14 +58,26 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// Why rubric text could not be read as a rubric.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// Not JSON of the rubric shape.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// Not TOML of the rubric shape.
+    #[error(transparent)]
+    Toml(#[from] toml::de::Error),
+    /// Neither "json" nor "toml".
+    #[error("unknown rubric format \"{0}\" (expected .json or .toml)")]
+    UnknownFormat(String),
+}
+
 /// Parses rubric text; `format` is "json" or "toml".
-pub fn parse_text(text: &str, format: &str) -> Result<RubricSpec, String> {
+pub fn parse_text(text: &str, format: &str) -> Result<RubricSpec, ParseError> {
     match format {
-        "json" => serde_json::from_str(text).map_err(|e| e.to_string()),
-        "toml" => toml::from_str(text).map_err(|e| e.to_string()),
-        other => Err(format!(
-            "unknown rubric format \"{other}\" (expected .json or .toml)"
-        )),
+        "json" => Ok(serde_json::from_str(text)?),
+        "toml" => Ok(toml::from_str(text)?),
+        other => Err(ParseError::UnknownFormat(other.to_string())),
     }
 }
 

@@ -10,11 +10,11 @@ mod spec;
 mod validate;
 
 pub use builtin::{BUILTIN_RUBRIC_ID, BUILTIN_RUBRIC_SOURCE, builtin_rubric};
-pub use load::{LoadError, load_dir, parse_file, parse_text};
+pub use load::{LoadError, ParseError, load_dir, parse_file, parse_text};
 pub use model::{
     Blend, CostUnits, Dimension, Direction, GradeBand, Indicator, IndicatorUnits, Names, Rounding,
     Rubric, RubricShown, RubricUnits, Rule, Unit,
 };
-pub use registry::{Registry, RubricEntry};
+pub use registry::{AlreadyLoaded, Registry, RubricEntry};
 pub use spec::{BlendSpec, DimensionSpec, GradeBandSpec, IndicatorSpec, RubricSpec, RuleSpec};
 pub use validate::{to_spec, validate};

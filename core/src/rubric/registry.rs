@@ -13,6 +13,14 @@ pub struct RubricEntry {
     pub built_in: bool,
 }
 
+/// Why [`Registry::add`] refused a rubric: its (id, version) is loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("rubric {id} version {version} is already loaded")]
+pub struct AlreadyLoaded {
+    pub id: String,
+    pub version: u32,
+}
+
 /// Rubrics by id, then version.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
@@ -40,13 +48,13 @@ impl Registry {
 
     /// Adds a rubric; refuses an (id, version) already present, since a
     /// published version never changes.
-    pub fn add(&mut self, rubric: Rubric) -> Result<(), String> {
+    pub fn add(&mut self, rubric: Rubric) -> Result<(), AlreadyLoaded> {
         let versions = self.rubrics.entry(rubric.id.clone()).or_default();
         if versions.contains_key(&rubric.version) {
-            return Err(format!(
-                "rubric {} version {} is already loaded",
-                rubric.id, rubric.version
-            ));
+            return Err(AlreadyLoaded {
+                id: rubric.id,
+                version: rubric.version,
+            });
         }
         versions.insert(
             rubric.version,

@@ -288,7 +288,10 @@ fn resolve_rater(
             EntryInput::Points(points) => {
                 let micros =
                     check_points(indicator, points, rubric.precision).unwrap_or_else(|reason| {
-                        violations.push(Violation::new(format!("{}.points", path()), reason));
+                        violations.push(Violation::new(
+                            format!("{}.points", path()),
+                            reason.to_string(),
+                        ));
                         0
                     });
                 Input::Points { micros, entry: ei }
@@ -359,23 +362,50 @@ fn value_refused(indicator: &Indicator, value: Decimal, below: bool, above: bool
 /// rubric's precision; gives them in millionths. Points with more places
 /// than the answer shows are refused, not rounded: section 3 rounds only
 /// deductions and totals, and a rater's 19.995 must not become 20.00.
-fn check_points(indicator: &Indicator, points: Decimal, precision: u32) -> Result<i64, String> {
+fn check_points(
+    indicator: &Indicator,
+    points: Decimal,
+    precision: u32,
+) -> Result<i64, PointsRefused> {
     if points < Decimal::ZERO || points > indicator.full_points {
-        return Err(format!(
-            "{} is outside 0..{} (the indicator's full points)",
-            decimal::plain(points),
-            decimal::plain(indicator.full_points)
-        ));
+        return Err(PointsRefused::OutOfRange {
+            points,
+            full_points: indicator.full_points,
+        });
     }
     let places = points.normalize().scale();
     if places > precision {
-        return Err(format!(
-            "{} has {places} decimal places; points are awarded to at most the rubric's precision of {precision}",
-            decimal::plain(points)
-        ));
+        return Err(PointsRefused::TooManyPlaces {
+            points,
+            places,
+            precision,
+        });
     }
     // Within 0..full points (at most 10^9), at most 6 places: always fits.
     Ok(decimal::to_micros(points).unwrap_or(0))
+}
+
+/// Why [`check_points`] refused directly awarded points.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum PointsRefused {
+    #[error(
+        "{} is outside 0..{} (the indicator's full points)",
+        decimal::plain(*points),
+        decimal::plain(*full_points)
+    )]
+    OutOfRange {
+        points: Decimal,
+        full_points: Decimal,
+    },
+    #[error(
+        "{} has {places} decimal places; points are awarded to at most the rubric's precision of {precision}",
+        decimal::plain(*points)
+    )]
+    TooManyPlaces {
+        points: Decimal,
+        places: u32,
+        precision: u32,
+    },
 }
 
 /// A rater's totals in millionths, for the blend and the gap.

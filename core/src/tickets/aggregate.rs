@@ -352,8 +352,42 @@ fn fold_into(text: &str, out: &mut String) {
 pub struct AbsentMetric {
     /// The indicator id.
     pub indicator_id: &'static str,
-    /// Human reason, e.g. "no complaint tickets in the period".
-    pub reason: String,
+    /// Why; its text is the human reason, e.g. "no complaint tickets in
+    /// the period".
+    pub reason: AbsentReason,
+}
+
+/// Why an indicator could not be computed for an employee.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AbsentReason {
+    #[error("no tickets created in the period")]
+    NoTickets,
+    #[error("all {tickets} tickets are unanswered and still within the response limit at as_of")]
+    AllPending { tickets: u64 },
+    #[error(
+        "all {tickets} tickets are unanswered and either still within the response limit \
+         at as_of or solved within it ({solved} solved without response)"
+    )]
+    AllPendingOrSolvedWithoutResponse { tickets: u64, solved: u64 },
+    #[error("no complaint tickets in the period")]
+    NoComplaints,
+    #[error("no tickets resolved by as_of")]
+    NoneResolved,
+    #[error("no cross-department tickets in the period")]
+    NoCrossDepartment,
+    #[error("no complex tickets resolved by as_of")]
+    NoComplexResolved,
+    #[error("no resolution limits given")]
+    NoResolutionLimits,
+    #[error("no ticket has a resolution limit for its priority")]
+    NoResolutionLimitApplies,
+    #[error(
+        "all {tickets} tickets with a resolution limit are unsolved and still within it \
+         at as_of"
+    )]
+    AllResolutionPending { tickets: u64 },
+    #[error("value too large to represent")]
+    Unrepresentable,
 }
 
 /// A rate's parts: the value is `numerator ÷ denominator` as a percent.
@@ -1044,7 +1078,7 @@ fn employee_stats(
     let mut metrics = Vec::new();
     let mut absent = Vec::new();
     let mut rates = Vec::new();
-    let mut put = |id: &'static str, value: Result<Decimal, String>| match value {
+    let mut put = |id: &'static str, value: Result<Decimal, AbsentReason>| match value {
         Ok(v) => metrics.push((id, v)),
         Err(reason) => absent.push(AbsentMetric {
             indicator_id: id,
@@ -1068,19 +1102,17 @@ fn employee_stats(
     put(
         FIRST_RESPONSE_SLA_RATE,
         if t.ticket_count == 0 {
-            Err("no tickets created in the period".to_owned())
+            Err(AbsentReason::NoTickets)
         } else if eligible == 0 {
             if t.solved_without_response_count == 0 {
-                Err(format!(
-                    "all {} tickets are unanswered and still within the response limit at as_of",
-                    t.ticket_count
-                ))
+                Err(AbsentReason::AllPending {
+                    tickets: t.ticket_count,
+                })
             } else {
-                Err(format!(
-                    "all {} tickets are unanswered and either still within the response limit \
-                     at as_of or solved within it ({} solved without response)",
-                    t.ticket_count, t.solved_without_response_count
-                ))
+                Err(AbsentReason::AllPendingOrSolvedWithoutResponse {
+                    tickets: t.ticket_count,
+                    solved: t.solved_without_response_count,
+                })
             }
         } else {
             percent(within, eligible)
@@ -1094,7 +1126,7 @@ fn employee_stats(
     put(
         COMPLAINT_RESOLUTION_RATE,
         if t.complaint_count == 0 {
-            Err("no complaint tickets in the period".to_owned())
+            Err(AbsentReason::NoComplaints)
         } else {
             percent(t.resolved_complaint_count, t.complaint_count)
         },
@@ -1107,7 +1139,7 @@ fn employee_stats(
     put(
         FIRST_CONTACT_RESOLUTION_RATE,
         if t.resolved_count == 0 {
-            Err("no tickets resolved by as_of".to_owned())
+            Err(AbsentReason::NoneResolved)
         } else {
             percent(t.resolved_first_contact_count, t.resolved_count)
         },
@@ -1120,7 +1152,7 @@ fn employee_stats(
     put(
         CROSS_DEPARTMENT_RESOLUTION_RATE,
         if t.cross_department_count == 0 {
-            Err("no cross-department tickets in the period".to_owned())
+            Err(AbsentReason::NoCrossDepartment)
         } else {
             percent(t.resolved_cross_department_count, t.cross_department_count)
         },
@@ -1128,14 +1160,14 @@ fn employee_stats(
     put(
         COMPLEX_ISSUE_AVG_HANDLE_MINUTES,
         if t.resolved_complex_count == 0 {
-            Err("no complex tickets resolved by as_of".to_owned())
+            Err(AbsentReason::NoComplexResolved)
         } else {
             ratio(
                 t.complex_handle_ms,
                 i128::from(t.resolved_complex_count) * MS_PER_MINUTE,
                 METRIC_DP,
             )
-            .ok_or_else(unrepresentable)
+            .ok_or(AbsentReason::Unrepresentable)
         },
     );
     if v2 {
@@ -1148,15 +1180,13 @@ fn employee_stats(
         put(
             RESOLUTION_SLA_RATE,
             if !resolution_limits {
-                Err("no resolution limits given".to_owned())
+                Err(AbsentReason::NoResolutionLimits)
             } else if resolution_eligible == 0 && t.resolution_pending_count == 0 {
-                Err("no ticket has a resolution limit for its priority".to_owned())
+                Err(AbsentReason::NoResolutionLimitApplies)
             } else if resolution_eligible == 0 {
-                Err(format!(
-                    "all {} tickets with a resolution limit are unsolved and still within it \
-                     at as_of",
-                    t.resolution_pending_count
-                ))
+                Err(AbsentReason::AllResolutionPending {
+                    tickets: t.resolution_pending_count,
+                })
             } else {
                 percent(t.resolution_met_count, resolution_eligible)
             },
@@ -1165,7 +1195,7 @@ fn employee_stats(
         put(
             REOPEN_RATE,
             if t.resolved_count == 0 {
-                Err("no tickets resolved by as_of".to_owned())
+                Err(AbsentReason::NoneResolved)
             } else {
                 percent(t.reopened_count, t.resolved_count)
             },
@@ -1204,13 +1234,9 @@ fn employee_stats(
     }
 }
 
-fn unrepresentable() -> String {
-    "value too large to represent".to_owned()
-}
-
 /// `part / whole` as a percent, 4 places.
-fn percent(part: u64, whole: u64) -> Result<Decimal, String> {
-    ratio(i128::from(part) * 100, i128::from(whole), METRIC_DP).ok_or_else(unrepresentable)
+fn percent(part: u64, whole: u64) -> Result<Decimal, AbsentReason> {
+    ratio(i128::from(part) * 100, i128::from(whole), METRIC_DP).ok_or(AbsentReason::Unrepresentable)
 }
 
 /// Nearest-rank percentiles of `n` counted first-response times (in

@@ -72,12 +72,12 @@ fn metric(stats: &EmployeeTicketStats, id: &str) -> Option<Decimal> {
         .map(|(_, v)| *v)
 }
 
-fn absent_reason<'a>(stats: &'a EmployeeTicketStats, id: &str) -> Option<&'a str> {
+fn absent_reason(stats: &EmployeeTicketStats, id: &str) -> Option<String> {
     stats
         .absent
         .iter()
         .find(|a| a.indicator_id == id)
-        .map(|a| a.reason.as_str())
+        .map(|a| a.reason.to_string())
 }
 
 fn only(report: &TicketReport) -> &EmployeeTicketStats {
@@ -265,7 +265,7 @@ fn resolution_rates_and_absent_metrics() {
     // cross-department c4, unresolved at as_of → 0/1 = 0 %, not absent.
     assert_eq!(metric(e1, CROSS_DEPARTMENT_RESOLUTION_RATE), Some(dec("0")));
     assert_eq!(
-        absent_reason(e1, COMPLEX_ISSUE_AVG_HANDLE_MINUTES),
+        absent_reason(e1, COMPLEX_ISSUE_AVG_HANDLE_MINUTES).as_deref(),
         Some("no complex tickets resolved by as_of")
     );
 
@@ -273,15 +273,15 @@ fn resolution_rates_and_absent_metrics() {
     assert_eq!(e2.employee_id, "e2");
     assert_eq!(metric(e2, FIRST_RESPONSE_SLA_RATE), Some(dec("100")));
     assert_eq!(
-        absent_reason(e2, COMPLAINT_RESOLUTION_RATE),
+        absent_reason(e2, COMPLAINT_RESOLUTION_RATE).as_deref(),
         Some("no complaint tickets in the period")
     );
     assert_eq!(
-        absent_reason(e2, FIRST_CONTACT_RESOLUTION_RATE),
+        absent_reason(e2, FIRST_CONTACT_RESOLUTION_RATE).as_deref(),
         Some("no tickets resolved by as_of")
     );
     assert_eq!(
-        absent_reason(e2, CROSS_DEPARTMENT_RESOLUTION_RATE),
+        absent_reason(e2, CROSS_DEPARTMENT_RESOLUTION_RATE).as_deref(),
         Some("no cross-department tickets in the period")
     );
     // Present and absent together name every indicator once, in order.

@@ -144,14 +144,14 @@ impl Calendar {
             if let Err(reason) = &start {
                 violations.push(Violation::new(
                     format!("working_hours[{i}].start_time"),
-                    reason,
+                    reason.to_string(),
                 ));
             }
             let end = parse_clock(&wh.end, true);
             if let Err(reason) = &end {
                 violations.push(Violation::new(
                     format!("working_hours[{i}].end_time"),
-                    reason,
+                    reason.to_string(),
                 ));
             }
             if let (Ok(start), Ok(end)) = (start, end) {
@@ -237,11 +237,14 @@ impl Calendar {
                 let at = format!("{field}.working_hours[{k}]");
                 let s = parse_clock(start, false);
                 if let Err(reason) = &s {
-                    violations.push(Violation::new(format!("{at}.start_time"), reason));
+                    violations.push(Violation::new(
+                        format!("{at}.start_time"),
+                        reason.to_string(),
+                    ));
                 }
                 let e = parse_clock(end, true);
                 if let Err(reason) = &e {
-                    violations.push(Violation::new(format!("{at}.end_time"), reason));
+                    violations.push(Violation::new(format!("{at}.end_time"), reason.to_string()));
                 }
                 if let (Ok(s), Ok(e)) = (s, e) {
                     if e <= s {
@@ -590,14 +593,23 @@ fn local_datetime(day: Date, minutes: u16) -> Option<DateTime> {
     Some(day.at(hour, minute, 0, 0))
 }
 
+/// Why [`parse_clock`] refused a time of day: not strict `HH:MM` in
+/// 00:00 to 23:59, or to 24:00 when `end_of_day` is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{text:?} is not a time of day in the form HH:MM (00:00 to {})",
+    if *end_of_day { "24:00" } else { "23:59" }
+)]
+struct NotAClock {
+    text: String,
+    end_of_day: bool,
+}
+
 /// Parses strict `HH:MM`; `24:00` only when `allow_end_of_day`.
-fn parse_clock(text: &str, allow_end_of_day: bool) -> Result<u16, String> {
-    let bad = || {
-        if allow_end_of_day {
-            format!("{text:?} is not a time of day in the form HH:MM (00:00 to 24:00)")
-        } else {
-            format!("{text:?} is not a time of day in the form HH:MM (00:00 to 23:59)")
-        }
+fn parse_clock(text: &str, allow_end_of_day: bool) -> Result<u16, NotAClock> {
+    let bad = || NotAClock {
+        text: text.to_string(),
+        end_of_day: allow_end_of_day,
     };
     let b = text.as_bytes();
     if b.len() != 5 || b[2] != b':' {

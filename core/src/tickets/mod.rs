@@ -11,9 +11,10 @@ mod seen;
 pub mod timeline;
 
 pub use aggregate::{
-    AbsentMetric, AggregationOptions, Aggregator, BreachedTickets, EmployeeTicketStats,
-    MAX_LISTED_BREACHES, MAX_LISTED_PRIORITIES, MAX_LISTED_REJECTIONS, MetricsVersion, Percentiles,
-    PriorityCount, RateFraction, TicketRecord, TicketReport, UnmatchedPriorities, priority_key,
+    AbsentMetric, AbsentReason, AggregationOptions, Aggregator, BreachedTickets,
+    EmployeeTicketStats, MAX_LISTED_BREACHES, MAX_LISTED_PRIORITIES, MAX_LISTED_REJECTIONS,
+    MetricsVersion, Percentiles, PriorityCount, RateFraction, TicketRecord, TicketReport,
+    UnmatchedPriorities, priority_key,
 };
 pub use calendar::{Calendar, CalendarSpec, Clock, DateOverrideSpec, WorkingHoursSpec};
 pub use reject::{IdField, LimitKind, RejectReason, Rejection, TimeField};

@@ -91,7 +91,7 @@ fn absent(s: &EmployeeTicketStats, id: &str) -> Option<String> {
     s.absent
         .iter()
         .find(|a| a.indicator_id == id)
-        .map(|a| a.reason.clone())
+        .map(|a| a.reason.to_string())
 }
 
 fn fraction(s: &EmployeeTicketStats, id: &str) -> Option<(u64, u64)> {
