@@ -13,18 +13,34 @@ use std::str::FromStr;
 /// product and quotient the engine forms far inside `Decimal`'s 28 digits.
 pub const MAX_MAGNITUDE: f64 = 1e12;
 
+/// Why a wire double is not a usable number.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum NumberError {
+    #[error("NaN is not a number")]
+    NaN,
+    #[error("infinity is not a number")]
+    Infinite,
+    #[error("{0} is out of range (magnitude above 10^12)")]
+    OutOfRange(f64),
+    #[error("{0} has more than 28 decimal places")]
+    TooManyPlaces(f64),
+}
+
+/// The doubles kept are finite (never NaN), so equality is reflexive.
+impl Eq for NumberError {}
+
 /// Reads a wire double as the shortest decimal that round-trips to it
-/// (93.7 is 93.7, not 93.70000000000000284). Returns the reason when the
-/// double is not a usable number.
-pub fn from_f64(value: f64) -> Result<Decimal, String> {
+/// (93.7 is 93.7, not 93.70000000000000284), or says why the double is
+/// not a usable number.
+pub fn from_f64(value: f64) -> Result<Decimal, NumberError> {
     if value.is_nan() {
-        return Err("NaN is not a number".into());
+        return Err(NumberError::NaN);
     }
     if value.is_infinite() {
-        return Err("infinity is not a number".into());
+        return Err(NumberError::Infinite);
     }
     if value.abs() > MAX_MAGNITUDE {
-        return Err(format!("{value} is out of range (magnitude above 10^12)"));
+        return Err(NumberError::OutOfRange(value));
     }
     if let Some(d) = short_from_f64(value) {
         return Ok(d);
@@ -34,7 +50,7 @@ pub fn from_f64(value: f64) -> Result<Decimal, String> {
     let text = value.to_string();
     Decimal::from_str_exact(&text)
         .map(normalize)
-        .map_err(|_| format!("{value} has more than 28 decimal places"))
+        .map_err(|_| NumberError::TooManyPlaces(value))
 }
 
 /// Powers of ten that are exact doubles, up to the fast path's 6 places.
@@ -697,12 +713,13 @@ mod tests {
 
     #[test]
     fn non_numbers_are_refused_with_a_reason() {
-        assert_eq!(from_f64(f64::NAN).unwrap_err(), "NaN is not a number");
+        let reason = |v: f64| from_f64(v).unwrap_err().to_string();
+        assert_eq!(reason(f64::NAN), "NaN is not a number");
+        assert_eq!(reason(f64::INFINITY), "infinity is not a number");
         assert_eq!(
-            from_f64(f64::INFINITY).unwrap_err(),
-            "infinity is not a number"
+            reason(1e13),
+            "10000000000000 is out of range (magnitude above 10^12)"
         );
-        assert!(from_f64(1e13).unwrap_err().contains("out of range"));
     }
 
     #[test]

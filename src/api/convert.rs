@@ -111,7 +111,7 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
                 Ok(d) => values.push((id, d)),
                 Err(reason) => v.push(Violation::new(
                     format!("submissions[{si}].values[\"{id}\"]"),
-                    reason,
+                    reason.to_string(),
                 )),
             }
         }
@@ -265,7 +265,7 @@ fn entries(
             Err(reason) => {
                 v.push(Violation::new(
                     format!("{field}.entries[{i}].{name}"),
-                    reason,
+                    reason.to_string(),
                 ));
                 continue;
             }

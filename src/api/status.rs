@@ -153,8 +153,14 @@ fn note_violation(note: fn(usize) -> String, omitted: usize) -> FieldViolation {
 
 /// Bytes one violation adds to a BadRequest: key, length and message.
 fn field_size(violation: &FieldViolation) -> usize {
-    prost::encoding::message::encoded_len(1, violation)
+    let key = prost::encoding::key_len(FIELD_VIOLATIONS);
+    let len = violation.encoded_len();
+    key + prost::encoding::encoded_len_varint(len as u64) + len
 }
+
+/// `google.rpc.BadRequest.field_violations`, checked against the
+/// descriptor set in the tests below.
+const FIELD_VIOLATIONS: u32 = 1;
 
 fn bad_request_any(field_violations: Vec<FieldViolation>) -> prost_types::Any {
     prost_types::Any {
@@ -201,6 +207,24 @@ mod tests {
         (0..n)
             .map(|i| Violation::new(format!("{field}[{i}]"), reason))
             .collect()
+    }
+
+    /// The size counted for a violation is what prost encodes, and the
+    /// key is field_violations' (google.rpc's error_details.proto is not
+    /// in proto/, so its number is checked against prost's encoding).
+    #[test]
+    fn a_violations_size_is_its_encoded_size_in_a_bad_request() {
+        let violation = FieldViolation {
+            field: "review.submissions[0].values[\"fcr\"]".into(),
+            description: "x".repeat(300),
+            ..Default::default()
+        };
+        let bytes = pb::BadRequest {
+            field_violations: vec![violation.clone()],
+        }
+        .encode_to_vec();
+        assert_eq!(field_size(&violation), bytes.len());
+        assert_eq!(u32::from(bytes[0]), FIELD_VIOLATIONS << 3 | 2);
     }
 
     fn listed(status: &Status) -> Vec<(String, String)> {

@@ -74,13 +74,13 @@ pub enum LimitError {
     UnderAMillisecond(Decimal),
     /// The double sent is no decimal number (why, as the decimal
     /// conversion says).
-    #[error("{0}")]
-    NotANumber(String),
+    #[error(transparent)]
+    NotANumber(#[from] decimal::NumberError),
 }
 
 /// [`response_limit`] of a limit sent as a double.
 fn limit_from_f64(minutes: f64) -> Result<SignedDuration, LimitError> {
-    response_limit(decimal::from_f64(minutes).map_err(LimitError::NotANumber)?)
+    response_limit(decimal::from_f64(minutes)?)
 }
 
 /// A response limit in minutes as a duration kept to the millisecond

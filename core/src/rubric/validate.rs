@@ -517,7 +517,7 @@ impl Checker {
         let d = match decimal::from_f64(value) {
             Ok(d) => d,
             Err(reason) => {
-                self.add(field, reason);
+                self.add(field, reason.to_string());
                 return None;
             }
         };
