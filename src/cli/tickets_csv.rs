@@ -101,6 +101,11 @@ pub enum CsvError {
     NotAFlag(String),
     #[error("the header has no \"{0}\" column")]
     NoColumn(&'static str),
+    #[error("the header has the \"{0}\" column more than once")]
+    DuplicateColumn(String),
+    /// A row that does not fit the header.
+    #[error("{0}")]
+    Row(csv::Error),
     /// The header row could not be read.
     #[error(transparent)]
     Header(#[from] csv::Error),
@@ -342,20 +347,48 @@ impl Local {
     }
 }
 
-/// One CSV row as a record; the column indexes come from the header.
+/// One CSV row, by column name; a column the file does not have reads as
+/// empty. Columns the file has beyond these are ignored.
+#[derive(serde::Deserialize)]
+#[serde(default)]
+#[derive(Default)]
+struct Row {
+    ticket_id: String,
+    employee_id: String,
+    created_time: String,
+    first_response_time: String,
+    resolved_time: String,
+    priority: String,
+    complaint: String,
+    complex: String,
+    cross_department: String,
+    resolved_on_first_contact: String,
+    status_history: String,
+    calendar: String,
+}
+
+/// The columns every file must have.
+const REQUIRED_COLUMNS: [&str; 3] = ["ticket_id", "employee_id", "created_time"];
+
+/// Every column a row is read from (the fields of [`Row`]).
+const COLUMNS: [&str; 12] = [
+    "ticket_id",
+    "employee_id",
+    "created_time",
+    "first_response_time",
+    "resolved_time",
+    "priority",
+    "complaint",
+    "complex",
+    "cross_department",
+    "resolved_on_first_contact",
+    "status_history",
+    "calendar",
+];
+
+/// The file's header (names trimmed) and how its rows become records.
 struct Columns {
-    ticket_id: Option<usize>,
-    employee_id: Option<usize>,
-    created_time: Option<usize>,
-    first_response_time: Option<usize>,
-    resolved_time: Option<usize>,
-    priority: Option<usize>,
-    complaint: Option<usize>,
-    complex: Option<usize>,
-    cross_department: Option<usize>,
-    resolved_on_first_contact: Option<usize>,
-    status_history: Option<usize>,
-    calendar: Option<usize>,
+    header: csv::StringRecord,
     status_map: Vec<(String, i32)>,
 }
 
@@ -364,70 +397,59 @@ impl Columns {
         header: &csv::StringRecord,
         status_map: Vec<(String, i32)>,
     ) -> Result<Columns, CsvError> {
-        let find = |name: &str| header.iter().position(|h| h.trim() == name);
-        let columns = Columns {
-            ticket_id: find("ticket_id"),
-            employee_id: find("employee_id"),
-            created_time: find("created_time"),
-            first_response_time: find("first_response_time"),
-            resolved_time: find("resolved_time"),
-            priority: find("priority"),
-            complaint: find("complaint"),
-            complex: find("complex"),
-            cross_department: find("cross_department"),
-            resolved_on_first_contact: find("resolved_on_first_contact"),
-            status_history: find("status_history"),
-            calendar: find("calendar"),
-            status_map,
-        };
-        for (name, col) in [
-            ("ticket_id", columns.ticket_id),
-            ("employee_id", columns.employee_id),
-            ("created_time", columns.created_time),
-        ] {
-            if col.is_none() {
-                return Err(CsvError::NoColumn(name));
+        let header: csv::StringRecord = header.iter().map(str::trim).collect();
+        if let Some(name) = REQUIRED_COLUMNS
+            .into_iter()
+            .find(|name| !header.iter().any(|h| h == *name))
+        {
+            return Err(CsvError::NoColumn(name));
+        }
+        for (i, name) in header.iter().enumerate() {
+            if COLUMNS.contains(&name) && header.iter().skip(i + 1).any(|h| h == name) {
+                return Err(CsvError::DuplicateColumn(name.to_string()));
             }
         }
-        Ok(columns)
+        Ok(Columns { header, status_map })
+    }
+
+    /// Whether the file has a column of this name.
+    fn has(&self, name: &str) -> bool {
+        self.header.iter().any(|h| h == name)
     }
 
     fn record(&self, row: &csv::StringRecord) -> Result<pb::TicketRecord, CsvError> {
-        let text = |c: Option<usize>| c.and_then(|i| row.get(i)).unwrap_or("").to_string();
+        let row: Row = row.deserialize(Some(&self.header)).map_err(CsvError::Row)?;
         let in_column = |column: &'static str| {
             move |e| CsvError::InColumn {
                 column,
                 source: Box::new(e),
             }
         };
-        let time = |name: &'static str,
-                    c: Option<usize>|
-         -> Result<Option<prost_types::Timestamp>, CsvError> {
-            let t = text(c);
-            if t.trim().is_empty() {
-                Ok(None)
-            } else {
-                timestamp(&t).map(Some).map_err(in_column(name))
-            }
-        };
-        let bool_of =
-            |name: &'static str, c: Option<usize>| flag(&text(c)).map_err(in_column(name));
+        let time =
+            |name: &'static str, text: &str| -> Result<Option<prost_types::Timestamp>, CsvError> {
+                if text.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    timestamp(text).map(Some).map_err(in_column(name))
+                }
+            };
+        let bool_of = |name: &'static str, text: &str| flag(text).map_err(in_column(name));
         Ok(pb::TicketRecord {
-            ticket_id: text(self.ticket_id),
-            employee_id: text(self.employee_id),
-            created_time: time("created_time", self.created_time)?,
-            first_response_time: time("first_response_time", self.first_response_time)?,
-            resolved_time: time("resolved_time", self.resolved_time)?,
-            priority: text(self.priority),
-            complaint: bool_of("complaint", self.complaint)?,
-            complex: bool_of("complex", self.complex)?,
-            cross_department: bool_of("cross_department", self.cross_department)?,
+            created_time: time("created_time", &row.created_time)?,
+            first_response_time: time("first_response_time", &row.first_response_time)?,
+            resolved_time: time("resolved_time", &row.resolved_time)?,
+            complaint: bool_of("complaint", &row.complaint)?,
+            complex: bool_of("complex", &row.complex)?,
+            cross_department: bool_of("cross_department", &row.cross_department)?,
             resolved_on_first_contact: bool_of(
                 "resolved_on_first_contact",
-                self.resolved_on_first_contact,
+                &row.resolved_on_first_contact,
             )?,
-            status_history: status_history(&text(self.status_history), &self.status_map)?,
-            calendar_name: text(self.calendar),
+            status_history: status_history(&row.status_history, &self.status_map)?,
+            ticket_id: row.ticket_id,
+            employee_id: row.employee_id,
+            priority: row.priority,
+            calendar_name: row.calendar,
         })
     }
 }
@@ -496,8 +518,8 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
         path: args.file.clone(),
         source,
     })?;
-    let version_2 = columns.status_history.is_some()
-        || columns.calendar.is_some()
+    let version_2 = columns.has("status_history")
+        || columns.has("calendar")
         || !calendars.is_empty()
         || !args.resolution_limits.is_empty()
         || args.default_resolution_limit.is_some()
@@ -840,6 +862,46 @@ mod tests {
     /// Lines that end with a lone CR (as old Mac files do) are lines: the
     /// records after the header are on lines 2 and 3, not all on line 1.
     /// Found by fuzzing (a lone CR inside the header).
+    /// Columns are found by name, in any order and with spaces around
+    /// the names; a column the file lacks reads as empty and one it has
+    /// beyond the known ones is ignored.
+    #[test]
+    fn columns_are_read_by_name_in_any_order() {
+        let text = "notes, priority ,created_time,employee_id,complaint,ticket_id\n\
+                    anything,P1,2026-07-01T01:00:00Z,e7,yes,T-9\n";
+        let rows = read_csv(text.as_bytes()).expect("the three columns are there");
+        let [record] = rows.records.as_slice() else {
+            panic!("{rows:?}")
+        };
+        assert_eq!(record.ticket_id, "T-9");
+        assert_eq!(record.employee_id, "e7");
+        assert_eq!(record.priority, "P1");
+        assert!(record.complaint);
+        assert!(!record.complex);
+        // 2026-07-01T01:00:00Z: 20,635 days after 1970-01-01, plus 3,600 s.
+        assert_eq!(
+            record.created_time.as_ref().map(|t| t.seconds),
+            Some(20_635 * 86_400 + 3_600)
+        );
+        assert_eq!(record.first_response_time, None);
+        assert_eq!(record.calendar_name, "");
+    }
+
+    /// A known column twice is refused at the header, naming it: which of
+    /// the two is meant cannot be told.
+    #[test]
+    fn a_column_named_twice_is_refused() {
+        let text = "ticket_id,employee_id,created_time,priority,priority\n";
+        let err = read_csv(text.as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the header has the \"priority\" column more than once"
+        );
+        // Unknown columns may repeat.
+        let text = "ticket_id,employee_id,created_time,x,x\n";
+        assert!(read_csv(text.as_bytes()).is_ok());
+    }
+
     #[test]
     fn a_lone_cr_ends_a_line() {
         let text = "ticket_id,employee_id,created_time\rT-1,e1,2026-07-01T01:00:00Z\r\
