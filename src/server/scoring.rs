@@ -63,34 +63,33 @@ pub struct Scored {
 /// Converts, resolves the rubric and scores one request. Returns the
 /// rubric label for the log alongside.
 pub fn score(registry: &Registry, req: pb::ScoreReviewRequest) -> (String, Result<Scored, Error>) {
-    let view = match View::from_proto(req.view) {
-        Ok(v) => v,
-        Err(reason) => {
-            return (
-                String::new(),
-                Err(Error::Invalid(vec![Violation::new(
-                    "view",
-                    reason.to_string(),
-                )])),
-            );
-        }
-    };
-    let request = match convert::review_request(req) {
-        Ok(r) => r,
-        Err(e) => return (String::new(), Err(e)),
-    };
-    let rubric = match resolve_rubric(registry, &request.rubric) {
-        Ok(r) => r,
-        Err(e) => return (String::new(), Err(e)),
-    };
-    let label = format!("{}@{}", rubric.id, rubric.version);
-    let result = scoring::score(&rubric, &request.review).map(|outcome| Scored {
+    let mut label = String::new();
+    let result = score_labelled(registry, req, Some(&mut label));
+    (label, result)
+}
+
+/// Converts, resolves the rubric and scores one request.
+/// The rubric label (`id@version`) is written to `label` once the rubric
+/// is known, when asked for.
+fn score_labelled(
+    registry: &Registry,
+    req: pb::ScoreReviewRequest,
+    label: Option<&mut String>,
+) -> Result<Scored, Error> {
+    let view = View::from_proto(req.view)
+        .map_err(|reason| Error::Invalid(vec![Violation::new("view", reason.to_string())]))?;
+    let request = convert::review_request(req)?;
+    let rubric = resolve_rubric(registry, &request.rubric)?;
+    if let Some(label) = label {
+        *label = format!("{}@{}", rubric.id, rubric.version);
+    }
+    let outcome = scoring::score(&rubric, &request.review)?;
+    Ok(Scored {
         rubric,
         review: request.review,
         outcome,
         view,
-    });
-    (label, result)
+    })
 }
 
 /// Scores one request: the whole path from proto to the encoded answer.
@@ -131,6 +130,26 @@ const PIPELINE: usize = 8;
 /// first served, so a review waiting for one is never behind a later
 /// review of its own stream.
 const IN_HAND: usize = 256;
+
+/// Free permits of [`IN_HAND`] below which a review is scored in its
+/// stream's task rather than a task of its own.
+const INLINE_BELOW: usize = IN_HAND - 2 * PIPELINE;
+
+/// One ScoreReviews answer: the encoded item and whether it was scored.
+fn score_item(registry: &Registry, req: pb::ScoreReviewRequest, index: u64) -> (Encoded, bool) {
+    let review_id = req.review_id.clone();
+    let result = score_labelled(registry, req, None);
+    let view = result.as_ref().map_or(View::Full, |s| s.view);
+    let item = answer::score_reviews_item(
+        &review_id,
+        index,
+        result
+            .as_ref()
+            .map(|s| (s.rubric.as_ref(), &s.review, &s.outcome)),
+        view,
+    );
+    (item, result.is_ok())
+}
 
 type ScoreStream = Pin<Box<dyn Stream<Item = Result<Encoded, Status>> + Send>>;
 
@@ -206,6 +225,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                 }
                 // Held until the answer is handed on (below); never closed.
                 let permit = in_hand
+                    .clone()
                     .acquire_owned()
                     .await
                     .map_err(|_| Status::unavailable("the server is shutting down"))?;
@@ -216,24 +236,19 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                     let item = answer::score_reviews_item("", index, Err(&absent), View::Full);
                     return Ok((item, false, permit));
                 };
-                let task = tokio::spawn(async move {
-                    let review_id = req.review_id.clone();
-                    let (_, result) = score(&registry, req);
-                    let view = result.as_ref().map_or(View::Full, |s| s.view);
-                    let item = answer::score_reviews_item(
-                        &review_id,
-                        index,
-                        result
-                            .as_ref()
-                            .map(|s| (s.rubric.as_ref(), &s.review, &s.outcome)),
-                        view,
-                    );
-                    (item, result.is_ok())
-                });
-                let _abort = AbortOnDrop(task.abort_handle());
-                let (item, ok) = task
-                    .await
-                    .map_err(|e| Status::internal(format!("scoring task failed: {e}")))?;
+                // Scored here, in the stream's own task, when the server is
+                // busy (many reviews in hand: the streams already keep every
+                // core working, and a task per review only adds its spawn,
+                // wake-up and hand-over); as its own task when few are in
+                // hand, so that a lone stream still uses every core.
+                let (item, ok) = if in_hand.available_permits() < INLINE_BELOW {
+                    score_item(&registry, req, index)
+                } else {
+                    let task = tokio::spawn(async move { score_item(&registry, req, index) });
+                    let _abort = AbortOnDrop(task.abort_handle());
+                    task.await
+                        .map_err(|e| Status::internal(format!("scoring task failed: {e}")))?
+                };
                 Ok((item, ok, permit))
             }
         });
