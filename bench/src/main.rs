@@ -917,6 +917,12 @@ fn spawn_child(
     Ok(child)
 }
 
+/// The concurrency limit of the server under load: above the load's calls
+/// in flight (4 connections × 64 by default), so that none is shed. The
+/// service's default (64) is sized for a container's memory, not for a
+/// throughput measurement.
+const LOAD_MAX_CONCURRENT_CALLS: usize = 1024;
+
 async fn start_scorecard(args: &BenchArgs) -> Result<Started, BoxError> {
     match args.spawn {
         Spawn::InProcess => {
@@ -927,7 +933,10 @@ async fn start_scorecard(args: &BenchArgs) -> Result<Started, BoxError> {
                 let result = scorecard::server::serve(
                     Arc::new(Registry::with_builtin()),
                     incoming,
-                    scorecard::server::ServeOptions::default(),
+                    scorecard::server::ServeOptions {
+                        max_concurrent_calls: Some(LOAD_MAX_CONCURRENT_CALLS),
+                        ..scorecard::server::ServeOptions::default()
+                    },
                     async {
                         let _ = stopped.await;
                     },
@@ -957,6 +966,8 @@ async fn start_scorecard(args: &BenchArgs) -> Result<Started, BoxError> {
                     addr.to_string(),
                     "--metrics-listen".into(),
                     "off".into(),
+                    "--max-concurrent-calls".into(),
+                    LOAD_MAX_CONCURRENT_CALLS.to_string(),
                 ],
                 &args.server_log,
             )?);

@@ -79,8 +79,8 @@ pub mod defaults {
     use std::time::Duration;
 
     pub const SHUTDOWN_GRACE: Duration = Duration::ZERO;
-    pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
-    pub const MAX_CONCURRENT_CALLS: usize = 1024;
+    pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+    pub const MAX_CONCURRENT_CALLS: usize = 32;
     pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
     pub const STREAM_TIMEOUT: Duration = Duration::from_secs(15 * 60);
     pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);

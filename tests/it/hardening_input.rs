@@ -163,10 +163,10 @@ async fn a_year_9999_timestamp_is_refused_with_the_field_and_the_range() {
 }
 
 #[tokio::test]
-async fn a_one_mib_rubric_id_is_invalid_argument_on_every_rpc() {
+async fn a_half_mib_rubric_id_is_invalid_argument_on_every_rpc() {
     let server = TestServer::start().await;
-    let id = "r".repeat(1024 * 1024);
-    let length = "is 1048576 bytes long; at most 256".to_string();
+    let id = "r".repeat(512 * 1024);
+    let length = "is 524288 bytes long; at most 256".to_string();
 
     let mut review = worked_example();
     review.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(

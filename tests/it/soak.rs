@@ -17,6 +17,8 @@
 
 use crate::common::*;
 use scorecard::api::pb;
+use scorecard::server::ServeOptions;
+use scorecard_core::rubric::Registry;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_stream::StreamExt;
@@ -337,7 +339,12 @@ async fn a_unary_call_within_its_deadline_is_answered() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_over_size_message_is_refused_while_the_connection_carries_on() {
-    let server = TestServer::start().await;
+    // A 4 MiB message cap, so that a message near it is large.
+    let four_mib = ServeOptions {
+        max_message_bytes: 4 << 20,
+        ..ServeOptions::default()
+    };
+    let server = TestServer::start_with(Registry::with_builtin(), four_mib).await;
     // One connection for everything below.
     let channel = server.channel().await;
     let mut client = ScoringClient::new(channel.clone());
@@ -353,7 +360,7 @@ async fn an_over_size_message_is_refused_while_the_connection_carries_on() {
         .into_inner();
     check_answer(0, &running.next().await.unwrap().unwrap());
 
-    // 5 MiB of comment: above the 4 MiB default decode limit.
+    // 5 MiB of comment: above the 4 MiB limit.
     let mut big = worked_example();
     big.self_assessment.as_mut().unwrap().entries[0].comment = "x".repeat(5 << 20);
     let status = bounded(

@@ -582,9 +582,9 @@ async fn a_push_still_working_at_its_stream_timeout_ends_with_deadline_exceeded(
 #[tokio::test]
 async fn over_long_ids_are_rejected_records_and_the_answer_stays_small() {
     let server = TestServer::start().await;
-    // Three records with 1 MiB ticket ids, one message each (under the
-    // 4 MiB limit), and one good record.
-    let huge = |c: char| c.to_string().repeat(1 << 20);
+    // Three records with 512 KiB ticket ids, one message each (under the
+    // 1 MiB message limit), and one good record.
+    let huge = |c: char| c.to_string().repeat(1 << 19);
     let mut messages = vec![options_message(q3_options())];
     for c in ['a', 'b', 'c'] {
         messages.push(batch(vec![pb::TicketRecord {
@@ -622,21 +622,9 @@ async fn over_long_ids_are_rejected_records_and_the_answer_stays_small() {
     assert_eq!(
         got,
         [
-            (
-                0,
-                a.as_str(),
-                "ticket_id is 1048576 bytes long; at most 256"
-            ),
-            (
-                1,
-                b.as_str(),
-                "ticket_id is 1048576 bytes long; at most 256"
-            ),
-            (
-                2,
-                c.as_str(),
-                "ticket_id is 1048576 bytes long; at most 256"
-            ),
+            (0, a.as_str(), "ticket_id is 524288 bytes long; at most 256"),
+            (1, b.as_str(), "ticket_id is 524288 bytes long; at most 256"),
+            (2, c.as_str(), "ticket_id is 524288 bytes long; at most 256"),
             (3, "ok", "employee_id is 257 bytes long; at most 256"),
         ]
     );
