@@ -454,7 +454,10 @@ impl Columns {
     }
 }
 
-pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
+/// The `--calendar` file and the `--calendars` list, as messages.
+fn read_calendars(
+    args: &PushArgs,
+) -> Result<(Option<pb::BusinessCalendar>, Vec<pb::BusinessCalendar>), CliError> {
     let read = |path: &std::path::Path| {
         std::fs::read_to_string(path).map_err(|source| CliError::File {
             path: path.to_path_buf(),
@@ -501,23 +504,17 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
                 .collect::<Result<_, _>>()?
         }
     };
-    let file = std::fs::File::open(&args.file).map_err(|source| CliError::File {
-        path: args.file.clone(),
-        source,
-    })?;
-    let breaks = std::sync::Arc::new(std::sync::Mutex::new(Breaks::default()));
-    let mut reader = csv::Reader::from_reader(Counting {
-        inner: std::io::BufReader::new(file),
-        breaks: breaks.clone(),
-    });
-    let columns = Columns::from_header(
-        reader.headers().map_err(CsvError::from)?,
-        args.status_map.clone(),
-    )
-    .map_err(|source| CliError::CsvFile {
-        path: args.file.clone(),
-        source,
-    })?;
+    Ok((calendar, calendars))
+}
+
+/// The push's options from the flags; version 2 when the file or a flag
+/// asks for what only version 2 has, unless `--metrics-version` says.
+fn push_options(
+    args: &PushArgs,
+    columns: &Columns,
+    calendar: Option<pb::BusinessCalendar>,
+    calendars: Vec<pb::BusinessCalendar>,
+) -> Result<pb::PushOptions, CliError> {
     let version_2 = columns.has("status_history")
         || columns.has("calendar")
         || !calendars.is_empty()
@@ -527,7 +524,7 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
     let metrics_version = args
         .metrics_version
         .unwrap_or(if version_2 { 2 } else { 1 });
-    let options = pb::PushOptions {
+    Ok(pb::PushOptions {
         period_start_time: Some(timestamp(&args.period_start)?),
         period_end_time: Some(timestamp(&args.period_end)?),
         as_of_time: args.as_of.as_deref().map(timestamp).transpose()?,
@@ -560,46 +557,81 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
         default_resolution_limit_minutes: args.default_resolution_limit,
         strict_priorities: args.strict_priorities,
         calendars,
+    })
+}
+
+/// Sends the options, then the file's rows in batches of `batch_size`,
+/// until the file ends or the call does; what was read, by row.
+fn send_rows<R: std::io::Read>(
+    reader: &mut csv::Reader<Counting<R>>,
+    columns: &Columns,
+    breaks: &std::sync::Mutex<Breaks>,
+    options: pb::PushOptions,
+    batch_size: usize,
+    tx: &tokio::sync::mpsc::Sender<pb::PushResponseTimesRequest>,
+) -> Local {
+    let first = pb::PushResponseTimesRequest {
+        payload: Some(pb::push_response_times_request::Payload::Options(options)),
     };
+    if tx.blocking_send(first).is_err() {
+        return Local::default();
+    }
+    let mut batch = Vec::with_capacity(batch_size);
+    let mut full = false;
+    let local = read_rows(reader, columns, breaks, |record| {
+        batch.push(record);
+        if batch.len() == batch_size {
+            let records = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+            let message = pb::PushResponseTimesRequest {
+                payload: Some(pb::push_response_times_request::Payload::Batch(
+                    pb::TicketBatch { records },
+                )),
+            };
+            if tx.blocking_send(message).is_err() {
+                full = true;
+                return false;
+            }
+        }
+        true
+    });
+    if !full && !batch.is_empty() {
+        let message = pb::PushResponseTimesRequest {
+            payload: Some(pb::push_response_times_request::Payload::Batch(
+                pb::TicketBatch { records: batch },
+            )),
+        };
+        let _ = tx.blocking_send(message);
+    }
+    local
+}
+
+pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
+    let (calendar, calendars) = read_calendars(&args)?;
+    let file = std::fs::File::open(&args.file).map_err(|source| CliError::File {
+        path: args.file.clone(),
+        source,
+    })?;
+    let breaks = std::sync::Arc::new(std::sync::Mutex::new(Breaks::default()));
+    let mut reader = csv::Reader::from_reader(Counting {
+        inner: std::io::BufReader::new(file),
+        breaks: breaks.clone(),
+    });
+    let columns = Columns::from_header(
+        reader.headers().map_err(CsvError::from)?,
+        args.status_map.clone(),
+    )
+    .map_err(|source| CliError::CsvFile {
+        path: args.file.clone(),
+        source,
+    })?;
+    let options = push_options(&args, &columns, calendar, calendars)?;
 
     // Rows are read on a blocking thread and sent through a small channel:
     // the file is never held in memory, whatever its size.
     let (tx, rx) = tokio::sync::mpsc::channel::<pb::PushResponseTimesRequest>(8);
     let batch_size = args.batch_size.max(1);
-    let reader_task = tokio::task::spawn_blocking(move || -> Local {
-        let first = pb::PushResponseTimesRequest {
-            payload: Some(pb::push_response_times_request::Payload::Options(options)),
-        };
-        if tx.blocking_send(first).is_err() {
-            return Local::default();
-        }
-        let mut batch = Vec::with_capacity(batch_size);
-        let mut full = false;
-        let local = read_rows(&mut reader, &columns, &breaks, |record| {
-            batch.push(record);
-            if batch.len() == batch_size {
-                let records = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
-                let message = pb::PushResponseTimesRequest {
-                    payload: Some(pb::push_response_times_request::Payload::Batch(
-                        pb::TicketBatch { records },
-                    )),
-                };
-                if tx.blocking_send(message).is_err() {
-                    full = true;
-                    return false;
-                }
-            }
-            true
-        });
-        if !full && !batch.is_empty() {
-            let message = pb::PushResponseTimesRequest {
-                payload: Some(pb::push_response_times_request::Payload::Batch(
-                    pb::TicketBatch { records: batch },
-                )),
-            };
-            let _ = tx.blocking_send(message);
-        }
-        local
+    let reader_task = tokio::task::spawn_blocking(move || {
+        send_rows(&mut reader, &columns, &breaks, options, batch_size, &tx)
     });
 
     let channel = super::connect(&args.client).await?;
