@@ -459,127 +459,12 @@ impl RaterScorer<'_> {
             let mut score: i128 = 0;
             let mut missing_points: i128 = 0;
             for (i, indicator) in dimension.indicators.iter().enumerate() {
-                let units = &rubric.units.indicators[ordinal];
-                let texts = explain::indicator(rubric, ordinal, self.locale);
-                let slot = &self.slots[ordinal];
-                // Most comments are empty: no call to clone those.
-                let comment = |entry: usize| match entries.get(entry) {
-                    Some(e) if !e.comment.is_empty() => e.comment.clone(),
-                    _ => String::new(),
-                };
-                let value_input = match slot.raters[r] {
-                    Some(Input::Value {
-                        value,
-                        micros: value_micros,
-                        entry,
-                    }) => Some((value, value_micros, InputSource::RaterValue, comment(entry))),
-                    Some(Input::Points { .. }) => None,
-                    None => slot.measurement.map(|(value, value_micros, index)| {
-                        (
-                            value,
-                            value_micros,
-                            InputSource::Submission { index },
-                            String::new(),
-                        )
-                    }),
-                };
-                let (result, points, deduction) = match (value_input, slot.raters[r]) {
-                    (Some((value, value_micros, source, comment)), _) => {
-                        // The employee scored the same value: the same
-                        // outcome and explanation (one text), with this
-                        // rater's own source and comment.
-                        let same = employee
-                            .and_then(|(e, totals)| {
-                                Some((e.indicators.get(ordinal)?, *totals.deductions.get(ordinal)?))
-                            })
-                            .filter(|(e, _)| e.value.is_some_and(|v| identical(v, value)));
-                        if let Some((same, deduction)) = same {
-                            let result = IndicatorScore {
-                                source,
-                                value: Some(value),
-                                comment,
-                                ..*same
-                            };
-                            // A rule's points: full points − deduction.
-                            (result, units.full_points - deduction, deduction)
-                        } else {
-                            let out = match value_micros {
-                                Some(micros) => rule::apply(units, micros, p),
-                                None => rule::apply_decimal(
-                                    &indicator.rule,
-                                    indicator.full_points,
-                                    value,
-                                    p,
-                                ),
-                            };
-                            let shown =
-                                explain::rule_outcome(self.text, self.locale, texts, value, &out);
-                            let result = IndicatorScore {
-                                dimension: d,
-                                indicator: i,
-                                source,
-                                value: Some(value),
-                                shortfall: out.shortfall,
-                                steps: from_units(out.steps, rule::SHOWN_PLACES),
-                                deduction: micros(out.deduction),
-                                points: micros(out.points),
-                                explanation: shown.explanation,
-                                value_text: shown.value,
-                                shortfall_text: shown.shortfall,
-                                comment,
-                            };
-                            (result, out.points, out.deduction)
-                        }
-                    }
-                    (
-                        None,
-                        Some(Input::Points {
-                            micros: given,
-                            entry,
-                        }),
-                    ) => {
-                        // Within 0..full points: fits.
-                        let points = i64::try_from(to_micros_at(
-                            round_units(given.into(), MICRO_PLACES, p),
-                            p,
-                        ))
-                        .unwrap_or(units.full_points);
-                        let result = IndicatorScore {
-                            dimension: d,
-                            indicator: i,
-                            source: InputSource::RaterPoints,
-                            value: None,
-                            shortfall: Decimal::ZERO,
-                            steps: Decimal::ZERO,
-                            deduction: micros(units.full_points - points),
-                            points: micros(points),
-                            explanation: explain::direct_points(self.text, texts, rater, points),
-                            value_text: Span::default(),
-                            shortfall_text: Span::default(),
-                            comment: comment(entry),
-                        };
-                        (result, points, units.full_points - points)
-                    }
-                    (None, _) => {
-                        missing.push(indicator.id.clone());
-                        missing_points += i128::from(units.full_points);
-                        let result = IndicatorScore {
-                            dimension: d,
-                            indicator: i,
-                            source: InputSource::Missing,
-                            value: None,
-                            shortfall: Decimal::ZERO,
-                            steps: Decimal::ZERO,
-                            deduction: Decimal::ZERO,
-                            points: Decimal::ZERO,
-                            explanation: explain::missing(self.text, texts),
-                            value_text: Span::default(),
-                            shortfall_text: Span::default(),
-                            comment: String::new(),
-                        };
-                        (result, 0, 0)
-                    }
-                };
+                let (result, points, deduction) =
+                    self.indicator(rater, r, employee, entries, (d, i), ordinal);
+                if result.source == InputSource::Missing {
+                    missing.push(indicator.id.clone());
+                    missing_points += i128::from(rubric.units.indicators[ordinal].full_points);
+                }
                 score += i128::from(points);
                 deductions.push(deduction);
                 indicators.push(result);
@@ -611,6 +496,136 @@ impl RaterScorer<'_> {
                 deductions,
             },
         )
+    }
+
+    /// Scores one indicator (`ordinal` in rubric order, indicator `i` of
+    /// dimension `d`) for rater `r`: its result, points and deduction in
+    /// millionths.
+    fn indicator(
+        &mut self,
+        rater: Rater,
+        r: usize,
+        employee: Option<(&RaterScore, &Totals)>,
+        entries: &[Entry],
+        (d, i): (usize, usize),
+        ordinal: usize,
+    ) -> (IndicatorScore, i64, i64) {
+        let rubric = self.rubric;
+        let p = rubric.precision;
+        let indicator = &rubric.dimensions[d].indicators[i];
+        let units = &rubric.units.indicators[ordinal];
+        let texts = explain::indicator(rubric, ordinal, self.locale);
+        let slot = &self.slots[ordinal];
+        // Most comments are empty: no call to clone those.
+        let comment = |entry: usize| match entries.get(entry) {
+            Some(e) if !e.comment.is_empty() => e.comment.clone(),
+            _ => String::new(),
+        };
+        let value_input = match slot.raters[r] {
+            Some(Input::Value {
+                value,
+                micros: value_micros,
+                entry,
+            }) => Some((value, value_micros, InputSource::RaterValue, comment(entry))),
+            Some(Input::Points { .. }) => None,
+            None => slot.measurement.map(|(value, value_micros, index)| {
+                (
+                    value,
+                    value_micros,
+                    InputSource::Submission { index },
+                    String::new(),
+                )
+            }),
+        };
+        match (value_input, slot.raters[r]) {
+            (Some((value, value_micros, source, comment)), _) => {
+                // The employee scored the same value: the same
+                // outcome and explanation (one text), with this
+                // rater's own source and comment.
+                let same = employee
+                    .and_then(|(e, totals)| {
+                        Some((e.indicators.get(ordinal)?, *totals.deductions.get(ordinal)?))
+                    })
+                    .filter(|(e, _)| e.value.is_some_and(|v| identical(v, value)));
+                if let Some((same, deduction)) = same {
+                    let result = IndicatorScore {
+                        source,
+                        value: Some(value),
+                        comment,
+                        ..*same
+                    };
+                    // A rule's points: full points − deduction.
+                    (result, units.full_points - deduction, deduction)
+                } else {
+                    let out = match value_micros {
+                        Some(micros) => rule::apply(units, micros, p),
+                        None => {
+                            rule::apply_decimal(&indicator.rule, indicator.full_points, value, p)
+                        }
+                    };
+                    let shown = explain::rule_outcome(self.text, self.locale, texts, value, &out);
+                    let result = IndicatorScore {
+                        dimension: d,
+                        indicator: i,
+                        source,
+                        value: Some(value),
+                        shortfall: out.shortfall,
+                        steps: from_units(out.steps, rule::SHOWN_PLACES),
+                        deduction: micros(out.deduction),
+                        points: micros(out.points),
+                        explanation: shown.explanation,
+                        value_text: shown.value,
+                        shortfall_text: shown.shortfall,
+                        comment,
+                    };
+                    (result, out.points, out.deduction)
+                }
+            }
+            (
+                None,
+                Some(Input::Points {
+                    micros: given,
+                    entry,
+                }),
+            ) => {
+                // Within 0..full points: fits.
+                let points =
+                    i64::try_from(to_micros_at(round_units(given.into(), MICRO_PLACES, p), p))
+                        .unwrap_or(units.full_points);
+                let result = IndicatorScore {
+                    dimension: d,
+                    indicator: i,
+                    source: InputSource::RaterPoints,
+                    value: None,
+                    shortfall: Decimal::ZERO,
+                    steps: Decimal::ZERO,
+                    deduction: micros(units.full_points - points),
+                    points: micros(points),
+                    explanation: explain::direct_points(self.text, texts, rater, points),
+                    value_text: Span::default(),
+                    shortfall_text: Span::default(),
+                    comment: comment(entry),
+                };
+                (result, points, units.full_points - points)
+            }
+            (None, _) => {
+                let result = IndicatorScore {
+                    dimension: d,
+                    indicator: i,
+                    source: InputSource::Missing,
+                    value: None,
+                    shortfall: Decimal::ZERO,
+                    steps: Decimal::ZERO,
+                    deduction: Decimal::ZERO,
+                    points: Decimal::ZERO,
+                    explanation: explain::missing(self.text, texts),
+                    value_text: Span::default(),
+                    shortfall_text: Span::default(),
+                    comment: String::new(),
+                };
+                (result, 0, 0)
+            }
+        }
     }
 }
 
