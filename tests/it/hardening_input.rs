@@ -228,22 +228,7 @@ fn a_tokens_file_with_a_shared_token_hash_or_a_caller_twice_is_refused_at_start(
         ),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--metrics-listen",
-            "off",
-        ])
-        .arg("--tokens")
-        .arg(&path)
-        .env("RUST_LOG", "warn")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "the server started");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_start(&path);
     assert!(
         stderr.contains(
             "callers[0] (\"hr-portal\") and callers[1] (\"ticket-sync\"): the same token_sha256"
@@ -257,6 +242,17 @@ fn a_tokens_file_with_a_shared_token_hash_or_a_caller_twice_is_refused_at_start(
          [[callers]]\nname = \"hr-portal\"\nroles = [\"tickets\"]\nclient_cert_subject = \"b\"\n",
     )
     .unwrap();
+    let stderr = refused_start(&path);
+    assert!(
+        stderr.contains(
+            "callers[0] (\"hr-portal\") and callers[1] (\"hr-portal\"): the same caller name twice"
+        ),
+        "{stderr}"
+    );
+}
+
+/// Starts the real binary with a tokens file it must refuse; its stderr.
+fn refused_start(tokens: &std::path::Path) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
         .args([
             "serve",
@@ -266,19 +262,13 @@ fn a_tokens_file_with_a_shared_token_hash_or_a_caller_twice_is_refused_at_start(
             "off",
         ])
         .arg("--tokens")
-        .arg(&path)
+        .arg(tokens)
         .env("RUST_LOG", "warn")
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert!(!out.status.success(), "the server started");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(
-            "callers[0] (\"hr-portal\") and callers[1] (\"hr-portal\"): the same caller name twice"
-        ),
-        "{stderr}"
-    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A review id that would forge a log line (a line break, then a line of
