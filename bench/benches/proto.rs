@@ -60,11 +60,15 @@ fn answer_paths(c: &mut Criterion) {
     let registry = Registry::with_builtin();
     let (_, scored) = score(&registry, worked_example());
     let s = scored.expect("the worked example scores");
+    // Made once, as the server makes them for its registry's rubrics.
+    let parts = answer::Parts::new(&s.rubric, s.outcome.locale);
     let mut group = c.benchmark_group("answer");
     group.throughput(Throughput::Elements(1));
     for (name, view) in [("full", View::Full), ("summary", View::Summary)] {
         group.bench_function(format!("writer/{name}"), |b| {
-            b.iter(|| answer::score_review(&s.rubric, &s.review, black_box(&s.outcome), view))
+            b.iter(|| {
+                answer::score_review(&s.rubric, &parts, &s.review, black_box(&s.outcome), view)
+            })
         });
         group.bench_function(format!("prost/{name}"), |b| {
             b.iter(|| {

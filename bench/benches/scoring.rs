@@ -7,7 +7,7 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group};
 use scorecard::api::{answer, convert, json, pb};
-use scorecard::server::scoring::score_one;
+use scorecard::server::scoring::Scorer;
 use scorecard_core::rubric::{self, BUILTIN_RUBRIC_SOURCE, Registry};
 use scorecard_core::scoring;
 use std::hint::black_box;
@@ -67,7 +67,8 @@ fn rule_arithmetic(c: &mut Criterion) {
 }
 
 fn full_review(c: &mut Criterion) {
-    let registry = Registry::with_builtin();
+    // The server's scorer: the rubric's answer parts made once.
+    let scorer = Scorer::new(std::sync::Arc::new(Registry::with_builtin()));
     let example = worked_example();
     let mut group = c.benchmark_group("review");
     group.throughput(Throughput::Elements(1));
@@ -79,7 +80,7 @@ fn full_review(c: &mut Criterion) {
             b.iter_batched(
                 || req.clone(),
                 |req| {
-                    let (_, answer) = score_one(&registry, req);
+                    let (_, answer) = scorer.score_one(req);
                     answer.expect("the worked example scores")
                 },
                 BatchSize::SmallInput,
@@ -136,7 +137,7 @@ fn profile(spec: &str) {
         .expect("SCORING_PROFILE is PATH/LOCALE:N");
     let n: u64 = n.parse().expect("N is a number");
     let (path, locale) = what.split_once('/').expect("PATH/LOCALE");
-    let registry = Registry::with_builtin();
+    let scorer = Scorer::new(std::sync::Arc::new(Registry::with_builtin()));
     let mut req = worked_example();
     if path.ends_with("_distinct") {
         req = distinct_values(req);
@@ -154,7 +155,7 @@ fn profile(spec: &str) {
             bytes += out.text.as_bytes().get(summary).map_or(0, <[u8]>::len);
         }
         "proto_to_proto" => {
-            let (_, answer) = score_one(&registry, black_box(req.clone()));
+            let (_, answer) = scorer.score_one(black_box(req.clone()));
             bytes += answer.expect("scores").as_slice().len();
         }
         other => panic!("unknown path {other}"),
@@ -304,8 +305,9 @@ fn dump(n: u64) {
         let result = scoring::score(rubric, &request.review);
         let _ = writeln!(out, "case {case}: {result:?}");
         if let Ok(outcome) = &result {
+            let parts = answer::Parts::new(rubric, outcome.locale);
             let encoded =
-                answer::score_review(rubric, &request.review, outcome, answer::View::Full);
+                answer::score_review(rubric, &parts, &request.review, outcome, answer::View::Full);
             let answer: pb::ScoreReviewResponse = encoded.decode().expect("decodes");
             let _ = writeln!(out, "answer {case}: {answer:?}");
         }

@@ -2,7 +2,7 @@
 
 use super::limits::CallDeadline;
 use super::telemetry::{CallLog, StreamLog};
-use crate::api::answer::{self, Encoded, View};
+use crate::api::answer::{self, Encoded, Parts, Prepared, View};
 use crate::api::convert::{self, RubricChoice};
 use crate::api::status::ApiError;
 use crate::api::{encoded, pb};
@@ -17,7 +17,7 @@ use tonic::{Request, Response, Status, Streaming};
 /// The scoring service over a shared, immutable rubric registry.
 #[derive(Clone)]
 pub struct ScoringApi {
-    registry: Arc<Registry>,
+    scorer: Arc<Scorer>,
     /// Reviews of all ScoreReviews streams in hand at once (being scored,
     /// or scored and not yet handed to the transport).
     in_hand: Arc<tokio::sync::Semaphore>,
@@ -26,9 +26,57 @@ pub struct ScoringApi {
 impl ScoringApi {
     pub fn new(registry: Arc<Registry>) -> Self {
         Self {
-            registry,
+            scorer: Arc::new(Scorer::new(registry)),
             in_hand: Arc::new(tokio::sync::Semaphore::new(IN_HAND)),
         }
+    }
+}
+
+/// A registry with its rubrics' answer parts made once ([`Prepared`]):
+/// what the server scores and answers with.
+pub struct Scorer {
+    registry: Arc<Registry>,
+    prepared: Prepared,
+}
+
+impl Scorer {
+    pub fn new(registry: Arc<Registry>) -> Self {
+        let prepared = Prepared::new(&registry);
+        Self { registry, prepared }
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The encoded answer for a scored review.
+    pub fn answer(&self, s: &Scored) -> Encoded {
+        let parts = self.prepared.parts(&s.rubric, s.outcome.locale);
+        answer::score_review(&s.rubric, &parts, &s.review, &s.outcome, s.view)
+    }
+
+    /// Scores one request: the whole path from proto to the encoded
+    /// answer, as ScoreReview takes it.
+    pub fn score_one(&self, req: pb::ScoreReviewRequest) -> (String, Result<Encoded, Error>) {
+        let (label, result) = score(&self.registry, req);
+        (label, result.map(|s| self.answer(&s)))
+    }
+
+    /// One ScoreReviews answer: the encoded item and whether it was
+    /// scored.
+    fn score_item(&self, req: pb::ScoreReviewRequest, index: u64) -> (Encoded, bool) {
+        let review_id = req.review_id.clone();
+        let result = score_labelled(&self.registry, req, None);
+        let view = result.as_ref().map_or(View::Full, |s| s.view);
+        let item = match &result {
+            Ok(s) => {
+                let parts = self.prepared.parts(&s.rubric, s.outcome.locale);
+                let scored = (s.rubric.as_ref(), parts.as_ref(), &s.review, &s.outcome);
+                answer::score_reviews_item(&review_id, index, Ok(scored), view)
+            }
+            Err(e) => answer::score_reviews_item(&review_id, index, Err(e), view),
+        };
+        (item, result.is_ok())
     }
 }
 
@@ -92,13 +140,18 @@ fn score_labelled(
     })
 }
 
-/// Scores one request: the whole path from proto to the encoded answer.
+/// Scores one request, the whole path from proto to the encoded answer,
+/// once: the answer's fixed parts are made for this one answer (a
+/// [`Scorer`] makes them once for its registry).
 pub fn score_one(
     registry: &Registry,
     req: pb::ScoreReviewRequest,
 ) -> (String, Result<Encoded, Error>) {
     let (label, result) = score(registry, req);
-    let answer = result.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome, s.view));
+    let answer = result.map(|s| {
+        let parts = Parts::new(&s.rubric, s.outcome.locale);
+        answer::score_review(&s.rubric, &parts, &s.review, &s.outcome, s.view)
+    });
     (label, answer)
 }
 
@@ -135,22 +188,6 @@ const IN_HAND: usize = 256;
 /// stream's task rather than a task of its own.
 const INLINE_BELOW: usize = IN_HAND - 2 * PIPELINE;
 
-/// One ScoreReviews answer: the encoded item and whether it was scored.
-fn score_item(registry: &Registry, req: pb::ScoreReviewRequest, index: u64) -> (Encoded, bool) {
-    let review_id = req.review_id.clone();
-    let result = score_labelled(registry, req, None);
-    let view = result.as_ref().map_or(View::Full, |s| s.view);
-    let item = answer::score_reviews_item(
-        &review_id,
-        index,
-        result
-            .as_ref()
-            .map(|s| (s.rubric.as_ref(), &s.review, &s.outcome)),
-        view,
-    );
-    (item, result.is_ok())
-}
-
 type ScoreStream = Pin<Box<dyn Stream<Item = Result<Encoded, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -165,13 +202,13 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         log.review_id(&req.review_id);
         // The deadline is checked between the steps (checking and scoring,
         // then writing the answer): past it, the rest is not done.
-        let (rubric, scored) = score(&self.registry, req);
+        let (rubric, scored) = score(self.scorer.registry(), req);
         log.rubric = rubric;
         if let Some(status) = deadline_status(deadline) {
             log.finish(Some(&status));
             return Err(status);
         }
-        let result = scored.map(|s| answer::score_review(&s.rubric, &s.review, &s.outcome, s.view));
+        let result = scored.map(|s| self.scorer.answer(&s));
         let ok = u64::from(result.is_ok());
         super::metrics::reviews_scored(ok, 1 - ok);
         let result = result
@@ -188,7 +225,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         let mut log = CallLog::start("RenderReviewForm", &request);
         let req = request.into_inner();
         log.review_id(req.review.as_ref().map_or("", |r| r.review_id.as_str()));
-        let registry = self.registry.clone();
+        let registry = self.scorer.registry.clone();
         // Laying out and subsetting the font is CPU work: off the runtime.
         let (rubric, result) =
             tokio::task::spawn_blocking(move || super::form::render_form(&registry, req))
@@ -205,7 +242,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         &self,
         request: Request<Streaming<pb::ScoreReviewsRequest>>,
     ) -> Result<Response<Self::ScoreReviewsStream>, Status> {
-        let registry = self.registry.clone();
+        let scorer = self.scorer.clone();
         let in_hand = self.in_hand.clone();
         let mut log = StreamLog::start("ScoreReviews", &request);
         let deadline = request.extensions().get::<CallDeadline>().copied();
@@ -215,7 +252,7 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
         // reviews in hand, the rest held back by HTTP/2 flow control).
         let mut next_index = 0u64;
         let scored = futures_util::StreamExt::map(request.into_inner(), move |item| {
-            let registry = registry.clone();
+            let scorer = scorer.clone();
             let in_hand = in_hand.clone();
             let index = next_index;
             next_index += 1;
@@ -242,9 +279,9 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                 // wake-up and hand-over); as its own task when few are in
                 // hand, so that a lone stream still uses every core.
                 let (item, ok) = if in_hand.available_permits() < INLINE_BELOW {
-                    score_item(&registry, req, index)
+                    scorer.score_item(req, index)
                 } else {
-                    let task = tokio::spawn(async move { score_item(&registry, req, index) });
+                    let task = tokio::spawn(async move { scorer.score_item(req, index) });
                     let _abort = AbortOnDrop(task.abort_handle());
                     task.await
                         .map_err(|e| Status::internal(format!("scoring task failed: {e}")))?

@@ -888,7 +888,8 @@ fn check_answer_encodings(
 ) -> Result<(), TestCaseError> {
     let mut full = None;
     for view in [View::Full, View::Summary] {
-        let written = answer::score_review(rubric, review, out, view);
+        let parts = answer::Parts::new(rubric, out.locale);
+        let written = answer::score_review(rubric, &parts, review, out, view);
         let plain = answer::plain::score_review(rubric, review, out, view);
         let reference = plain.encode_to_vec();
         prop_assert_eq!(

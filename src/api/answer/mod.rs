@@ -15,7 +15,10 @@
 
 mod digits;
 pub mod fields;
+mod parts;
 pub mod plain;
+
+pub use parts::{Parts, Prepared};
 
 use super::pb;
 use bytes::{Buf, BufMut};
@@ -99,10 +102,17 @@ pub struct UnknownView(pub i32);
 /// lines and a loss line with their ids, names and numbers).
 const BYTES_PER_INDICATOR: usize = 900;
 
-/// The ScoreReviewResponse for a scored review.
-pub fn score_review(rubric: &Rubric, review: &Review, out: &Outcome, view: View) -> Encoded {
+/// The ScoreReviewResponse for a scored review; `parts` are the
+/// rubric's in the outcome's locale.
+pub fn score_review(
+    rubric: &Rubric,
+    parts: &Parts,
+    review: &Review,
+    out: &Outcome,
+    view: View,
+) -> Encoded {
     let mut w = Writer::with_capacity(capacity(rubric, view));
-    write_score_review(&mut w, rubric, review, out, view);
+    write_score_review(&mut w, rubric, parts, review, out, view);
     Encoded(w.buf)
 }
 
@@ -111,7 +121,7 @@ pub fn score_review(rubric: &Rubric, review: &Review, out: &Outcome, view: View)
 pub fn score_reviews_item(
     review_id: &str,
     index: u64,
-    result: Result<(&Rubric, &Review, &Outcome), &Error>,
+    result: Result<(&Rubric, &Parts, &Review, &Outcome), &Error>,
     view: View,
 ) -> Encoded {
     let capacity = match &result {
@@ -123,9 +133,9 @@ pub fn score_reviews_item(
     w.string(f::REVIEW_ID, review_id);
     w.uint(f::INDEX, index);
     match result {
-        Ok((rubric, review, out)) => {
+        Ok((rubric, parts, review, out)) => {
             w.message(f::RESULT, |w| {
-                write_score_review(w, rubric, review, out, view)
+                write_score_review(w, rubric, parts, review, out, view)
             });
         }
         Err(e) => {
@@ -144,63 +154,46 @@ fn capacity(rubric: &Rubric, view: View) -> usize {
     }
 }
 
-fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Outcome, view: View) {
+fn write_score_review(
+    w: &mut Writer,
+    rubric: &Rubric,
+    parts: &Parts,
+    review: &Review,
+    out: &Outcome,
+    view: View,
+) {
     let p = rubric.precision;
-    let locale = out.locale;
-    let name = |names| named(rubric, names, locale);
     use fields::score_review_response as f;
     w.string(f::REVIEW_ID, &review.review_id);
-    w.message(f::RUBRIC, |w| {
-        use fields::rubric_info as f;
-        w.string(f::ID, &rubric.id);
-        w.uint(f::VERSION, rubric.version.into());
-        w.string(f::CONTENT_HASH, &rubric.content_hash);
-        w.string(f::NAME, rubric.name(locale));
-    });
-    w.string(f::SERVICE_VERSION, crate::VERSION);
-    w.string(f::LOCALE, locale.tag());
+    w.raw(&parts.rubric_to_locale);
     w.string(f::EMPLOYEE_ID, &review.employee_id);
     w.string(f::PERIOD_LABEL, &review.period_label);
     for (tag, score) in [
         (f::SELF_ASSESSMENT, &out.self_score),
         (f::SUPERVISOR_ASSESSMENT, &out.supervisor_score),
     ] {
-        w.message(tag, |w| write_rater(w, rubric, review, out, score, view));
-    }
-    let shown = &rubric.shown;
-    w.string(f::SELF_WEIGHT_PERCENT, &shown.self_percent);
-    w.string(f::SUPERVISOR_WEIGHT_PERCENT, &shown.supervisor_percent);
-    w.fixed(f::FINAL_SCORE, out.final_score, p);
-    w.fixed(f::BONUS_COEFFICIENT, out.bonus_coefficient, 4);
-    if let Some((band, (min, max, bonus))) = out
-        .grade_band
-        .and_then(|i| Some((rubric.grade_bands.get(i)?, shown.bands.get(i)?)))
-    {
-        w.message(f::GRADE_BAND, |w| {
-            use fields::grade_band_result as f;
-            w.string(f::ID, &band.id);
-            w.string(f::NAME, name(&band.names));
-            w.string(f::MIN_SCORE, min);
-            w.string(f::MAX_SCORE, max);
-            w.string(f::BONUS_COEFFICIENT, bonus);
+        w.message(tag, |w| {
+            write_rater(w, rubric, parts, review, out, score, view)
         });
     }
+    w.raw(&parts.weights);
+    w.fixed(f::FINAL_SCORE, out.final_score, p);
+    w.fixed(f::BONUS_COEFFICIENT, out.bonus_coefficient, 4);
+    if let Some(band) = out.grade_band.and_then(|i| parts.bands.get(i)) {
+        w.raw(band);
+    }
     for loss in &out.losses {
-        let dimension = &rubric.dimensions[loss.dimension];
-        let indicator = &dimension.indicators[loss.indicator];
         let ordinal = rubric.offset(loss.dimension) + loss.indicator;
-        let target = shown.indicators.get(ordinal).map_or("", |s| s.0.as_str());
+        let Some(line) = parts.indicators.get(ordinal) else {
+            continue;
+        };
         w.message(f::LARGEST_LOSSES, |w| {
             use fields::loss as f;
-            w.string(f::INDICATOR_ID, &indicator.id);
-            w.string(f::DIMENSION_ID, &dimension.id);
-            w.string(f::NAME, name(&indicator.names));
+            w.raw(&line.ids);
             w.fixed(f::FINAL_SCORE_POINTS, loss.final_score_points, p);
             w.fixed(f::SELF_DEDUCTION, loss.self_deduction, p);
             w.fixed(f::SUPERVISOR_DEDUCTION, loss.supervisor_deduction, p);
-            w.string(f::FULL_POINTS_VALUE, target);
-            w.enumeration(f::DIRECTION, direction_proto(indicator.rule.direction));
-            w.enumeration(f::UNIT, unit_proto(indicator.unit));
+            w.raw(&line.loss_tail);
             w.text(
                 f::EXPLANATION,
                 digits::span_utf8(&out.text, loss.explanation),
@@ -210,7 +203,7 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
     w.message(f::GAP, |w| {
         use fields::rater_gap as f;
         w.fixed(f::SELF_MINUS_SUPERVISOR, out.gap, p);
-        w.string(f::THRESHOLD, &shown.gap_threshold);
+        w.raw(&parts.gap_threshold);
         w.boolean(f::FLAGGED, out.gap_flagged);
         w.text(
             f::EXPLANATION,
@@ -225,27 +218,24 @@ fn write_score_review(w: &mut Writer, rubric: &Rubric, review: &Review, out: &Ou
 fn write_rater(
     w: &mut Writer,
     rubric: &Rubric,
+    parts: &Parts,
     review: &Review,
     out: &Outcome,
     score: &RaterScore,
     view: View,
 ) {
     let p = rubric.precision;
-    let name = |names| named(rubric, names, out.locale);
     let rater = match score.rater {
         scorecard_core::scoring::Rater::SelfAssessment => pb::Rater::Self_,
         scorecard_core::scoring::Rater::Supervisor => pb::Rater::Supervisor,
     };
     use fields::rater_breakdown as f;
     w.enumeration(f::RATER, rater as i32);
-    let shown = &rubric.shown;
     let indicators = match view {
         View::Full => score.indicators.as_slice(),
         View::Summary => &[],
     };
-    for (s, (target, full_points)) in indicators.iter().zip(&shown.indicators) {
-        let dimension = &rubric.dimensions[s.dimension];
-        let indicator = &dimension.indicators[s.indicator];
+    for (s, line) in indicators.iter().zip(&parts.indicators) {
         let (kind, source, index) = match s.source {
             InputSource::Submission { index } => (
                 pb::InputKind::SubmissionValue,
@@ -261,9 +251,7 @@ fn write_rater(
         };
         w.message(f::INDICATORS, |w| {
             use fields::indicator_result as f;
-            w.string(f::INDICATOR_ID, &indicator.id);
-            w.string(f::DIMENSION_ID, &dimension.id);
-            w.string(f::NAME, name(&indicator.names));
+            w.raw(&line.ids);
             w.enumeration(f::INPUT_KIND, kind as i32);
             w.string(f::SOURCE, source);
             w.uint(f::SUBMISSION_INDEX, index as u64);
@@ -271,9 +259,7 @@ fn write_rater(
             if s.value.is_some() {
                 w.text(f::VALUE, digits::span_utf8(&out.text, s.value_text));
             }
-            w.enumeration(f::UNIT, unit_proto(indicator.unit));
-            w.enumeration(f::DIRECTION, direction_proto(indicator.rule.direction));
-            w.string(f::TARGET, target);
+            w.raw(&line.unit_to_target);
             if s.shortfall_text == Span::default() {
                 w.plain(f::SHORTFALL, s.shortfall);
             } else {
@@ -282,24 +268,17 @@ fn write_rater(
             w.plain(f::STEPS, s.steps);
             w.fixed(f::DEDUCTION, s.deduction, p);
             w.fixed(f::POINTS, s.points, p);
-            w.string(f::FULL_POINTS, full_points);
+            w.raw(&line.full_points);
             w.text(f::EXPLANATION, digits::span_utf8(&out.text, s.explanation));
             w.string(f::COMMENT, &s.comment);
         });
     }
-    for ((d, s), (weight, max_score)) in rubric
-        .dimensions
-        .iter()
-        .zip(&score.dimensions)
-        .zip(&shown.dimensions)
-    {
+    for (s, line) in score.dimensions.iter().zip(&parts.dimensions) {
         w.message(f::DIMENSIONS, |w| {
             use fields::dimension_result as f;
-            w.string(f::DIMENSION_ID, &d.id);
-            w.string(f::NAME, name(&d.names));
+            w.raw(&line.ids);
             w.fixed(f::SCORE, s.score, p);
-            w.string(f::MAX_SCORE, max_score);
-            w.string(f::WEIGHT_PERCENT, weight);
+            w.raw(&line.max_and_weight);
             w.plain(f::WEIGHTED_SCORE, s.weighted);
         });
     }
@@ -351,6 +330,11 @@ impl Writer {
             value >>= 7;
         }
         self.buf.push(value as u8);
+    }
+
+    /// Bytes already encoded (a [`Parts`] part).
+    fn raw(&mut self, encoded: &[u8]) {
+        self.buf.extend_from_slice(encoded);
     }
 
     fn key(&mut self, tag: u32, wire_type: WireType) {
