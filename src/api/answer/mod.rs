@@ -98,10 +98,6 @@ impl View {
 #[error("unknown view {0} (SCORE_REVIEW_VIEW_FULL or SCORE_REVIEW_VIEW_SUMMARY)")]
 pub struct UnknownView(pub i32);
 
-/// Bytes reserved for an answer per indicator of the rubric (two rater
-/// lines and a loss line with their ids, names and numbers).
-const BYTES_PER_INDICATOR: usize = 900;
-
 /// The ScoreReviewResponse for a scored review; `parts` are the
 /// rubric's in the outcome's locale.
 pub fn score_review(
@@ -111,7 +107,7 @@ pub fn score_review(
     out: &Outcome,
     view: View,
 ) -> Encoded {
-    let mut w = Writer::with_capacity(capacity(rubric, view));
+    let mut w = Writer::with_capacity(capacity(parts, review, out, view));
     write_score_review(&mut w, rubric, parts, review, out, view);
     Encoded(w.buf)
 }
@@ -125,7 +121,7 @@ pub fn score_reviews_item(
     view: View,
 ) -> Encoded {
     let capacity = match &result {
-        Ok((rubric, ..)) => capacity(rubric, view),
+        Ok((_, parts, review, out)) => review_id.len() + 16 + capacity(parts, review, out, view),
         Err(_) => 512,
     };
     use fields::score_reviews_response as f;
@@ -146,12 +142,42 @@ pub fn score_reviews_item(
     Encoded(w.buf)
 }
 
-/// Bytes to reserve for an answer: enough for most without growing.
-fn capacity(rubric: &Rubric, view: View) -> usize {
-    match view {
-        View::Full => rubric.indicator_count() * BYTES_PER_INDICATOR + 1024,
-        View::Summary => rubric.dimensions.len() * 2 * 128 + 2048,
+/// Bytes a number field takes at most in the usual answer (key, length
+/// and a dozen digits), and the keys and lengths of a line's message.
+const NUMBER_FIELD_BYTES: usize = 16;
+
+/// Bytes to reserve for an answer, so that the buffer does not grow
+/// while it is written: the rubric's fixed parts, the texts the answer
+/// copies and room for its numbers.
+fn capacity(parts: &Parts, review: &Review, out: &Outcome, view: View) -> usize {
+    let span = |s: Span| s.end.saturating_sub(s.start) as usize;
+    let echoed = review.review_id.len() + review.employee_id.len() + review.period_label.len();
+    let losses: usize = out
+        .losses
+        .iter()
+        .map(|loss| parts.longest_loss + span(loss.explanation) + 4 * NUMBER_FIELD_BYTES)
+        .sum();
+    let mut bytes =
+        256 + parts.fixed + echoed + losses + span(out.summary) + span(out.gap_explanation);
+    if view == View::Full {
+        // Every explanation is in the text, each written once; the
+        // comments and sources each rater's lines echo.
+        let echoed_lines: usize = [&out.self_score, &out.supervisor_score]
+            .into_iter()
+            .flat_map(|s| &s.indicators)
+            .map(|s| {
+                let source = match s.source {
+                    InputSource::Submission { index } => {
+                        review.submissions.get(index).map_or(0, |s| s.source.len())
+                    }
+                    _ => 0,
+                };
+                s.comment.len() + source + 6 * NUMBER_FIELD_BYTES
+            })
+            .sum();
+        bytes += out.text.len() + 2 * parts.lines + echoed_lines;
     }
+    bytes
 }
 
 fn write_score_review(
@@ -524,6 +550,52 @@ mod tests {
             UnknownView(99).to_string(),
             "unknown view 99 (SCORE_REVIEW_VIEW_FULL or SCORE_REVIEW_VIEW_SUMMARY)"
         );
+    }
+
+    /// The bytes reserved for the worked example's answer hold it (the
+    /// buffer never grows) and are not more than half again its size, in
+    /// every locale and view, alone and as a stream item.
+    #[test]
+    fn reserved_bytes_fit_the_answer() {
+        use crate::api::{convert, json};
+        let source = include_str!("../../../examples/worked-example.json");
+        let rubric = scorecard_core::rubric::builtin_rubric();
+        for locale in Locale::ALL {
+            let mut req: pb::ScoreReviewRequest =
+                json::from_json("scorecard.v1.ScoreReviewRequest", source).expect("parses");
+            req.locale = locale.tag().into();
+            let request = convert::review_request(req).expect("converts");
+            let review = &request.review;
+            let out = scorecard_core::scoring::score(rubric, review).expect("scores");
+            let parts = Parts::new(rubric, locale);
+            for view in [View::Full, View::Summary] {
+                let reserved = capacity(&parts, review, &out, view);
+                let mut w = Writer::with_capacity(reserved);
+                write_score_review(&mut w, rubric, &parts, review, &out, view);
+                let (written, kept) = (w.buf.len(), w.buf.capacity());
+                assert_eq!(
+                    kept, reserved,
+                    "{locale:?} {view:?}: grew from {reserved} bytes"
+                );
+                assert!(
+                    written <= reserved,
+                    "{locale:?} {view:?}: {written} > {reserved}"
+                );
+                assert!(
+                    reserved * 2 <= written * 3,
+                    "{locale:?} {view:?}: {reserved} bytes reserved for {written}"
+                );
+                let item = score_reviews_item(
+                    &review.review_id,
+                    7,
+                    Ok((rubric, &parts, review, &out)),
+                    view,
+                );
+                let item_reserved = review.review_id.len() + 16 + reserved;
+                assert_eq!(item.0.capacity(), item_reserved, "the item's buffer grew");
+                assert_eq!(item.0.len(), written + review.review_id.len() + 2 + 2 + 3);
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! [`Prepared`] keeps them for every rubric of a registry, made at
 //! start-up; an inline rubric's are made for its one answer.
 
-use super::{Writer, direction_proto, fields, named, unit_proto};
+use super::{NUMBER_FIELD_BYTES, Writer, direction_proto, fields, named, unit_proto};
 use scorecard_core::locale::Locale;
 use scorecard_core::rubric::{Registry, Rubric};
 use std::borrow::Cow;
@@ -41,6 +41,13 @@ pub struct Parts {
     pub(super) indicators: Vec<IndicatorParts>,
     /// Per dimension.
     pub(super) dimensions: Vec<DimensionParts>,
+    /// Bytes of the parts every answer has (all but the indicator lines'
+    /// and the losses'), with room for the dimension lines' numbers.
+    pub(super) fixed: usize,
+    /// Bytes of the parts of one rater's indicator lines.
+    pub(super) lines: usize,
+    /// Bytes of the parts of the longest loss line.
+    pub(super) longest_loss: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +99,7 @@ impl Parts {
             w.string(f::SELF_WEIGHT_PERCENT, &shown.self_percent);
             w.string(f::SUPERVISOR_WEIGHT_PERCENT, &shown.supervisor_percent);
         });
-        let bands = rubric
+        let bands: Vec<Vec<u8>> = rubric
             .grade_bands
             .iter()
             .zip(&shown.bands)
@@ -111,7 +118,7 @@ impl Parts {
             .collect();
         let gap_threshold =
             encoded(|w| w.string(fields::rater_gap::THRESHOLD, &shown.gap_threshold));
-        let indicators = rubric
+        let indicators: Vec<IndicatorParts> = rubric
             .indicators()
             .zip(&shown.indicators)
             .map(|((dimension, indicator), (target, full_points))| {
@@ -139,7 +146,7 @@ impl Parts {
                 }
             })
             .collect();
-        let dimensions = rubric
+        let dimensions: Vec<DimensionParts> = rubric
             .dimensions
             .iter()
             .zip(&shown.dimensions)
@@ -157,6 +164,23 @@ impl Parts {
                 }
             })
             .collect();
+        let fixed = rubric_to_locale.len()
+            + weights.len()
+            + bands.iter().map(Vec::len).max().unwrap_or(0)
+            + gap_threshold.len()
+            + 2 * dimensions
+                .iter()
+                .map(|d| d.ids.len() + d.max_and_weight.len() + 2 * NUMBER_FIELD_BYTES)
+                .sum::<usize>();
+        let lines = indicators
+            .iter()
+            .map(|i| i.ids.len() + i.unit_to_target.len() + i.full_points.len())
+            .sum();
+        let longest_loss = indicators
+            .iter()
+            .map(|i| i.ids.len() + i.loss_tail.len())
+            .max()
+            .unwrap_or(0);
         Parts {
             rubric_to_locale,
             weights,
@@ -164,6 +188,9 @@ impl Parts {
             gap_threshold,
             indicators,
             dimensions,
+            fixed,
+            lines,
+            longest_loss,
         }
     }
 }
