@@ -286,15 +286,26 @@ fn write_rater(
                 w.text(f::VALUE, digits::span_utf8(&out.text, s.value_text));
             }
             w.raw(&line.unit_to_target);
-            if s.shortfall_text == Span::default() {
-                w.plain(f::SHORTFALL, s.shortfall);
+            let no_shortfall_text = s.shortfall_text == Span::default();
+            if no_shortfall_text
+                && s.shortfall.is_zero()
+                && s.steps.is_zero()
+                && s.deduction.is_zero()
+                && s.points == line.full_points_value
+            {
+                // Numbers equal to the parts' give the parts' text.
+                w.raw(&line.met);
             } else {
-                w.text(f::SHORTFALL, digits::span_utf8(&out.text, s.shortfall_text));
+                if no_shortfall_text {
+                    w.plain(f::SHORTFALL, s.shortfall);
+                } else {
+                    w.text(f::SHORTFALL, digits::span_utf8(&out.text, s.shortfall_text));
+                }
+                w.plain(f::STEPS, s.steps);
+                w.fixed(f::DEDUCTION, s.deduction, p);
+                w.fixed(f::POINTS, s.points, p);
+                w.raw(&line.full_points);
             }
-            w.plain(f::STEPS, s.steps);
-            w.fixed(f::DEDUCTION, s.deduction, p);
-            w.fixed(f::POINTS, s.points, p);
-            w.raw(&line.full_points);
             w.text(f::EXPLANATION, digits::span_utf8(&out.text, s.explanation));
             w.string(f::COMMENT, &s.comment);
         });

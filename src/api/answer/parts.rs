@@ -9,6 +9,7 @@
 //! start-up; an inline rubric's are made for its one answer.
 
 use super::{NUMBER_FIELD_BYTES, Writer, direction_proto, fields, named, unit_proto};
+use rust_decimal::Decimal;
 use scorecard_core::locale::Locale;
 use scorecard_core::rubric::{Registry, Rubric};
 use std::borrow::Cow;
@@ -59,6 +60,11 @@ pub(super) struct IndicatorParts {
     pub unit_to_target: Vec<u8>,
     /// IndicatorResult's `full_points`.
     pub full_points: Vec<u8>,
+    /// The indicator's full points, to tell a line that earned them.
+    pub full_points_value: Decimal,
+    /// IndicatorResult's `shortfall` to `full_points` for a line that
+    /// met its target: no shortfall, no steps, no deduction, full points.
+    pub met: Vec<u8>,
     /// Loss's `full_points_value`, `direction` and `unit`.
     pub loss_tail: Vec<u8>,
 }
@@ -137,6 +143,14 @@ impl Parts {
                         w.string(f::TARGET, target);
                     }),
                     full_points: encoded(|w| w.string(f::FULL_POINTS, full_points)),
+                    full_points_value: indicator.full_points,
+                    met: encoded(|w| {
+                        w.plain(f::SHORTFALL, Decimal::ZERO);
+                        w.plain(f::STEPS, Decimal::ZERO);
+                        w.fixed(f::DEDUCTION, Decimal::ZERO, rubric.precision);
+                        w.fixed(f::POINTS, indicator.full_points, rubric.precision);
+                        w.string(f::FULL_POINTS, full_points);
+                    }),
                     loss_tail: encoded(|w| {
                         use fields::loss as f;
                         w.string(f::FULL_POINTS_VALUE, target);
