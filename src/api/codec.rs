@@ -60,9 +60,9 @@ where
 
 /// A response stream's answers are gathered into one buffer until it
 /// holds this many bytes, then handed to HTTP/2 (tonic's default: 32 KiB).
-/// Each open stream keeps such a buffer: at 16 KiB, a stream of FULL
-/// answers (13 KB each) holds one or two of them, not three.
-const YIELD_BYTES: usize = 16 * 1024;
+/// Each open stream keeps such a buffer: at 8 KiB, a FULL answer (13 KB)
+/// goes on its own and SUMMARY answers (4.8 KB) two at a time.
+const YIELD_BYTES: usize = 8 * 1024;
 
 /// prost's encoder with [`YIELD_BYTES`].
 #[derive(Debug, Default)]

@@ -32,10 +32,12 @@ use tower::Service;
 const PREFACE_LEN: usize = 24;
 
 /// Answer bytes a stream may have waiting in HTTP/2's send buffer before
-/// its body is no longer polled: two FULL answers (13 KB each). hyper's
-/// default, 400 KiB a stream, lets 256 ScoreReviews streams hold up to
-/// 100 MiB of encoded answers their clients have not yet read.
-const MAX_SEND_BUF_BYTES: usize = 32 * 1024;
+/// its body is no longer polled: one FULL answer (13 KB), three SUMMARY
+/// answers. hyper's default, 400 KiB a stream, lets 256 ScoreReviews
+/// streams hold up to 100 MiB of encoded answers their clients have not
+/// yet read; at 32 KiB a stream, 256 streams peaked at 66-72 MiB, at
+/// 16 KiB at 56-62 MiB, with the same rate (BENCHMARKS.md).
+const MAX_SEND_BUF_BYTES: usize = 16 * 1024;
 
 /// Per-connection limits.
 #[derive(Debug, Clone)]
