@@ -131,7 +131,7 @@ fn score_labelled(
     if let Some(label) = label {
         *label = format!("{}@{}", rubric.id, rubric.version);
     }
-    let outcome = scoring::score(&rubric, &request.review)?;
+    let outcome = scoring::score_with(&rubric, &request.review, view.detail())?;
     Ok(Scored {
         rubric,
         review: request.review,

@@ -21,7 +21,7 @@ use scorecard_core::rubric::{
     self, BlendSpec, DimensionSpec, Direction, GradeBandSpec, IndicatorSpec, IndicatorUnits,
     Registry, Rounding, Rubric, RubricSpec, Rule, RuleSpec, Unit, builtin_rubric,
 };
-use scorecard_core::scoring::{self, Entry, EntryInput, Review, Submission, rule};
+use scorecard_core::scoring::{self, Detail, Entry, EntryInput, Review, Span, Submission, rule};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -913,9 +913,62 @@ fn check_answer_encodings(
                     rater.indicators.clear();
                 }
                 prop_assert_eq!(plain, expected);
+                check_totals_detail(rubric, review, out, written.as_slice())?;
             }
         }
     }
+    Ok(())
+}
+
+/// Scored at [`Detail::Totals`] (what SUMMARY asks for), the outcome has
+/// `out`'s numbers with no line texts, and gives the same SUMMARY bytes.
+fn check_totals_detail(
+    rubric: &Rubric,
+    review: &Review,
+    out: &scoring::Outcome,
+    summary: &[u8],
+) -> Result<(), TestCaseError> {
+    let totals = scoring::score_with(rubric, review, Detail::Totals)
+        .map_err(|e| TestCaseError::fail(format!("Totals refused what Lines scored: {e}")))?;
+    let mut expected = out.clone();
+    for rater in [&mut expected.self_score, &mut expected.supervisor_score] {
+        for line in &mut rater.indicators {
+            line.explanation = Span::default();
+            line.value_text = Span::default();
+            line.shortfall_text = Span::default();
+            line.comment.clear();
+        }
+    }
+    let same_numbers = |o: &scoring::Outcome| {
+        (
+            o.self_score.clone(),
+            o.supervisor_score.clone(),
+            (o.final_score, o.bonus_coefficient, o.grade_band, o.gap),
+            (o.gap_flagged, o.complete, o.max_reachable_final, o.locale),
+        )
+    };
+    prop_assert_eq!(same_numbers(&totals), same_numbers(&expected));
+    let texts = |o: &scoring::Outcome| {
+        let losses: Vec<_> = o
+            .losses
+            .iter()
+            .map(|l| {
+                let numbers = (l.dimension, l.indicator, l.final_score_points);
+                (numbers, l.self_deduction, l.supervisor_deduction)
+            })
+            .zip(o.losses.iter().map(|l| o.text(l.explanation).to_owned()))
+            .collect();
+        let shown = [o.text(o.gap_explanation), o.text(o.summary)].map(str::to_owned);
+        (losses, shown)
+    };
+    prop_assert_eq!(texts(&totals), texts(out));
+    let parts = answer::Parts::new(rubric, totals.locale);
+    let written = answer::score_review(rubric, &parts, review, &totals, View::Summary);
+    prop_assert_eq!(
+        written.as_slice(),
+        summary,
+        "SUMMARY bytes differ at Totals"
+    );
     Ok(())
 }
 

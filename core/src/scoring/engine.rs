@@ -18,11 +18,21 @@ use crate::{Error, Violation};
 
 /// Weight% × score: millionths × millionths, over 100.
 const WEIGHTED_SCALE: u32 = 2 * MICRO_PLACES + 2;
-/// Bytes of explanation text reserved per indicator.
+/// Bytes of explanation text reserved per indicator: for its two lines
+/// and its loss, and for its loss alone.
 const TEXT_PER_INDICATOR: usize = 400;
+const LOSS_TEXT_PER_INDICATOR: usize = 80;
 
-/// Scores `review` against `rubric`.
+/// Scores `review` against `rubric`, explaining everything
+/// ([`Detail::Lines`]).
 pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
+    score_with(rubric, review, Detail::Lines)
+}
+
+/// Scores `review` against `rubric`, explaining as much as `detail`
+/// says. The numbers are the same at every detail; [`Detail::Totals`]
+/// only leaves out the indicator lines' texts.
+pub fn score_with(rubric: &Rubric, review: &Review, detail: Detail) -> Result<Outcome, Error> {
     let mut violations = Vec::new();
     let slots = resolve(rubric, review, &mut violations);
 
@@ -52,12 +62,17 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
     let locale = review.locale.unwrap_or(rubric.default_locale);
     let units = &rubric.units;
     let p = rubric.precision;
-    let mut text = Text::with_capacity(rubric.indicator_count() * TEXT_PER_INDICATOR + 512);
+    let per_indicator = match detail {
+        Detail::Lines => TEXT_PER_INDICATOR,
+        Detail::Totals => LOSS_TEXT_PER_INDICATOR,
+    };
+    let mut text = Text::with_capacity(rubric.indicator_count() * per_indicator + 512);
     let mut scorer = RaterScorer {
         rubric,
         review,
         slots: &slots,
         locale,
+        lines: detail == Detail::Lines,
         text: &mut text,
     };
     let (self_score, own) = scorer.score(Rater::SelfAssessment, 0, None);
@@ -423,6 +438,9 @@ struct RaterScorer<'a> {
     review: &'a Review,
     slots: &'a [Slot],
     locale: crate::locale::Locale,
+    /// Whether each line gets its explanation and comment
+    /// ([`Detail::Lines`]).
+    lines: bool,
     text: &'a mut Text,
 }
 
@@ -516,9 +534,10 @@ impl RaterScorer<'_> {
         let units = &rubric.units.indicators[ordinal];
         let texts = explain::indicator(rubric, ordinal, self.locale);
         let slot = &self.slots[ordinal];
+        let lines = self.lines;
         // Most comments are empty: no call to clone those.
         let comment = |entry: usize| match entries.get(entry) {
-            Some(e) if !e.comment.is_empty() => e.comment.clone(),
+            Some(e) if lines && !e.comment.is_empty() => e.comment.clone(),
             _ => String::new(),
         };
         let value_input = match slot.raters[r] {
@@ -563,7 +582,11 @@ impl RaterScorer<'_> {
                             rule::apply_decimal(&indicator.rule, indicator.full_points, value, p)
                         }
                     };
-                    let shown = explain::rule_outcome(self.text, self.locale, texts, value, &out);
+                    let shown = if lines {
+                        explain::rule_outcome(self.text, self.locale, texts, value, &out)
+                    } else {
+                        explain::RuleText::default()
+                    };
                     let result = IndicatorScore {
                         dimension: d,
                         indicator: i,
@@ -601,7 +624,11 @@ impl RaterScorer<'_> {
                     steps: Decimal::ZERO,
                     deduction: micros(units.full_points - points),
                     points: micros(points),
-                    explanation: explain::direct_points(self.text, texts, rater, points),
+                    explanation: if lines {
+                        explain::direct_points(self.text, texts, rater, points)
+                    } else {
+                        Span::default()
+                    },
                     value_text: Span::default(),
                     shortfall_text: Span::default(),
                     comment: comment(entry),
@@ -618,7 +645,11 @@ impl RaterScorer<'_> {
                     steps: Decimal::ZERO,
                     deduction: Decimal::ZERO,
                     points: Decimal::ZERO,
-                    explanation: explain::missing(self.text, texts),
+                    explanation: if lines {
+                        explain::missing(self.text, texts)
+                    } else {
+                        Span::default()
+                    },
                     value_text: Span::default(),
                     shortfall_text: Span::default(),
                     comment: String::new(),

@@ -374,6 +374,7 @@ fn span(text: &mut Text, write: impl FnOnce(&mut Text)) -> Span {
 
 /// Where a rule's explanation, and the value and shortfall it shows, lie
 /// in the text.
+#[derive(Default)]
 pub struct RuleText {
     pub explanation: Span,
     pub value: Span,

@@ -7,7 +7,7 @@ pub mod rule;
 mod text;
 mod texts;
 
-pub use engine::score;
+pub use engine::{score, score_with};
 pub use explain::rubric_texts;
 pub use text::{Fragment, Text};
 pub use texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
@@ -148,6 +148,22 @@ pub struct Loss {
     pub supervisor_deduction: Decimal,
     /// In [`Outcome::text`].
     pub explanation: Span,
+}
+
+/// How much of an outcome [`score_with`] explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Everything: every indicator line's explanation, its value and
+    /// shortfall as the explanation shows them, and its comment; the
+    /// losses, the gap and the summary. What [`score`] gives.
+    #[default]
+    Lines,
+    /// The numbers of every line, but no line text: each line's
+    /// `explanation`, `value_text` and `shortfall_text` are empty spans
+    /// and its `comment` is empty. The losses, the gap and the summary
+    /// are explained as with [`Detail::Lines`], in the same words. For
+    /// an answer that shows totals and losses but no lines.
+    Totals,
 }
 
 /// The whole answer for one review.

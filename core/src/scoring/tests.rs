@@ -508,6 +508,86 @@ fn a_rater_entry_overrides_the_measurement_for_that_rater_alone() {
 }
 
 #[test]
+fn totals_detail_keeps_every_number_and_explains_only_the_totals() {
+    let mut review = worked_example(Some(Locale::En));
+    review.allow_partial = true;
+    // A comment, direct points (supervisor attrition 4 of 5) and a missing
+    // input (self major incidents), so every kind of line is covered.
+    review.self_assessment[1].comment = "two escalations".into();
+    review.supervisor_assessment[12].input = EntryInput::Points(dec!(4));
+    review
+        .self_assessment
+        .retain(|e| e.indicator_id != "major_incidents");
+    let lines = score(builtin_rubric(), &review).unwrap();
+    let totals = score_with(builtin_rubric(), &review, Detail::Totals).unwrap();
+
+    // Self: 89.79 − 0.4 × 15 (major incidents missing) = 83.79.
+    // Supervisor: attrition 7% scored 20 − 2 × 3 = 14 points; 4 points
+    // given directly cost 0.2 × 10 of the total 86.701: 84.701 → 84.70.
+    // Final 0.3 × 83.79 + 0.7 × 84.70 = 25.137 + 59.29 = 84.427 → 84.43.
+    for out in [&lines, &totals] {
+        assert_eq!(out.self_score.total, dec!(83.79));
+        assert_eq!(out.supervisor_score.total, dec!(84.70));
+        assert_eq!(out.final_score, dec!(84.43));
+        assert_eq!(
+            out.text(out.summary),
+            "Final score = 30% × 83.79 + 70% × 84.70 = 84.43; bonus coefficient 0.8443."
+        );
+    }
+    let complex = &totals.supervisor_score.indicators[6];
+    assert_eq!(
+        (complex.shortfall, complex.deduction, complex.points),
+        (dec!(11), dec!(0.73), dec!(19.27))
+    );
+    // No line text at Totals, every line text at Lines.
+    for (t, l) in [
+        (&totals.self_score, &lines.self_score),
+        (&totals.supervisor_score, &lines.supervisor_score),
+    ] {
+        for (t, l) in t.indicators.iter().zip(&l.indicators) {
+            assert_eq!(t.explanation, Span::default());
+            assert_eq!((t.value_text, t.shortfall_text), Default::default());
+            assert_eq!(t.comment, "");
+            assert!(!lines.text(l.explanation).is_empty());
+            assert_eq!(
+                (
+                    t.source,
+                    t.value,
+                    t.shortfall,
+                    t.steps,
+                    t.deduction,
+                    t.points
+                ),
+                (
+                    l.source,
+                    l.value,
+                    l.shortfall,
+                    l.steps,
+                    l.deduction,
+                    l.points
+                )
+            );
+        }
+    }
+    assert_eq!(lines.self_score.indicators[1].comment, "two escalations");
+    // The losses and the gap read the same at both details.
+    assert_eq!(totals.losses.len(), lines.losses.len());
+    for (t, l) in totals.losses.iter().zip(&lines.losses) {
+        assert_eq!(
+            (t.dimension, t.indicator, t.final_score_points),
+            (l.dimension, l.indicator, l.final_score_points)
+        );
+        assert_eq!(totals.text(t.explanation), lines.text(l.explanation));
+        assert!(!totals.text(t.explanation).is_empty());
+    }
+    assert_eq!(
+        totals.text(totals.gap_explanation),
+        lines.text(lines.gap_explanation)
+    );
+    assert!(totals.text.len() < lines.text.len() / 2);
+}
+
+#[test]
 fn partial_reviews_report_missing_indicators_and_the_maximum_reachable() {
     let mut review = worked_example(Some(Locale::En));
     review.allow_partial = true;

@@ -29,7 +29,7 @@ use scorecard_core::Error;
 use scorecard_core::decimal::{append_fixed, append_plain};
 use scorecard_core::locale::Locale;
 use scorecard_core::rubric::{self, Rubric};
-use scorecard_core::scoring::{InputSource, Outcome, RaterScore, Review, Span};
+use scorecard_core::scoring::{Detail, InputSource, Outcome, RaterScore, Review, Span};
 
 /// An encoded protobuf message, sent as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,6 +89,15 @@ impl View {
             Ok(pb::ScoreReviewView::Unspecified | pb::ScoreReviewView::Full) => Ok(View::Full),
             Ok(pb::ScoreReviewView::Summary) => Ok(View::Summary),
             Err(_) => Err(UnknownView(value)),
+        }
+    }
+
+    /// How much the outcome must explain for this view: a SUMMARY
+    /// answer shows no indicator lines, so their texts are not written.
+    pub fn detail(self) -> Detail {
+        match self {
+            View::Full => Detail::Lines,
+            View::Summary => Detail::Totals,
         }
     }
 }
