@@ -9,7 +9,7 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group};
 use scorecard::api::{answer, convert, json, pb};
 use scorecard::server::scoring::Scorer;
 use scorecard_core::rubric::{self, BUILTIN_RUBRIC_SOURCE, Registry};
-use scorecard_core::scoring;
+use scorecard_core::scoring::{self, Detail};
 use std::hint::black_box;
 
 fn worked_example() -> pb::ScoreReviewRequest {
@@ -93,6 +93,14 @@ fn full_review(c: &mut Criterion) {
         group.bench_function(format!("domain/{locale}"), |b| {
             b.iter(|| scoring::score(rubric, black_box(&request.review)).expect("scores"))
         });
+        // The same at Detail::Totals, as a SUMMARY request is scored: no
+        // indicator line texts.
+        group.bench_function(format!("domain_totals/{locale}"), |b| {
+            b.iter(|| {
+                scoring::score_with(rubric, black_box(&request.review), Detail::Totals)
+                    .expect("scores")
+            })
+        });
     }
     // The worst case for sharing: no value the same for both raters.
     let mut req = distinct_values(example);
@@ -125,7 +133,8 @@ fn rubric_validation(c: &mut Criterion) {
 
 criterion_group!(benches, rule_arithmetic, full_review, rubric_validation);
 
-/// `SCORING_PROFILE=domain/en:1000` (or `proto_to_proto/zh-CN:1000`, or
+/// `SCORING_PROFILE=domain/en:1000` (or `proto_to_proto/zh-CN:1000`,
+/// `domain_totals/en:1000` at `Detail::Totals`, or
 /// `domain_distinct/en:1000` for [`distinct_values`]) runs
 /// that many reviews and exits, without criterion: a fixed amount of work
 /// for `valgrind --tool=callgrind`, whose instruction counts do not depend
@@ -147,8 +156,13 @@ fn profile(spec: &str) {
     let rubric = rubric::builtin_rubric();
     let mut bytes = 0usize;
     let mut one = || match path {
-        "domain" | "domain_distinct" => {
-            let out = scoring::score(rubric, black_box(&request.review)).expect("scores");
+        "domain" | "domain_distinct" | "domain_totals" => {
+            let detail = match path {
+                "domain_totals" => Detail::Totals,
+                _ => Detail::Lines,
+            };
+            let out =
+                scoring::score_with(rubric, black_box(&request.review), detail).expect("scores");
             // The span's bytes, without a UTF-8 check: what builds whose
             // text was a String paid here, so profiles stay comparable.
             let summary = out.summary.start as usize..out.summary.end as usize;
