@@ -511,7 +511,7 @@ fn a_rater_entry_overrides_the_measurement_for_that_rater_alone() {
 fn totals_detail_keeps_every_number_and_explains_only_the_totals() {
     let mut review = worked_example(Some(Locale::En));
     review.allow_partial = true;
-    // A comment, direct points (supervisor attrition 4 of 5) and a missing
+    // A comment, direct points (supervisor attrition 4 of 20) and a missing
     // input (self major incidents), so every kind of line is covered.
     review.self_assessment[1].comment = "two escalations".into();
     review.supervisor_assessment[12].input = EntryInput::Points(dec!(4));
