@@ -406,6 +406,17 @@ async fn the_same_request_gives_the_same_bytes() {
         offline.unwrap().pdf == first.pdf,
         "in-process render differs"
     );
+    // The review's view does not change the form: it prints every line
+    // whatever the view asks of an answer.
+    let summary = pb::ScoreReviewRequest {
+        view: pb::ScoreReviewView::Summary as i32,
+        ..worked_example()
+    };
+    let (_, summary) = scorecard::server::form::render_form(&registry, request(summary));
+    assert!(
+        summary.unwrap().pdf == first.pdf,
+        "a SUMMARY view changes the form"
+    );
     // And no creation date is written.
     let info = poppler("pdfinfo", &[], &first.pdf);
     assert!(!info.contains("CreationDate"), "{info}");
