@@ -18,12 +18,15 @@ impl Locale {
 
     /// Parses "zh-CN", "zh-TW" or "en" (case-insensitive; "_" accepted for "-").
     pub fn parse(text: &str) -> Option<Locale> {
-        match text.to_ascii_lowercase().replace('_', "-").as_str() {
-            "zh-cn" => Some(Locale::ZhCn),
-            "zh-tw" => Some(Locale::ZhTw),
-            "en" => Some(Locale::En),
-            _ => None,
-        }
+        // Byte by byte, without a lowered copy: it runs on every request.
+        let same = |tag: &str| {
+            text.len() == tag.len()
+                && text
+                    .bytes()
+                    .zip(tag.bytes())
+                    .all(|(t, c)| t.eq_ignore_ascii_case(&c) || (t == b'_' && c == b'-'))
+        };
+        Locale::ALL.into_iter().find(|l| same(l.tag()))
     }
 
     /// The canonical tag.
@@ -44,3 +47,30 @@ impl fmt::Display for Locale {
 
 /// The reason given for a locale outside the three.
 pub const LOCALE_REASON: &str = "must be one of zh-CN, zh-TW, en";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_parse_in_any_case_with_either_separator() {
+        for (text, locale) in [
+            ("zh-CN", Some(Locale::ZhCn)),
+            ("ZH_cn", Some(Locale::ZhCn)),
+            ("zh-tw", Some(Locale::ZhTw)),
+            ("zh_TW", Some(Locale::ZhTw)),
+            ("EN", Some(Locale::En)),
+            ("en", Some(Locale::En)),
+            ("en-US", None),
+            ("zh", None),
+            ("zh-CNx", None),
+            ("zh_-CN", None),
+            ("e", None),
+            ("", None),
+            // A lookalike: U+0130 lowers to "i̇", not to an ASCII letter.
+            ("\u{130}n", None),
+        ] {
+            assert_eq!(Locale::parse(text), locale, "{text:?}");
+        }
+    }
+}
