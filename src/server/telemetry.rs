@@ -5,7 +5,6 @@
 //! drive the terminal that shows the log.
 
 use super::limits::DeadlinePassed;
-use std::io::IsTerminal;
 use std::time::Instant;
 use tonic::{Code, Status};
 
@@ -94,7 +93,9 @@ const QUEUED_LINES: usize = 4096;
 /// Lines are formatted on the thread that logs them and written to stderr
 /// by a thread of their own, through a buffer flushed whenever no line is
 /// waiting: one `write` for many lines under load, each line at once when
-/// the server is quiet. A full queue ([`QUEUED_LINES`]) makes the caller
+/// the server is quiet. Lines are plain text, never coloured: they are
+/// read from files and collectors, and styling each field name would cost
+/// a third of an access line's formatting. A full queue ([`QUEUED_LINES`]) makes the caller
 /// wait; no line is dropped. Keep the returned guard while logging: dropping it
 /// writes what is left.
 pub fn init(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
@@ -111,10 +112,7 @@ pub fn init(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
         .finish(std::io::BufWriter::new(std::io::stderr()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(colour(
-            std::io::stderr().is_terminal(),
-            std::env::var_os("NO_COLOR").as_deref(),
-        ))
+        .with_timer(Utc)
         .with_writer(writer);
     // A second init (tests start many servers) is harmless.
     let _ = match format {
@@ -124,13 +122,18 @@ pub fn init(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     guard
 }
 
-/// Whether text logs are coloured: only on a terminal, and not when
-/// `NO_COLOR` is set to anything but an empty string (no-color.org).
-/// Collected logs (a file, a pipe, a container runtime) get plain text:
-/// colour codes there are noise, and styling each field costs about 60 %
-/// more instructions per access-log line.
-fn colour(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    terminal && no_color.is_none_or(|v| v.is_empty())
+/// Each line's time: UTC to the microsecond (`2026-12-07T20:41:21.212753Z`),
+/// as tracing's default timer writes it, by jiff's printer.
+struct Utc;
+
+impl tracing_subscriber::fmt::time::FormatTime for Utc {
+    fn format_time(&self, w: &mut tracing_subscriber::fmt::format::Writer<'_>) -> std::fmt::Result {
+        write_time(w, jiff::Timestamp::now())
+    }
+}
+
+fn write_time(w: &mut impl std::fmt::Write, at: jiff::Timestamp) -> std::fmt::Result {
+    write!(w, "{at:.6}")
 }
 
 /// One unary or client-streaming call being served. Logged by
@@ -289,7 +292,26 @@ impl Drop for StreamLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsStr;
+
+    #[test]
+    fn times_are_utc_to_the_microsecond_with_every_digit() {
+        let text = |second: i64, nanos: i32| {
+            let mut out = String::new();
+            let at = jiff::Timestamp::new(second, nanos).expect("in range");
+            write_time(&mut out, at).expect("writes");
+            out
+        };
+        // 2026-12-07T00:00:00Z is 1,796,601,600 s after the epoch.
+        assert_eq!(text(1_796_601_600, 0), "2026-12-07T00:00:00.000000Z");
+        assert_eq!(
+            text(1_796_601_600 + 3_723, 4_500),
+            "2026-12-07T01:02:03.000004Z"
+        );
+        assert_eq!(
+            text(1_796_601_600, 999_999_999),
+            "2026-12-07T00:00:00.999999Z"
+        );
+    }
 
     #[test]
     fn a_call_dropped_unfinished_is_cancelled_unless_its_deadline_passed() {
@@ -343,15 +365,5 @@ mod tests {
         // 129 bytes: cut, so a copy.
         assert!(matches!(escape(&"a".repeat(129), false), Cow::Owned(_)));
         assert!(matches!(escape("a\u{7f}", false), Cow::Owned(_)));
-    }
-
-    #[test]
-    fn colour_only_on_a_terminal_without_no_color() {
-        assert!(colour(true, None));
-        // NO_COLOR set but empty does not count (no-color.org).
-        assert!(colour(true, Some(OsStr::new(""))));
-        assert!(!colour(true, Some(OsStr::new("1"))));
-        assert!(!colour(false, None));
-        assert!(!colour(false, Some(OsStr::new(""))));
     }
 }

@@ -262,7 +262,6 @@ impl ChildServer {
                 None => command.env("RUST_LOG", "warn").stderr(Stdio::null()),
                 Some(path) => command
                     .env("RUST_LOG", "info")
-                    .env_remove("NO_COLOR")
                     .env_remove("SCORECARD_LOG_FORMAT")
                     .stderr(std::fs::File::create(path).expect("create the log file")),
             };
