@@ -66,7 +66,14 @@ where
 /// goes on its own and SUMMARY answers (4.8 KB) two at a time.
 const YIELD_BYTES: usize = 8 * 1024;
 
-/// prost's encoder with [`YIELD_BYTES`].
+/// The buffer an answer is encoded into starts at this size. A FULL
+/// answer on the built-in form (13 KB) fits in it, as do a stream's
+/// answers until [`YIELD_BYTES`] are gathered (two SUMMARY answers, 9.6
+/// KB): tonic's default of 8 KiB was grown, and its bytes copied, for
+/// both.
+const BUFFER_BYTES: usize = 16 * 1024;
+
+/// prost's encoder with [`BUFFER_BYTES`] and [`YIELD_BYTES`].
 #[derive(Debug, Default)]
 pub struct Encoder<T>(ProstEncoder<T>);
 
@@ -79,7 +86,7 @@ impl<T: Message> tonic::codec::Encoder for Encoder<T> {
     }
 
     fn buffer_settings(&self) -> BufferSettings {
-        BufferSettings::new(8 * 1024, YIELD_BYTES)
+        BufferSettings::new(BUFFER_BYTES, YIELD_BYTES)
     }
 }
 

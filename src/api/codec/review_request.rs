@@ -115,7 +115,11 @@ fn assessment(out: &mut pb::Assessment, bytes: &[u8]) -> Option<()> {
 fn entries_in(bytes: &[u8]) -> usize {
     let mut buf = bytes;
     let mut count = 0;
-    while let Ok((1, WireType::LengthDelimited)) = decode_key(&mut buf) {
+    // An empty slice is checked first: decode_key's error for it is an
+    // allocation.
+    while !buf.is_empty()
+        && let Ok((1, WireType::LengthDelimited)) = decode_key(&mut buf)
+    {
         if field(&mut buf).is_none() {
             break;
         }
