@@ -479,7 +479,7 @@ pub fn violations_proto(violations: &[Violation]) -> Vec<pb::RubricViolation> {
 }
 
 /// Violations a ValidateRubric answer lists, each at most
-/// [`TEXT_CAP`](super::status::TEXT_CAP) bytes of path and of reason: with
+/// `TEXT_CAP` bytes of path and of reason: with
 /// the note of how many more, about 1 MiB at most, under clients' 4 MiB
 /// message limit whatever the rubric sent.
 pub const MAX_LISTED_RUBRIC_VIOLATIONS: usize = 1000;
