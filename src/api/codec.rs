@@ -146,10 +146,12 @@ fn decode<U: Message + Default + 'static>(buf: &mut impl Buf) -> Result<U, prost
     decoded
 }
 
-/// `bytes` as a `U`. The two requests that carry a review to score are
-/// read by [`review_request`]'s speed path, which gives prost's result or
-/// declines; everything else, and whatever it declines, is prost's.
-fn decode_slice<U: Message + Default + 'static>(bytes: &[u8]) -> Result<U, prost::DecodeError> {
+/// `bytes` as a `U`, as the codec decodes a received message. The two
+/// requests that carry a review to score are read by the speed path of
+/// `review_request`, which gives prost's result or declines; everything
+/// else, and whatever it declines, is prost's. Public for the fuzz
+/// target that checks it against prost on arbitrary bytes.
+pub fn decode_slice<U: Message + Default + 'static>(bytes: &[u8]) -> Result<U, prost::DecodeError> {
     use crate::api::pb;
     let mut fast: Option<U> = None;
     let slot = &mut fast as &mut dyn std::any::Any;
