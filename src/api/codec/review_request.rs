@@ -5,51 +5,120 @@
 //! each rater's entries vector grown one entry at a time. Here the two
 //! assessments, which are most of a request (forty entries on the built-in
 //! form), are read field by field from the slice into vectors reserved
-//! for their entries; the other fields of the request are read by prost's
-//! own `merge` and `decode` of their message types. The result is what
-//! prost gives for the same bytes: where the bytes hold anything this path
-//! does not read (a field it does not know, a wire type it does not
-//! expect, a second review in a ScoreReviewsRequest, bytes that are not
-//! protobuf at all), it gives `None` and the caller decodes them with
-//! prost, which skips or refuses them as it always has. The property test
-//! below compares the two on generated requests and on corrupted bytes.
+//! for their entries, and the request's scalar fields beside them. The
+//! fields that hold messages of other types (employee, period, rubric,
+//! submissions) are left to prost, at the depth it decodes them (see
+//! [`Nested`]). The result is what prost gives for the same bytes: where
+//! the bytes hold anything this path does not read (a field it does not
+//! know, a wire type it does not expect, a second review in a
+//! ScoreReviewsRequest, bytes that are not protobuf at all), it gives
+//! `None` and the caller decodes them with prost, which skips or refuses
+//! them as it always has. The tests below compare the two on generated
+//! requests, on pairs of them merged, on corrupted bytes, and at prost's
+//! recursion limit.
 
 use crate::api::pb;
 use crate::api::pb::assessment_entry::Input;
-use crate::api::pb::score_review_request::RubricSource;
 use bytes::Buf;
 use prost::Message;
-use prost::encoding::{WireType, decode_key, decode_varint};
+use prost::encoding::{WireType, decode_key, decode_varint, encode_varint};
 
 /// `bytes` as prost decodes a ScoreReviewRequest, or None where this
 /// path leaves them to prost.
 pub(super) fn score_review_request(bytes: &[u8]) -> Option<pb::ScoreReviewRequest> {
+    review(bytes, Nested::Message)
+}
+
+/// `bytes` as prost decodes a ScoreReviewsRequest (one review), or None
+/// where this path leaves them to prost.
+pub(super) fn score_reviews_request(bytes: &[u8]) -> Option<pb::ScoreReviewsRequest> {
+    let mut buf = bytes;
+    let mut review = None;
+    while !buf.is_empty() {
+        match decode_key(&mut buf).ok()? {
+            // A second review merges into the first: prost's to do.
+            (1, WireType::LengthDelimited) if review.is_none() => {
+                review = Some(self::review(field(&mut buf)?, Nested::Item(Vec::new()))?);
+            }
+            _ => return None,
+        }
+    }
+    Some(pb::ScoreReviewsRequest { review })
+}
+
+/// The fields of a ScoreReviewRequest that hold messages of other types
+/// (2 to 6: employee, period, rubric_ref, inline_rubric, submissions),
+/// decoded by prost as the message they came in, so that each nested
+/// message is decoded at the depth prost decodes it and meets prost's
+/// recursion limit where prost does. The hand-read fields never touch
+/// them, so taking them apart keeps prost's merge order for both.
+enum Nested {
+    /// A call's whole request: each field, its key included, is merged
+    /// into the request as it comes, as prost merges the top level.
+    Message,
+    /// A ScoreReviews item: the fields are gathered after room for a key
+    /// and length, and decoded at the end as a ScoreReviewsRequest around
+    /// them, one level down as in prost.
+    Item(Vec<u8>),
+}
+
+/// Room for the key (one byte) and the length (at most ten) of the
+/// ScoreReviewsRequest field that [`Nested::Item`] wraps its bytes in.
+const ITEM_HEAD: usize = 11;
+
+impl Nested {
+    /// One field of `req`, from its key to its end.
+    fn add(&mut self, req: &mut pb::ScoreReviewRequest, field: &[u8]) -> Option<()> {
+        match self {
+            Nested::Message => req.merge(field).ok(),
+            Nested::Item(bytes) => {
+                if bytes.is_empty() {
+                    bytes.resize(ITEM_HEAD, 0);
+                }
+                bytes.extend_from_slice(field);
+                Some(())
+            }
+        }
+    }
+
+    /// The fields, as prost decodes them, in `req`.
+    fn finish(self, req: &mut pb::ScoreReviewRequest) -> Option<()> {
+        match self {
+            Nested::Message => Some(()),
+            Nested::Item(bytes) if bytes.is_empty() => Some(()),
+            Nested::Item(mut bytes) => {
+                let mut head = [0u8; ITEM_HEAD];
+                head[0] = 1 << 3 | WireType::LengthDelimited as u8;
+                let mut length = &mut head[1..];
+                encode_varint((bytes.len() - ITEM_HEAD) as u64, &mut length);
+                let used = ITEM_HEAD - length.len();
+                let start = ITEM_HEAD - used;
+                bytes[start..ITEM_HEAD].copy_from_slice(&head[..used]);
+                let nested = pb::ScoreReviewsRequest::decode(&bytes[start..])
+                    .ok()?
+                    .review?;
+                req.employee = nested.employee;
+                req.period = nested.period;
+                req.rubric_source = nested.rubric_source;
+                req.submissions = nested.submissions;
+                Some(())
+            }
+        }
+    }
+}
+
+/// A ScoreReviewRequest's bytes, its message fields left to `nested`.
+fn review(bytes: &[u8], mut nested: Nested) -> Option<pb::ScoreReviewRequest> {
     let mut req = pb::ScoreReviewRequest::default();
     let mut buf = bytes;
     while !buf.is_empty() {
+        let at = buf;
         match decode_key(&mut buf).ok()? {
             (1, WireType::LengthDelimited) => req.review_id = string(&mut buf)?,
-            (2, WireType::LengthDelimited) => merge(&mut req.employee, field(&mut buf)?)?,
-            (3, WireType::LengthDelimited) => merge(&mut req.period, field(&mut buf)?)?,
-            (4, WireType::LengthDelimited) => {
-                let bytes = field(&mut buf)?;
-                match &mut req.rubric_source {
-                    Some(RubricSource::RubricRef(r)) => r.merge(bytes).ok()?,
-                    other => *other = Some(RubricSource::RubricRef(Message::decode(bytes).ok()?)),
-                }
+            (2..=6, WireType::LengthDelimited) => {
+                field(&mut buf)?;
+                nested.add(&mut req, &at[..at.len() - buf.len()])?;
             }
-            (5, WireType::LengthDelimited) => {
-                let bytes = field(&mut buf)?;
-                match &mut req.rubric_source {
-                    Some(RubricSource::InlineRubric(r)) => r.merge(bytes).ok()?,
-                    other => {
-                        *other = Some(RubricSource::InlineRubric(Message::decode(bytes).ok()?));
-                    }
-                }
-            }
-            (6, WireType::LengthDelimited) => req
-                .submissions
-                .push(Message::decode(field(&mut buf)?).ok()?),
             (7, WireType::LengthDelimited) => {
                 assessment(
                     req.self_assessment.get_or_insert_default(),
@@ -70,30 +139,8 @@ pub(super) fn score_review_request(bytes: &[u8]) -> Option<pb::ScoreReviewReques
             _ => return None,
         }
     }
+    nested.finish(&mut req)?;
     Some(req)
-}
-
-/// `bytes` as prost decodes a ScoreReviewsRequest (one review), or None
-/// where this path leaves them to prost.
-pub(super) fn score_reviews_request(bytes: &[u8]) -> Option<pb::ScoreReviewsRequest> {
-    let mut buf = bytes;
-    let mut review = None;
-    while !buf.is_empty() {
-        match decode_key(&mut buf).ok()? {
-            // A second review merges into the first: prost's to do.
-            (1, WireType::LengthDelimited) if review.is_none() => {
-                review = Some(score_review_request(field(&mut buf)?)?);
-            }
-            _ => return None,
-        }
-    }
-    Some(pb::ScoreReviewsRequest { review })
-}
-
-/// Merges `bytes` into an optional message field, as prost does when the
-/// field comes again.
-fn merge<M: Message + Default>(slot: &mut Option<M>, bytes: &[u8]) -> Option<()> {
-    slot.get_or_insert_default().merge(bytes).ok()
 }
 
 /// The entries of one Assessment, appended to `out` (a second occurrence
@@ -166,6 +213,7 @@ fn double(buf: &mut &[u8]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::pb::score_review_request::RubricSource;
     use proptest::prelude::*;
 
     /// A decoded message as its encoding: compares doubles by their bits
@@ -206,26 +254,60 @@ mod tests {
                 ..Default::default()
             }))),
         ];
+        let period = prop::option::of(("\\PC{0,8}", "[0-9-]{0,10}")).prop_map(|period| {
+            period.map(|(label, start_date)| pb::ReviewPeriod {
+                label,
+                start_date,
+                ..Default::default()
+            })
+        });
+        let submissions = prop::collection::vec(
+            (
+                "[a-z]{0,8}",
+                prop::collection::btree_map("[a-z_]{1,12}", any::<f64>(), 0..3),
+            ),
+            0..3,
+        )
+        .prop_map(|submissions| {
+            submissions
+                .into_iter()
+                .map(|(source, values)| pb::MetricSubmission {
+                    source,
+                    values,
+                    ..Default::default()
+                })
+                .collect::<Vec<_>>()
+        });
         (
             ("\\PC{0,12}", "[a-zA-Z_-]{0,6}", any::<bool>(), 0..3i32),
             (assessment(), assessment(), rubric),
-            prop::option::of("[a-z0-9]{0,8}"),
+            (
+                prop::option::of(("[a-z0-9]{0,8}", "\\PC{0,6}")),
+                period,
+                submissions,
+            ),
         )
             .prop_map(
-                |((review_id, locale, allow_partial, view), (me, boss, rubric), employee)| {
+                |(
+                    (review_id, locale, allow_partial, view),
+                    (me, boss, rubric),
+                    (employee, period, submissions),
+                )| {
                     pb::ScoreReviewRequest {
                         review_id,
-                        employee: employee.map(|id| pb::Employee {
+                        employee: employee.map(|(id, name)| pb::Employee {
                             id,
+                            name,
                             ..Default::default()
                         }),
+                        period,
                         rubric_source: rubric,
+                        submissions,
                         self_assessment: me,
                         supervisor_assessment: boss,
                         locale,
                         allow_partial,
                         view,
-                        ..Default::default()
                     }
                 },
             )
@@ -300,8 +382,81 @@ mod tests {
         assert_eq!(Some(fast), pb::ScoreReviewRequest::decode(&bytes[..]).ok());
     }
 
+    /// prost refuses a message nested more than 100 levels deep (unknown
+    /// groups count, one level each). Each message field of the request,
+    /// alone and as a ScoreReviews item, is refused at exactly prost's
+    /// depth: around the limit, the codec's answer is prost's.
+    #[test]
+    fn nesting_is_refused_where_prost_refuses_it() {
+        /// Field `tag` of the request: a message holding `levels` nested
+        /// unknown groups (field 15).
+        fn nested(tag: u8, levels: usize) -> Vec<u8> {
+            let body = [vec![0x7b; levels], vec![0x7c; levels]].concat();
+            let mut bytes = vec![tag << 3 | 2];
+            encode_varint(body.len() as u64, &mut bytes);
+            [bytes, body].concat()
+        }
+        fn item(review: &[u8]) -> Vec<u8> {
+            let mut bytes = vec![0x0a];
+            encode_varint(review.len() as u64, &mut bytes);
+            [bytes, review.to_vec()].concat()
+        }
+        let decoded = |bytes: &[u8]| {
+            let review = super::super::decode_slice::<pb::ScoreReviewRequest>(bytes);
+            let prost = pb::ScoreReviewRequest::decode(bytes);
+            assert_eq!(bytes_of(review), bytes_of(prost.clone()));
+            if let Some(fast) = score_review_request(bytes) {
+                assert_eq!(Ok(fast), prost.clone());
+            }
+            let item = item(bytes);
+            let stream = super::super::decode_slice::<pb::ScoreReviewsRequest>(&item);
+            let prost_item = pb::ScoreReviewsRequest::decode(&item[..]);
+            assert_eq!(bytes_of(stream), bytes_of(prost_item.clone()));
+            if let Some(fast) = score_reviews_request(&item) {
+                assert_eq!(Ok(fast), prost_item.clone());
+            }
+            (prost.is_ok(), prost_item.is_ok())
+        };
+        for tag in 2..=6 {
+            let mut refused = Vec::new();
+            for levels in 95..=101 {
+                let bytes = [worked_example().encode_to_vec(), nested(tag, levels)].concat();
+                refused.push(decoded(&bytes));
+            }
+            // Both limits fall inside the range tried: prost takes 95
+            // levels and refuses 101, the item one level sooner.
+            assert_eq!(refused.first(), Some(&(true, true)), "field {tag}");
+            assert_eq!(refused.last(), Some(&(false, false)), "field {tag}");
+            let item_limit = refused.iter().position(|r| !r.1);
+            let request_limit = refused.iter().position(|r| !r.0);
+            assert_eq!(item_limit.map(|i| i + 1), request_limit, "field {tag}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Two different requests one after the other merge as prost
+        /// merges them: strings replaced, messages merged, the rubric's
+        /// oneof switched or merged, entries and submissions added.
+        #[test]
+        fn two_requests_merge_as_prost_merges_them(
+            first in request_strategy(),
+            second in request_strategy(),
+        ) {
+            let bytes = [first.encode_to_vec(), second.encode_to_vec()].concat();
+            let fast = score_review_request(&bytes);
+            prop_assert!(fast.is_some(), "declined two well-formed requests");
+            prop_assert_eq!(
+                bytes_of(fast.ok_or(())),
+                bytes_of(pb::ScoreReviewRequest::decode(&bytes[..]))
+            );
+            let item = pb::ScoreReviewsRequest { review: Some(first) }.encode_to_vec();
+            prop_assert_eq!(
+                bytes_of(score_reviews_request(&item).ok_or(())),
+                bytes_of(pb::ScoreReviewsRequest::decode(&item[..]))
+            );
+        }
 
         /// Every generated request takes the speed path and comes out as
         /// prost decodes it; so does a second copy of it appended (every
