@@ -38,7 +38,13 @@ pub(super) fn score_reviews_request(bytes: &[u8]) -> Option<pb::ScoreReviewsRequ
         match decode_key(&mut buf).ok()? {
             // A second review merges into the first: prost's to do.
             (1, WireType::LengthDelimited) if review.is_none() => {
-                review = Some(self::review(field(&mut buf)?, Nested::Item(Vec::new()))?);
+                let bytes = field(&mut buf)?;
+                let nested = if shallow(bytes) {
+                    Nested::Message
+                } else {
+                    Nested::Item(Vec::new())
+                };
+                review = Some(self::review(bytes, nested)?);
             }
             _ => return None,
         }
@@ -56,10 +62,47 @@ enum Nested {
     /// A call's whole request: each field, its key included, is merged
     /// into the request as it comes, as prost merges the top level.
     Message,
-    /// A ScoreReviews item: the fields are gathered after room for a key
-    /// and length, and decoded at the end as a ScoreReviewsRequest around
-    /// them, one level down as in prost.
+    /// A ScoreReviews item with a long message field: the fields are
+    /// gathered after room for a key and length, and decoded at the end
+    /// as a ScoreReviewsRequest around them, one level down as in prost.
+    /// An item whose message fields are all [`shallow`] is read as
+    /// `Message`: none can reach the limit at either depth.
     Item(Vec<u8>),
+}
+
+/// A message field of a review shorter than this cannot nest deep enough
+/// to meet prost's recursion limit (100 levels, each at least two bytes:
+/// a key and a length, or a group's start and end), one level down or
+/// not.
+const SHALLOW_BYTES: usize = 128;
+
+/// Whether every message field of a review's bytes is shorter than
+/// [`SHALLOW_BYTES`], so that they can be merged as [`Nested::Message`]
+/// merges them, one level up from where they are, with the same result;
+/// false for anything else, malformed bytes included.
+fn shallow(review: &[u8]) -> bool {
+    let mut buf = review;
+    while !buf.is_empty() {
+        let Ok((tag, wire_type)) = decode_key(&mut buf) else {
+            return false;
+        };
+        let skipped = match wire_type {
+            WireType::LengthDelimited => field(&mut buf).filter(|f| match tag {
+                2..=6 => f.len() < SHALLOW_BYTES,
+                _ => true,
+            }),
+            WireType::Varint => decode_varint(&mut buf).ok().map(|_| &[][..]),
+            WireType::SixtyFourBit if buf.len() >= 8 => {
+                buf.advance(8);
+                Some(&[][..])
+            }
+            _ => None,
+        };
+        if skipped.is_none() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Room for the key (one byte) and the length (at most ten) of the
@@ -249,10 +292,14 @@ mod tests {
             ("[a-z-]{0,12}", any::<u32>()).prop_map(|(id, version)| Some(RubricSource::RubricRef(
                 pb::RubricRef { id, version }
             ))),
-            "[a-z-]{0,12}".prop_map(|id| Some(RubricSource::InlineRubric(pb::Rubric {
-                id,
-                ..Default::default()
-            }))),
+            // Long enough, at times, for a stream item to gather its
+            // message fields (SHALLOW_BYTES).
+            "[a-z-]{0,12}|[a-z]{120,200}".prop_map(|id| Some(RubricSource::InlineRubric(
+                pb::Rubric {
+                    id,
+                    ..Default::default()
+                }
+            ))),
         ];
         let period = prop::option::of(("\\PC{0,8}", "[0-9-]{0,10}")).prop_map(|period| {
             period.map(|(label, start_date)| pb::ReviewPeriod {
