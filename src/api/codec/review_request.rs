@@ -79,26 +79,20 @@ const SHALLOW_BYTES: usize = 128;
 /// Whether every message field of a review's bytes is shorter than
 /// [`SHALLOW_BYTES`], so that they can be merged as [`Nested::Message`]
 /// merges them, one level up from where they are, with the same result;
-/// false for anything else, malformed bytes included.
+/// false for anything else (a wire type no field of a review has,
+/// malformed bytes).
 fn shallow(review: &[u8]) -> bool {
     let mut buf = review;
     while !buf.is_empty() {
-        let Ok((tag, wire_type)) = decode_key(&mut buf) else {
-            return false;
-        };
-        let skipped = match wire_type {
-            WireType::LengthDelimited => field(&mut buf).filter(|f| match tag {
-                2..=6 => f.len() < SHALLOW_BYTES,
-                _ => true,
-            }),
-            WireType::Varint => decode_varint(&mut buf).ok().map(|_| &[][..]),
-            WireType::SixtyFourBit if buf.len() >= 8 => {
-                buf.advance(8);
-                Some(&[][..])
+        let fits = match decode_key(&mut buf) {
+            Ok((tag, WireType::LengthDelimited)) => {
+                field(&mut buf).is_some_and(|f| !(2..=6).contains(&tag) || f.len() < SHALLOW_BYTES)
             }
-            _ => None,
+            Ok((_, WireType::Varint)) => decode_varint(&mut buf).is_ok(),
+            // No field of a review has another wire type.
+            _ => false,
         };
-        if skipped.is_none() {
+        if !fits {
             return false;
         }
     }
