@@ -95,9 +95,9 @@ const QUEUED_LINES: usize = 4096;
 /// waiting: one `write` for many lines under load, each line at once when
 /// the server is quiet. Lines are plain text, never coloured: they are
 /// read from files and collectors, and styling each field name would cost
-/// a third of an access line's formatting. A full queue (`QUEUED_LINES`) makes the caller
-/// wait; no line is dropped. Keep the returned guard while logging: dropping it
-/// writes what is left.
+/// a third of an access line's formatting. A full queue (`QUEUED_LINES`)
+/// makes the caller wait; no line is dropped. Keep the returned guard
+/// while logging: dropping it writes what is left.
 pub fn init(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     TEXT_LOG.store(
         format == LogFormat::Text,
