@@ -1,7 +1,9 @@
 //! The worst valid ScoreReview requests, for memory floods: the largest
 //! inline rubric the caps allow (docs/operations.md, "Limits on input"),
 //! and a request filled up to a message size with submissions that carry
-//! no values (valid, and not capped in number).
+//! no values (valid, and not capped in number). The integration tests
+//! include this file too (`tests/it/hardening_input.rs`), so the request
+//! they check against the answer bounds is the one the load runs send.
 
 use scorecard::api::pb;
 use scorecard_core::rubric::{BUILTIN_RUBRIC_SOURCE, parse_text};

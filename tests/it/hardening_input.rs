@@ -9,6 +9,11 @@ use scorecard::api::pb;
 use std::time::Duration;
 use tonic::Code;
 
+/// The worst valid requests, shared with the load generator.
+#[path = "../../bench/src/worst.rs"]
+#[allow(dead_code)]
+mod worst;
+
 /// The built-in rubric as an inline one.
 fn inline_builtin() -> pb::Rubric {
     let spec: scorecard_core::rubric::RubricSpec =
@@ -420,73 +425,16 @@ async fn a_rubric_over_the_caps_is_refused_with_the_field() {
     );
 }
 
-/// The built-in rubric's 20 indicators copied until there are 128 (its
-/// dimensions split into 32 of 4 indicators each, weights 3.125% each),
-/// every name lengthened to 256 bytes, and the worked example's entries
-/// repeated for every indicator with a 1,024-byte comment.
+/// The largest valid inline-rubric request (128 indicators, every name
+/// and comment at its cap) and its number of indicators: the load
+/// generator's `--request largest-inline`, from the same source file.
 fn largest_valid_request() -> (pb::ScoreReviewRequest, usize) {
-    let builtin = inline_builtin();
-    let template: Vec<pb::Indicator> = builtin
-        .dimensions
-        .iter()
-        .flat_map(|d| d.indicators.iter().cloned())
-        .collect();
-    let long = |tag: &str, seed: &str| {
-        let mut name = format!("{tag}-{seed}-");
-        while name.len() < 256 {
-            name.push('x');
-        }
-        name
+    let request = worst::largest_inline(&worked_example()).unwrap();
+    let Some(pb::score_review_request::RubricSource::InlineRubric(rubric)) = &request.rubric_source
+    else {
+        unreachable!("largest_inline gives an inline rubric")
     };
-    let names = |seed: &str| {
-        ["en", "zh-CN"]
-            .iter()
-            .map(|t| (t.to_string(), long(t, seed)))
-            .collect()
-    };
-    let mut rubric = builtin.clone();
-    rubric.id = "largest-valid".into();
-    rubric.names = names("rubric");
-    for band in &mut rubric.grade_bands {
-        band.names = names(&band.id);
-    }
-    rubric.dimensions = (0..32)
-        .map(|d| pb::Dimension {
-            id: format!("d{d}"),
-            names: names(&format!("d{d}")),
-            weight_percent: 3.125,
-            indicators: (0..4)
-                .map(|i| {
-                    let n = d * 4 + i;
-                    let mut ind = template[n % template.len()].clone();
-                    ind.id = format!("i{n}");
-                    ind.names = names(&ind.id);
-                    ind
-                })
-                .collect(),
-        })
-        .collect();
     let count = rubric.dimensions.iter().map(|d| d.indicators.len()).sum();
-    let mut request = worked_example();
-    request.submissions.clear();
-    request.allow_partial = true;
-    let entries = |points: f64| pb::Assessment {
-        entries: rubric
-            .dimensions
-            .iter()
-            .flat_map(|d| d.indicators.iter())
-            .map(|ind| pb::AssessmentEntry {
-                indicator_id: ind.id.clone(),
-                input: Some(pb::assessment_entry::Input::Points(
-                    (ind.full_points * points).floor(),
-                )),
-                comment: "c".repeat(1024),
-            })
-            .collect(),
-    };
-    request.self_assessment = Some(entries(0.5));
-    request.supervisor_assessment = Some(entries(0.75));
-    request.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(rubric));
     (request, count)
 }
 
