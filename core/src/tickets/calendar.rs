@@ -103,203 +103,10 @@ impl Calendar {
     /// `working_hours[2].end`, `holidays[0]`); the caller adds its prefix.
     pub fn new(spec: &CalendarSpec) -> Result<Calendar, Vec<Violation>> {
         let mut violations = Vec::new();
-
-        let time_zone = if spec.time_zone.is_empty() {
-            violations.push(Violation::new("time_zone", "a time zone is required"));
-            None
-        } else {
-            match TimeZone::get(&spec.time_zone) {
-                Ok(tz) => Some(tz),
-                Err(_) => {
-                    violations.push(Violation::new(
-                        "time_zone",
-                        format!("unknown IANA time zone {:?}", spec.time_zone),
-                    ));
-                    None
-                }
-            }
-        };
-
-        if spec.working_hours.is_empty() {
-            violations.push(Violation::new(
-                "working_hours",
-                "at least one working-hours interval is required",
-            ));
-        }
-        // (weekday, interval, index in the input) for every well-formed entry.
-        let mut parsed: Vec<(usize, Interval, usize)> = Vec::new();
-        for (i, wh) in spec.working_hours.iter().enumerate() {
-            let weekday = WEEKDAY_NAMES.iter().position(|n| *n == wh.weekday);
-            if weekday.is_none() {
-                violations.push(Violation::new(
-                    format!("working_hours[{i}].weekday"),
-                    format!(
-                        "unknown weekday {:?}: expected one of MONDAY, TUESDAY, WEDNESDAY, \
-                         THURSDAY, FRIDAY, SATURDAY, SUNDAY",
-                        wh.weekday
-                    ),
-                ));
-            }
-            let start = parse_clock(&wh.start, false);
-            if let Err(reason) = &start {
-                violations.push(Violation::new(
-                    format!("working_hours[{i}].start_time"),
-                    reason.to_string(),
-                ));
-            }
-            let end = parse_clock(&wh.end, true);
-            if let Err(reason) = &end {
-                violations.push(Violation::new(
-                    format!("working_hours[{i}].end_time"),
-                    reason.to_string(),
-                ));
-            }
-            if let (Ok(start), Ok(end)) = (start, end) {
-                if end <= start {
-                    violations.push(Violation::new(
-                        format!("working_hours[{i}].end_time"),
-                        format!("end {} must be after start {}", wh.end, wh.start),
-                    ));
-                } else if let Some(day) = weekday {
-                    parsed.push((day, Interval { start, end }, i));
-                }
-            }
-        }
-
-        let mut week: [Vec<Interval>; 7] = Default::default();
-        for (day, intervals) in week.iter_mut().enumerate() {
-            let mut mine: Vec<(Interval, usize)> = parsed
-                .iter()
-                .filter(|(d, _, _)| *d == day)
-                .map(|(_, iv, i)| (*iv, *i))
-                .collect();
-            mine.sort();
-            // The interval reaching furthest so far: any later start before
-            // its end overlaps it (touching, end == start, is fine).
-            let mut furthest: Option<(Interval, usize)> = None;
-            for (iv, i) in mine {
-                if let Some((prev, j)) = furthest
-                    && iv.start < prev.end
-                {
-                    let (later, earlier) = if i > j { (i, j) } else { (j, i) };
-                    violations.push(Violation::new(
-                        format!("working_hours[{later}]"),
-                        format!(
-                            "{} {}-{} overlaps working_hours[{earlier}] ({}-{})",
-                            WEEKDAY_NAMES[day],
-                            format_clock(iv.start),
-                            format_clock(iv.end),
-                            format_clock(prev.start),
-                            format_clock(prev.end),
-                        ),
-                    ));
-                }
-                if furthest.is_none_or(|(prev, _)| iv.end > prev.end) {
-                    furthest = Some((iv, i));
-                }
-                intervals.push(iv);
-            }
-        }
-
-        let mut overrides: BTreeMap<Date, (Vec<Interval>, i64)> = BTreeMap::new();
-        let mut first_seen: BTreeMap<Date, String> = BTreeMap::new();
-        for (i, text) in spec.holidays.iter().enumerate() {
-            let field = format!("holidays[{i}]");
-            match parse_date(text) {
-                Some(date) => {
-                    if let Some(j) = first_seen.get(&date) {
-                        violations.push(Violation::new(
-                            field,
-                            format!("duplicate holiday {text}, already given as {j}"),
-                        ));
-                    } else {
-                        first_seen.insert(date, field);
-                        overrides.insert(date, (Vec::new(), 0));
-                    }
-                }
-                None => violations.push(Violation::new(
-                    field,
-                    format!("{text:?} is not a valid date in the form YYYY-MM-DD"),
-                )),
-            }
-        }
-        for (i, o) in spec.date_overrides.iter().enumerate() {
-            let field = format!("date_overrides[{i}]");
-            let date = parse_date(&o.date);
-            if date.is_none() {
-                violations.push(Violation::new(
-                    format!("{field}.date"),
-                    format!("{:?} is not a valid date in the form YYYY-MM-DD", o.date),
-                ));
-            }
-            let mut intervals = Vec::new();
-            for (k, (start, end)) in o.intervals.iter().enumerate() {
-                let at = format!("{field}.working_hours[{k}]");
-                let s = parse_clock(start, false);
-                if let Err(reason) = &s {
-                    violations.push(Violation::new(
-                        format!("{at}.start_time"),
-                        reason.to_string(),
-                    ));
-                }
-                let e = parse_clock(end, true);
-                if let Err(reason) = &e {
-                    violations.push(Violation::new(format!("{at}.end_time"), reason.to_string()));
-                }
-                if let (Ok(s), Ok(e)) = (s, e) {
-                    if e <= s {
-                        violations.push(Violation::new(
-                            format!("{at}.end_time"),
-                            format!("end {end} must be after start {start}"),
-                        ));
-                    } else {
-                        intervals.push((Interval { start: s, end: e }, k));
-                    }
-                }
-            }
-            intervals.sort();
-            for pair in intervals.windows(2) {
-                if let [(a, j), (b, k)] = pair
-                    && b.start < a.end
-                {
-                    violations.push(Violation::new(
-                        format!("{field}.working_hours[{}]", j.max(k)),
-                        format!(
-                            "{}-{} overlaps {field}.working_hours[{}] ({}-{})",
-                            format_clock(b.start),
-                            format_clock(b.end),
-                            j.min(k),
-                            format_clock(a.start),
-                            format_clock(a.end),
-                        ),
-                    ));
-                }
-            }
-            if let Some(date) = date {
-                if let Some(j) = first_seen.get(&date) {
-                    violations.push(Violation::new(
-                        format!("{field}.date"),
-                        format!("duplicate date {}, already given as {j}", o.date),
-                    ));
-                } else {
-                    first_seen.insert(date, format!("{field}.date"));
-                    let intervals: Vec<Interval> =
-                        intervals.into_iter().map(|(iv, _)| iv).collect();
-                    let minutes = intervals
-                        .iter()
-                        .map(|iv| i64::from(iv.end - iv.start))
-                        .sum();
-                    overrides.insert(date, (intervals, minutes));
-                }
-            }
-        }
-
-        let day_minutes = week.each_ref().map(|intervals| {
-            intervals
-                .iter()
-                .map(|iv| i64::from(iv.end - iv.start))
-                .sum()
-        });
+        let time_zone = time_zone(&spec.time_zone, &mut violations);
+        let week = week(&spec.working_hours, &mut violations);
+        let overrides = overrides(spec, &mut violations);
+        let day_minutes = week.each_ref().map(|intervals| minutes(intervals));
         match time_zone {
             Some(time_zone) if violations.is_empty() => Ok(Calendar {
                 time_zone,
@@ -603,6 +410,215 @@ fn local_datetime(day: Date, minutes: u16) -> Option<DateTime> {
 struct NotAClock {
     text: String,
     end_of_day: bool,
+}
+
+/// The calendar's zone, from the bundled tz database.
+fn time_zone(name: &str, violations: &mut Vec<Violation>) -> Option<TimeZone> {
+    if name.is_empty() {
+        violations.push(Violation::new("time_zone", "a time zone is required"));
+        return None;
+    }
+    match TimeZone::get(name) {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            violations.push(Violation::new(
+                "time_zone",
+                format!("unknown IANA time zone {name:?}"),
+            ));
+            None
+        }
+    }
+}
+
+/// The working intervals of each weekday, sorted; every malformed entry
+/// is reported first, then the overlaps.
+fn week(hours: &[WorkingHoursSpec], violations: &mut Vec<Violation>) -> [Vec<Interval>; 7] {
+    if hours.is_empty() {
+        violations.push(Violation::new(
+            "working_hours",
+            "at least one working-hours interval is required",
+        ));
+    }
+    // (weekday, interval, index in the input) for every well-formed entry.
+    let mut parsed: Vec<(usize, Interval, usize)> = Vec::new();
+    for (i, wh) in hours.iter().enumerate() {
+        let weekday = WEEKDAY_NAMES.iter().position(|n| *n == wh.weekday);
+        if weekday.is_none() {
+            violations.push(Violation::new(
+                format!("working_hours[{i}].weekday"),
+                format!(
+                    "unknown weekday {:?}: expected one of MONDAY, TUESDAY, WEDNESDAY, \
+                     THURSDAY, FRIDAY, SATURDAY, SUNDAY",
+                    wh.weekday
+                ),
+            ));
+        }
+        let interval = interval(
+            &wh.start,
+            &wh.end,
+            &format!("working_hours[{i}]"),
+            violations,
+        );
+        if let (Some(day), Some(interval)) = (weekday, interval) {
+            parsed.push((day, interval, i));
+        }
+    }
+    let mut week: [Vec<Interval>; 7] = Default::default();
+    for (day, intervals) in week.iter_mut().enumerate() {
+        let mine = parsed
+            .iter()
+            .filter(|(d, _, _)| *d == day)
+            .map(|&(_, interval, i)| (interval, i))
+            .collect();
+        let label = format!("{} ", WEEKDAY_NAMES[day]);
+        *intervals = without_overlaps(mine, "working_hours", &label, violations);
+    }
+    week
+}
+
+/// The holidays and date overrides by local date, each with its sorted
+/// intervals (none: closed) and their working minutes. A date may be
+/// given once, as a holiday or as an override.
+fn overrides(
+    spec: &CalendarSpec,
+    violations: &mut Vec<Violation>,
+) -> BTreeMap<Date, (Vec<Interval>, i64)> {
+    let mut overrides = BTreeMap::new();
+    let mut first_seen: BTreeMap<Date, String> = BTreeMap::new();
+    for (i, text) in spec.holidays.iter().enumerate() {
+        let field = format!("holidays[{i}]");
+        match parse_date(text) {
+            Some(date) => {
+                if let Some(j) = first_seen.get(&date) {
+                    violations.push(Violation::new(
+                        field,
+                        format!("duplicate holiday {text}, already given as {j}"),
+                    ));
+                } else {
+                    first_seen.insert(date, field);
+                    overrides.insert(date, (Vec::new(), 0));
+                }
+            }
+            None => violations.push(Violation::new(
+                field,
+                format!("{text:?} is not a valid date in the form YYYY-MM-DD"),
+            )),
+        }
+    }
+    for (i, o) in spec.date_overrides.iter().enumerate() {
+        let field = format!("date_overrides[{i}]");
+        let date = parse_date(&o.date);
+        if date.is_none() {
+            violations.push(Violation::new(
+                format!("{field}.date"),
+                format!("{:?} is not a valid date in the form YYYY-MM-DD", o.date),
+            ));
+        }
+        let list = format!("{field}.working_hours");
+        let mine = o
+            .intervals
+            .iter()
+            .enumerate()
+            .filter_map(|(k, (start, end))| {
+                Some((
+                    interval(start, end, &format!("{list}[{k}]"), violations)?,
+                    k,
+                ))
+            })
+            .collect();
+        let intervals = without_overlaps(mine, &list, "", violations);
+        let Some(date) = date else { continue };
+        if let Some(j) = first_seen.get(&date) {
+            violations.push(Violation::new(
+                format!("{field}.date"),
+                format!("duplicate date {}, already given as {j}", o.date),
+            ));
+        } else {
+            first_seen.insert(date, format!("{field}.date"));
+            let working = minutes(&intervals);
+            overrides.insert(date, (intervals, working));
+        }
+    }
+    overrides
+}
+
+/// The interval from `start` to `end` (`HH:MM`, `24:00` as an end), the
+/// entry at `at`; None, with the reasons reported, when either is not a
+/// clock time or the end is not after the start.
+fn interval(start: &str, end: &str, at: &str, violations: &mut Vec<Violation>) -> Option<Interval> {
+    let from = parse_clock(start, false);
+    if let Err(reason) = &from {
+        violations.push(Violation::new(
+            format!("{at}.start_time"),
+            reason.to_string(),
+        ));
+    }
+    let to = parse_clock(end, true);
+    if let Err(reason) = &to {
+        violations.push(Violation::new(format!("{at}.end_time"), reason.to_string()));
+    }
+    let (from, to) = (from.ok()?, to.ok()?);
+    if to <= from {
+        violations.push(Violation::new(
+            format!("{at}.end_time"),
+            format!("end {end} must be after start {start}"),
+        ));
+        return None;
+    }
+    Some(Interval {
+        start: from,
+        end: to,
+    })
+}
+
+/// One day's intervals (each with its index in `list`), sorted. Two that
+/// overlap (touching, end == start, is fine) are reported at the one
+/// listed later, with its times, naming the other and its times. `label`
+/// begins each reason (the weekday).
+fn without_overlaps(
+    mut intervals: Vec<(Interval, usize)>,
+    list: &str,
+    label: &str,
+    violations: &mut Vec<Violation>,
+) -> Vec<Interval> {
+    intervals.sort();
+    // The interval reaching furthest so far: any later start before its
+    // end overlaps it.
+    let mut furthest: Option<(Interval, usize)> = None;
+    for &(iv, i) in &intervals {
+        if let Some((prev, j)) = furthest
+            && iv.start < prev.end
+        {
+            // Reported at the entry listed later, with its own times.
+            let ((later, l), (earlier, e)) = if i > j {
+                ((iv, i), (prev, j))
+            } else {
+                ((prev, j), (iv, i))
+            };
+            violations.push(Violation::new(
+                format!("{list}[{l}]"),
+                format!(
+                    "{label}{}-{} overlaps {list}[{e}] ({}-{})",
+                    format_clock(later.start),
+                    format_clock(later.end),
+                    format_clock(earlier.start),
+                    format_clock(earlier.end),
+                ),
+            ));
+        }
+        if furthest.is_none_or(|(prev, _)| iv.end > prev.end) {
+            furthest = Some((iv, i));
+        }
+    }
+    intervals.into_iter().map(|(iv, _)| iv).collect()
+}
+
+/// The working minutes of a day's intervals.
+fn minutes(intervals: &[Interval]) -> i64 {
+    intervals
+        .iter()
+        .map(|iv| i64::from(iv.end - iv.start))
+        .sum()
 }
 
 /// Parses strict `HH:MM`; `24:00` only when `allow_end_of_day`.

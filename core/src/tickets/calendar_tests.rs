@@ -4,7 +4,7 @@ use jiff::civil::{Date, date};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use super::calendar::{Calendar, CalendarSpec, Clock, WorkingHoursSpec};
+use super::calendar::{Calendar, CalendarSpec, Clock, DateOverrideSpec, WorkingHoursSpec};
 use crate::Violation;
 
 fn hours(day: &str, start: &str, end: &str) -> WorkingHoursSpec {
@@ -425,4 +425,83 @@ fn a_year_of_one_minute_intervals_is_summed_day_by_day_not_interval_by_interval(
     let to = at("America/New_York", date(2066, 1, 1), 0, 0);
     assert_eq!(cal.days_converted_interval_by_interval(from, to), 240);
     assert_eq!(cal.business_time(from, to), mins(10_518_000));
+}
+
+#[test]
+fn date_override_validation_reports_every_violation_with_its_path() {
+    let ov = |date: &str, intervals: &[(&str, &str)]| DateOverrideSpec {
+        date: date.to_owned(),
+        intervals: intervals
+            .iter()
+            .map(|&(s, e)| (s.to_owned(), e.to_owned()))
+            .collect(),
+    };
+    let spec = CalendarSpec {
+        time_zone: "Asia/Shanghai".to_owned(),
+        working_hours: vec![hours("MONDAY", "09:00", "18:00")],
+        holidays: vec!["2026-10-05".to_owned()],
+        date_overrides: vec![
+            // 0: a long interval holding two others; each overlaps it.
+            ov(
+                "2026-10-01",
+                &[("09:00", "17:00"), ("10:00", "11:00"), ("12:00", "13:00")],
+            ),
+            // 1: a date and a start that are not in their forms.
+            ov("2026-10-1", &[("9:00", "12:00")]),
+            // 2: the end before the start, on a date given as a holiday.
+            ov("2026-10-05", &[("13:00", "12:00")]),
+            // 3, 4: the same date twice.
+            ov("2026-10-10", &[("09:00", "24:00")]),
+            ov("2026-10-10", &[]),
+        ],
+    };
+    let violations = Calendar::new(&spec).expect_err("invalid");
+    assert_eq!(
+        fields(&violations),
+        [
+            "date_overrides[0].working_hours[1]",
+            "date_overrides[0].working_hours[2]",
+            "date_overrides[1].date",
+            "date_overrides[1].working_hours[0].start_time",
+            "date_overrides[2].working_hours[0].end_time",
+            "date_overrides[2].date",
+            "date_overrides[4].date",
+        ]
+    );
+    assert_eq!(
+        violations[0].reason,
+        "10:00-11:00 overlaps date_overrides[0].working_hours[0] (09:00-17:00)"
+    );
+    assert_eq!(
+        violations[1].reason,
+        "12:00-13:00 overlaps date_overrides[0].working_hours[0] (09:00-17:00)"
+    );
+    assert_eq!(violations[4].reason, "end 12:00 must be after start 13:00");
+    assert_eq!(
+        violations[5].reason,
+        "duplicate date 2026-10-05, already given as holidays[0]"
+    );
+    assert_eq!(
+        violations[6].reason,
+        "duplicate date 2026-10-10, already given as date_overrides[3].date"
+    );
+}
+
+#[test]
+fn a_weekday_overlap_is_reported_at_the_later_entry_with_its_own_times() {
+    // Listed out of order: the later entry (1) starts first.
+    let spec = CalendarSpec {
+        time_zone: "Asia/Shanghai".to_owned(),
+        working_hours: vec![
+            hours("THURSDAY", "12:00", "18:00"),
+            hours("THURSDAY", "09:00", "12:30"),
+        ],
+        ..CalendarSpec::default()
+    };
+    let violations = Calendar::new(&spec).expect_err("invalid");
+    assert_eq!(fields(&violations), ["working_hours[1]"]);
+    assert_eq!(
+        violations[0].reason,
+        "THURSDAY 09:00-12:30 overlaps working_hours[0] (12:00-18:00)"
+    );
 }
