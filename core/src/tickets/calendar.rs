@@ -100,7 +100,7 @@ pub struct Calendar {
 impl Calendar {
     /// Validates `spec` and returns every violation found, not just the
     /// first. Field paths are relative to the calendar (`time_zone`,
-    /// `working_hours[2].end`, `holidays[0]`); the caller adds its prefix.
+    /// `working_hours[2].end_time`, `holidays[0]`); the caller adds its prefix.
     pub fn new(spec: &CalendarSpec) -> Result<Calendar, Vec<Violation>> {
         let mut violations = Vec::new();
         let time_zone = time_zone(&spec.time_zone, &mut violations);
@@ -571,10 +571,13 @@ fn interval(start: &str, end: &str, at: &str, violations: &mut Vec<Violation>) -
     })
 }
 
-/// One day's intervals (each with its index in `list`), sorted. Two that
-/// overlap (touching, end == start, is fine) are reported at the one
-/// listed later, with its times, naming the other and its times. `label`
-/// begins each reason (the weekday).
+/// One day's intervals (each with its index in `list`), sorted. Each
+/// interval that starts before the furthest-reaching earlier one ends
+/// overlaps it (touching, end == start, is fine) and is reported at the
+/// entry of the two listed later, with its times, naming the other with
+/// its times. Any overlap is found; a pair is not reported when one of
+/// them already overlaps an interval reaching further. `label` begins
+/// each reason (the weekday).
 fn without_overlaps(
     mut intervals: Vec<(Interval, usize)>,
     list: &str,

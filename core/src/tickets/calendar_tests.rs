@@ -453,6 +453,8 @@ fn date_override_validation_reports_every_violation_with_its_path() {
             // 3, 4: the same date twice.
             ov("2026-10-10", &[("09:00", "24:00")]),
             ov("2026-10-10", &[]),
+            // 5: listed out of order; the later entry (1) starts first.
+            ov("2026-10-11", &[("12:00", "18:00"), ("09:00", "12:30")]),
         ],
     };
     let violations = Calendar::new(&spec).expect_err("invalid");
@@ -466,6 +468,7 @@ fn date_override_validation_reports_every_violation_with_its_path() {
             "date_overrides[2].working_hours[0].end_time",
             "date_overrides[2].date",
             "date_overrides[4].date",
+            "date_overrides[5].working_hours[1]",
         ]
     );
     assert_eq!(
@@ -484,6 +487,10 @@ fn date_override_validation_reports_every_violation_with_its_path() {
     assert_eq!(
         violations[6].reason,
         "duplicate date 2026-10-10, already given as date_overrides[3].date"
+    );
+    assert_eq!(
+        violations[7].reason,
+        "09:00-12:30 overlaps date_overrides[5].working_hours[0] (12:00-18:00)"
     );
 }
 
