@@ -38,6 +38,22 @@ pub const MAX_COMMENT_BYTES: usize = 1024;
 
 /// Checks and converts a ScoreReview request.
 pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Error> {
+    let (request, violations) = checked_review_request(req);
+    if violations.is_empty() {
+        Ok(request)
+    } else {
+        Err(Error::Invalid(violations))
+    }
+}
+
+/// Converts a ScoreReview request as far as it goes, with every violation
+/// found on the way. With violations, the review is still checked against
+/// its rubric, so that those violations are listed too: each input that
+/// is not a number a decimal holds, or no input at all, is kept in its
+/// place as refused ([`EntryInput::Refused`],
+/// [`scoring::Submission::refused`]), an unsupported locale is left out,
+/// and such a review is never scored.
+pub fn checked_review_request(req: pb::ScoreReviewRequest) -> (ReviewRequest, Vec<Violation>) {
     let mut v = Vec::new();
     let employee = req.employee.unwrap_or_default();
     let period = req.period.unwrap_or_default();
@@ -98,6 +114,7 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
             check_submission_period(&mut v, &field, sp, &period.label, review_dates);
         }
         let mut values = Vec::with_capacity(s.values.len());
+        let mut refused = Vec::new();
         for (id, value) in s.values {
             if id.len() > MAX_ID_LEN {
                 let key = scorecard_core::clip(&id, 32);
@@ -109,28 +126,31 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
             }
             match decimal::from_f64(value) {
                 Ok(d) => values.push((id, d)),
-                Err(reason) => v.push(Violation::new(
-                    format!("submissions[{si}].values[\"{id}\"]"),
-                    reason.to_string(),
-                )),
+                Err(reason) => {
+                    v.push(Violation::new(
+                        format!("submissions[{si}].values[\"{id}\"]"),
+                        reason.to_string(),
+                    ));
+                    refused.push(id);
+                }
             }
         }
         submissions.push(scoring::Submission {
             source: s.source,
-            employee_id: s.employee_id,
+            employee_id: within_len(s.employee_id),
             values,
+            refused,
         });
     }
     let self_assessment = entries(&mut v, "self_assessment", req.self_assessment);
     let supervisor_assessment = entries(&mut v, "supervisor_assessment", req.supervisor_assessment);
 
-    if !v.is_empty() {
-        return Err(Error::Invalid(v));
-    }
-    Ok(ReviewRequest {
+    let request = ReviewRequest {
         review: scoring::Review {
             review_id: req.review_id,
-            employee_id: employee.id,
+            // An id refused for its length is not compared with the
+            // submissions' (their violations would quote it whole).
+            employee_id: within_len(employee.id),
             period_label: period.label,
             submissions,
             self_assessment,
@@ -139,7 +159,18 @@ pub fn review_request(req: pb::ScoreReviewRequest) -> Result<ReviewRequest, Erro
             allow_partial: req.allow_partial,
         },
         rubric,
-    })
+    };
+    (request, v)
+}
+
+/// `id`, or nothing when it is over [`MAX_ID_LEN`] (refused by
+/// [`check_len`]).
+fn within_len(id: String) -> String {
+    if id.len() > MAX_ID_LEN {
+        String::new()
+    } else {
+        id
+    }
 }
 
 /// Refuses `text` over [`MAX_ID_LEN`]; the field path is made only then
@@ -249,25 +280,31 @@ fn entries(
                 ),
             ));
         }
-        let (name, number, make): (&str, f64, fn(Decimal) -> EntryInput) = match e.input {
+        // A refused input keeps its entry's place, so that the rubric's
+        // checks name the request's own indices.
+        let input = match e.input {
             None => {
                 v.push(Violation::new(
                     format!("{field}.entries[{i}]"),
                     "needs a value or points",
                 ));
-                continue;
+                EntryInput::Refused
             }
-            Some(pb::assessment_entry::Input::Value(x)) => ("value", x, EntryInput::Value),
-            Some(pb::assessment_entry::Input::Points(x)) => ("points", x, EntryInput::Points),
-        };
-        let input = match decimal::from_f64(number) {
-            Ok(d) => make(d),
-            Err(reason) => {
-                v.push(Violation::new(
-                    format!("{field}.entries[{i}].{name}"),
-                    reason.to_string(),
-                ));
-                continue;
+            Some(input) => {
+                let (name, number, make): (&str, f64, fn(Decimal) -> EntryInput) = match input {
+                    pb::assessment_entry::Input::Value(x) => ("value", x, EntryInput::Value),
+                    pb::assessment_entry::Input::Points(x) => ("points", x, EntryInput::Points),
+                };
+                decimal::from_f64(number).map_or_else(
+                    |reason| {
+                        v.push(Violation::new(
+                            format!("{field}.entries[{i}].{name}"),
+                            reason.to_string(),
+                        ));
+                        EntryInput::Refused
+                    },
+                    make,
+                )
             }
         };
         out.push(scoring::Entry {

@@ -124,20 +124,46 @@ fn score_labelled(
     req: pb::ScoreReviewRequest,
     label: Option<&mut String>,
 ) -> Result<Scored, Error> {
-    let view = View::from_proto(req.view)
-        .map_err(|reason| Error::Invalid(vec![Violation::new("view", reason.to_string())]))?;
-    let request = convert::review_request(req)?;
-    let rubric = resolve_rubric(registry, &request.rubric)?;
+    let mut violations = Vec::new();
+    let view = View::from_proto(req.view).unwrap_or_else(|reason| {
+        violations.push(Violation::new("view", reason.to_string()));
+        View::Full
+    });
+    let (request, shape) = convert::checked_review_request(req);
+    violations.extend(shape);
+    // With violations already, the rubric's are listed beside them; an
+    // unknown rubric adds none (there is nothing to check against).
+    let rubric = match resolve_rubric(registry, &request.rubric) {
+        Ok(rubric) => rubric,
+        Err(Error::Invalid(more)) => return Err(Error::Invalid(merged(violations, more))),
+        Err(e) if violations.is_empty() => return Err(e),
+        Err(_) => return Err(Error::Invalid(violations)),
+    };
     if let Some(label) = label {
         *label = format!("{}@{}", rubric.id, rubric.version);
     }
-    let outcome = scoring::score_with(&rubric, &request.review, view.detail())?;
-    Ok(Scored {
-        rubric,
-        review: request.review,
-        outcome,
-        view,
-    })
+    match scoring::score_with(&rubric, &request.review, view.detail()) {
+        Ok(outcome) if violations.is_empty() => Ok(Scored {
+            rubric,
+            review: request.review,
+            outcome,
+            view,
+        }),
+        Ok(_) => Err(Error::Invalid(violations)),
+        Err(Error::Invalid(more)) => Err(Error::Invalid(merged(violations, more))),
+        Err(e) if violations.is_empty() => Err(e),
+        Err(_) => Err(Error::Invalid(violations)),
+    }
+}
+
+/// The request's own violations, then the rubric's, one per field: a
+/// field already refused (an id over its length, a value that is not a
+/// number) is not refused again.
+fn merged(mut violations: Vec<Violation>, more: Vec<Violation>) -> Vec<Violation> {
+    let refused: std::collections::HashSet<String> =
+        violations.iter().map(|v| v.field.clone()).collect();
+    violations.extend(more.into_iter().filter(|v| !refused.contains(&v.field)));
+    violations
 }
 
 /// Scores one request, the whole path from proto to the encoded answer,

@@ -388,6 +388,109 @@ async fn every_violation_of_one_request_is_listed_at_once() {
     );
 }
 
+/// A request's own violations (no number, no input, an unsupported
+/// locale or view, an id too long) and the rubric's (an unknown id, a
+/// value out of range, an indicator with no input) are listed together;
+/// an input refused for itself counts as given, so its indicator is not
+/// also missing, and a field is refused once.
+#[tokio::test]
+async fn violations_of_the_request_and_of_its_rubric_are_listed_together() {
+    let server = TestServer::start().await;
+    let fields = |status: &tonic::Status| -> Vec<String> {
+        bad_violations(status).into_iter().map(|(f, _)| f).collect()
+    };
+
+    let mut req = worked_example();
+    req.view = 9;
+    req.locale = "fr".into();
+    entry_value(&mut req, false, 0, f64::NAN);
+    entry_value(&mut req, false, 4, 0.5);
+    entries(&mut req, true)[0].indicator_id = "charisma".into();
+    let status = server.scoring().await.score_review(req).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(
+        fields(&status),
+        [
+            "view",
+            "locale",
+            "self_assessment.entries[0].value",
+            "self_assessment.entries[4].value",
+            "supervisor_assessment.entries[0].indicator_id",
+            // key_customer_satisfaction: the supervisor named another id.
+            "supervisor_assessment.entries",
+        ]
+    );
+    let reasons = bad_violations(&status);
+    assert!(reasons[3].1.contains("not a whole number"), "{reasons:?}");
+    assert!(
+        reasons[4].1.contains("unknown indicator \"charisma\""),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[5].1.contains("\"key_customer_satisfaction\""),
+        "{reasons:?}"
+    );
+
+    // Submission values: not a number, an unknown id, a fractional count.
+    let mut req = worked_example();
+    req.submissions = vec![submission(&[
+        ("attrition_rate", f64::NAN),
+        ("bogus", 1.0),
+        ("major_incidents", 0.5),
+    ])];
+    let status = server.scoring().await.score_review(req).await.unwrap_err();
+    assert_eq!(
+        fields(&status),
+        [
+            "submissions[0].values[\"attrition_rate\"]",
+            "submissions[0].values[\"bogus\"]",
+            "submissions[0].values[\"major_incidents\"]",
+        ]
+    );
+
+    // An entry with no input, beside a fractional count.
+    let mut req = worked_example();
+    entries(&mut req, false)[3].input = None;
+    entry_value(&mut req, false, 4, 0.5);
+    let status = server.scoring().await.score_review(req).await.unwrap_err();
+    assert_eq!(
+        fields(&status),
+        [
+            "self_assessment.entries[3]",
+            "self_assessment.entries[4].value"
+        ]
+    );
+
+    // A review id too long, beside a value out of range.
+    let mut req = worked_example();
+    req.review_id = "r".repeat(300);
+    entry_value(&mut req, true, 1, 101.0);
+    let status = server.scoring().await.score_review(req).await.unwrap_err();
+    assert_eq!(
+        fields(&status),
+        ["review_id", "supervisor_assessment.entries[1].value"]
+    );
+
+    // An indicator id too long is refused for its length only; the
+    // indicator the entry stood for has no input.
+    let mut req = worked_example();
+    entries(&mut req, false)[2].indicator_id = "x".repeat(300);
+    let status = server.scoring().await.score_review(req).await.unwrap_err();
+    let reasons = bad_violations(&status);
+    assert_eq!(
+        fields(&status),
+        [
+            "self_assessment.entries[2].indicator_id",
+            "self_assessment.entries"
+        ]
+    );
+    assert!(reasons[0].1.contains("at most"), "{reasons:?}");
+    assert!(
+        reasons[1].1.contains("\"first_response_sla_rate\""),
+        "{reasons:?}"
+    );
+}
+
 /// Bytes that are not a ScoreReviewRequest: INTERNAL with prost's reason
 /// (gRPC's status code guide: "error parsing request proto"), decoded by
 /// the server's codec (api::codec); the connection then carries on.

@@ -319,7 +319,7 @@ fn review_for(rubric: &Rubric, gives: &[(Give, Give)], allow_partial: bool) -> R
     let mut submission = Submission {
         source: "survey".into(),
         employee_id: "e1".into(),
-        values: Vec::new(),
+        ..Submission::default()
     };
     let mut own = Vec::new();
     let mut sup = Vec::new();
@@ -999,10 +999,13 @@ proptest! {
                     .iter()
                     .map(|e| pb::AssessmentEntry {
                         indicator_id: e.indicator_id.clone(),
-                        input: Some(match e.input {
-                            EntryInput::Value(v) => pb::assessment_entry::Input::Value(wire(v)),
-                            EntryInput::Points(p) => pb::assessment_entry::Input::Points(wire(p)),
-                        }),
+                        input: match e.input {
+                            EntryInput::Value(v) => Some(pb::assessment_entry::Input::Value(wire(v))),
+                            EntryInput::Points(p) => {
+                                Some(pb::assessment_entry::Input::Points(wire(p)))
+                            }
+                            EntryInput::Refused => None,
+                        },
                         comment: String::new(),
                     })
                     .collect(),

@@ -32,9 +32,15 @@ pub fn score(rubric: &Rubric, review: &Review) -> Result<Outcome, Error> {
 /// Scores `review` against `rubric`, explaining as much as `detail`
 /// says. The numbers are the same at every detail; [`Detail::Totals`]
 /// only leaves out the indicator lines' texts.
+///
+/// A review with refused inputs ([`EntryInput::Refused`],
+/// [`Submission::refused`]) is checked against the rubric but never
+/// scored: the answer is [`Error::Invalid`] with the rubric's violations,
+/// none when there are no others. The refusals are the caller's to
+/// report, beside them.
 pub fn score_with(rubric: &Rubric, review: &Review, detail: Detail) -> Result<Outcome, Error> {
     let mut violations = Vec::new();
-    let slots = resolve(rubric, review, &mut violations);
+    let (slots, refused) = resolve(rubric, review, &mut violations);
 
     if !review.allow_partial {
         for (r, rater) in [Rater::SelfAssessment, Rater::Supervisor]
@@ -55,7 +61,7 @@ pub fn score_with(rubric: &Rubric, review: &Review, detail: Detail) -> Result<Ou
             }
         }
     }
-    if !violations.is_empty() {
+    if !violations.is_empty() || refused {
         return Err(Error::Invalid(violations));
     }
 
@@ -199,9 +205,11 @@ fn find<'r>(rubric: &'r Rubric, position: usize, id: &str) -> Option<(usize, &'r
     Some((rubric.offset(d) + i, indicator))
 }
 
-/// Resolves every input of the review to its indicator, checking each.
-fn resolve(rubric: &Rubric, review: &Review, violations: &mut Vec<Violation>) -> Vec<Slot> {
+/// Resolves every input of the review to its indicator, checking each;
+/// also gives whether any input was refused before it came.
+fn resolve(rubric: &Rubric, review: &Review, violations: &mut Vec<Violation>) -> (Vec<Slot>, bool) {
     let mut slots = vec![Slot::default(); rubric.indicator_count()];
+    let mut refused = false;
     for (si, submission) in review.submissions.iter().enumerate() {
         if !submission.employee_id.is_empty()
             && !review.employee_id.is_empty()
@@ -215,7 +223,11 @@ fn resolve(rubric: &Rubric, review: &Review, violations: &mut Vec<Violation>) ->
                 ),
             ));
         }
-        for (vi, (id, value)) in submission.values.iter().enumerate() {
+        // Refused values count as given (0, never scored) and are
+        // checked by id.
+        let given = submission.values.iter().map(|(id, v)| (id, Some(*v)));
+        let refusals = submission.refused.iter().map(|id| (id, None));
+        for (vi, (id, value)) in given.chain(refusals).enumerate() {
             // Built only for a violation: valid values allocate nothing.
             let field = || format!("submissions[{si}].values[\"{id}\"]");
             let Some((ordinal, indicator)) = find(rubric, vi, id) else {
@@ -223,10 +235,19 @@ fn resolve(rubric: &Rubric, review: &Review, violations: &mut Vec<Violation>) ->
                 continue;
             };
             let units = &rubric.units.indicators[ordinal];
-            let micros = check_value(indicator, units, *value).unwrap_or_else(|reason| {
-                violations.push(Violation::new(field(), reason));
-                None
-            });
+            let (value, micros) = match value {
+                Some(value) => (
+                    value,
+                    check_value(indicator, units, value).unwrap_or_else(|reason| {
+                        violations.push(Violation::new(field(), reason));
+                        None
+                    }),
+                ),
+                None => {
+                    refused = true;
+                    (Decimal::ZERO, None)
+                }
+            };
             match slots[ordinal].measurement {
                 Some((_, _, first)) => violations.push(Violation::new(
                     field(),
@@ -235,7 +256,7 @@ fn resolve(rubric: &Rubric, review: &Review, violations: &mut Vec<Violation>) ->
                         review.submissions[first].source
                     ),
                 )),
-                None => slots[ordinal].measurement = Some((*value, micros, si)),
+                None => slots[ordinal].measurement = Some((value, micros, si)),
             }
         }
     }
@@ -243,11 +264,13 @@ fn resolve(rubric: &Rubric, review: &Review, violations: &mut Vec<Violation>) ->
         .into_iter()
         .enumerate()
     {
-        resolve_rater(rubric, review, rater, r, &mut slots, violations);
+        refused |= resolve_rater(rubric, review, rater, r, &mut slots, violations);
     }
-    slots
+    (slots, refused)
 }
 
+/// Resolves one rater's entries; gives whether any was refused before
+/// it came.
 fn resolve_rater(
     rubric: &Rubric,
     review: &Review,
@@ -255,7 +278,8 @@ fn resolve_rater(
     r: usize,
     slots: &mut [Slot],
     violations: &mut Vec<Violation>,
-) {
+) -> bool {
+    let mut refused = false;
     let entries = match rater {
         Rater::SelfAssessment => &review.self_assessment,
         Rater::Supervisor => &review.supervisor_assessment,
@@ -311,8 +335,16 @@ fn resolve_rater(
                     });
                 Input::Points { micros, entry: ei }
             }
+            EntryInput::Refused => {
+                refused = true;
+                Input::Points {
+                    micros: 0,
+                    entry: ei,
+                }
+            }
         });
     }
+    refused
 }
 
 fn unknown_indicator(rubric: &Rubric, id: &str) -> String {

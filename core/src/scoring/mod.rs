@@ -37,6 +37,11 @@ pub struct Submission {
     pub employee_id: String,
     /// Indicator id → value, in key order.
     pub values: Vec<(String, Decimal)>,
+    /// Indicator ids whose values were refused before they reached the
+    /// rubric (not numbers a decimal holds): each counts as given and its
+    /// id is checked, but a review with any is not scored (see
+    /// [`score_with`]).
+    pub refused: Vec<String>,
 }
 
 /// A rater's input for one indicator.
@@ -52,6 +57,11 @@ pub struct Entry {
 pub enum EntryInput {
     Value(Decimal),
     Points(Decimal),
+    /// An input refused before it reached the rubric (not a number a
+    /// decimal holds, or none at all): the entry counts as given and its
+    /// indicator id is checked, but a review with one is not scored (see
+    /// [`score_with`]).
+    Refused,
 }
 
 /// The two raters of the form.

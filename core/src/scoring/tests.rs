@@ -444,6 +444,7 @@ fn measurements_alone_give_equal_totals() {
             source: "hr".into(),
             employee_id: "e-1".into(),
             values: IDS.iter().map(|id| (id.to_string(), dec!(0))).collect(),
+            ..Submission::default()
         }],
         employee_id: "e-1".into(),
         ..Review::default()
@@ -658,6 +659,7 @@ fn values_outside_their_range_are_refused_with_field_and_reason() {
         source: "crm".into(),
         employee_id: String::new(),
         values: vec![("knowledge_base_articles".into(), dec!(-1))],
+        ..Submission::default()
     }];
     assert_violations(
         score(builtin_rubric(), &review).unwrap_err(),
@@ -843,5 +845,36 @@ fn rubric_numbers_have_at_most_six_places() {
     assert_eq!(
         violations[0].reason,
         "14.285714285714286 has more than 6 decimal places; round it before sending"
+    );
+}
+
+/// A refused input (not a number upstream) counts as given and its id is
+/// checked, but the review is never scored: alone, it gives no violation
+/// of the rubric's, and still no outcome.
+#[test]
+fn a_review_with_a_refused_input_is_checked_but_never_scored() {
+    let mut review = worked_example(None);
+    review.self_assessment[3].input = EntryInput::Refused;
+    match score(builtin_rubric(), &review) {
+        Err(Error::Invalid(v)) => assert_eq!(v, []),
+        other => panic!("scored a refused input: {other:?}"),
+    }
+
+    // Its id is checked, and its indicator is not missing.
+    review.self_assessment[3].indicator_id = "charisma".into();
+    review.supervisor_assessment[4].input = EntryInput::Refused;
+    review.submissions = vec![Submission {
+        source: "hr".into(),
+        refused: vec!["bogus".into(), "attrition_rate".into()],
+        ..Submission::default()
+    }];
+    assert_eq!(
+        fields(score(builtin_rubric(), &review).unwrap_err()),
+        [
+            "submissions[0].values[\"bogus\"]",
+            "self_assessment.entries[3].indicator_id",
+            // follow_up_satisfaction: the employee named another id.
+            "self_assessment.entries",
+        ]
     );
 }
