@@ -283,29 +283,19 @@ fn entries(
         // A refused input keeps its entry's place, so that the rubric's
         // checks name the request's own indices.
         let input = match e.input {
-            None => {
-                v.push(Violation::new(
-                    format!("{field}.entries[{i}]"),
-                    "needs a value or points",
-                ));
-                EntryInput::Refused
-            }
-            Some(input) => {
-                let (name, number, make): (&str, f64, fn(Decimal) -> EntryInput) = match input {
-                    pb::assessment_entry::Input::Value(x) => ("value", x, EntryInput::Value),
-                    pb::assessment_entry::Input::Points(x) => ("points", x, EntryInput::Points),
-                };
-                decimal::from_f64(number).map_or_else(
-                    |reason| {
-                        v.push(Violation::new(
-                            format!("{field}.entries[{i}].{name}"),
-                            reason.to_string(),
-                        ));
-                        EntryInput::Refused
-                    },
-                    make,
-                )
-            }
+            Some(pb::assessment_entry::Input::Value(x)) => match decimal::from_f64(x) {
+                Ok(d) => EntryInput::Value(d),
+                Err(reason) => refuse(v, || format!("{field}.entries[{i}].value"), reason),
+            },
+            Some(pb::assessment_entry::Input::Points(x)) => match decimal::from_f64(x) {
+                Ok(d) => EntryInput::Points(d),
+                Err(reason) => refuse(v, || format!("{field}.entries[{i}].points"), reason),
+            },
+            None => refuse(
+                v,
+                || format!("{field}.entries[{i}]"),
+                "needs a value or points",
+            ),
         };
         out.push(scoring::Entry {
             indicator_id: e.indicator_id,
@@ -314,6 +304,17 @@ fn entries(
         });
     }
     out
+}
+
+/// Records why the input at `field` is refused; it stays as refused.
+#[cold]
+fn refuse(
+    v: &mut Vec<Violation>,
+    field: impl FnOnce() -> String,
+    reason: impl ToString,
+) -> EntryInput {
+    v.push(Violation::new(field(), reason.to_string()));
+    EntryInput::Refused
 }
 
 /// Validates an inline rubric, with field paths under `inline_rubric`.
