@@ -5,6 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
 use scorecard_core::decimal::{self, fixed, plain};
 use scorecard_core::tickets::calendar::DateOverrideSpec;
+use scorecard_core::tickets::calendar_name_problem;
 use scorecard_core::tickets::reject::MAX_TICKET_SPAN;
 use scorecard_core::tickets::timeline::{MAX_HISTORY_CHANGES, Status, StatusChange};
 use scorecard_core::tickets::{
@@ -312,6 +313,7 @@ fn version_2_options(
     out.strict_priorities = o.strict_priorities;
     if let (Some(c), Some(cal)) = (&o.calendar, default_calendar)
         && !c.name.is_empty()
+        && named(c, "options.calendar", v)
     {
         out.calendars.insert(c.name.clone(), cal.clone());
     }
@@ -323,6 +325,9 @@ fn version_2_options(
                 format!("{field}.name"),
                 "is required: records select a calendar by its name",
             ));
+            continue;
+        }
+        if !named(c, &field, v) {
             continue;
         }
         let taken = out.calendars.contains_key(&c.name)
@@ -339,6 +344,17 @@ fn version_2_options(
         }
     }
     out
+}
+
+/// Whether the calendar at `field` has a name records can select it by:
+/// not blank, no whitespace at either end (reported at `{field}.name`),
+/// and within its length (reported by [`calendar`]).
+fn named(c: &pb::BusinessCalendar, field: &str, v: &mut Vec<Violation>) -> bool {
+    if let Some(reason) = calendar_name_problem(&c.name) {
+        v.push(Violation::new(format!("{field}.name"), reason));
+        return false;
+    }
+    c.name.len() <= MAX_ID_BYTES
 }
 
 /// Checks and converts the first message's options. `rubric_limit` is the
@@ -390,11 +406,13 @@ pub fn options(
         _ => None,
     };
     let version_2 = version_2_options(o, version, default_calendar, &mut v);
-    let (Some(period_start), Some(period_end), Some(as_of), Some(clock)) =
-        (start, end, as_of, clock)
-    else {
+    let (Some(period_start), Some(period_end), Some(as_of)) = (start, end, as_of) else {
         return Err(v);
     };
+    // A default calendar with violations of its own stands aside as wall
+    // time, so that the times are still checked and listed beside them.
+    let calendar_valid = clock.is_some();
+    let clock = clock.unwrap_or(Clock::Wall);
     // The limits were checked above against the fields sent, with the same
     // bounds as `validate`, which can then only find fault with the times.
     let options = AggregationOptions {
@@ -421,7 +439,11 @@ pub fn options(
                 .map(|e| Violation::new(format!("options.{}", e.field), e.reason)),
         );
     }
-    if v.is_empty() { Ok(options) } else { Err(v) }
+    if v.is_empty() && calendar_valid {
+        Ok(options)
+    } else {
+        Err(v)
+    }
 }
 
 /// A record's status history in domain terms, or the reason it rejects
@@ -748,6 +770,54 @@ mod tests {
                 "options.calendars[0].date_overrides[2].date",
             ]
         );
+    }
+
+    /// A name records cannot select is refused at its calendar's index,
+    /// once: blank, spaced or too long, on a named calendar or the default.
+    #[test]
+    fn a_calendar_name_is_refused_at_its_index_once() {
+        let mut o = v2_options();
+        o.calendar = Some(shanghai(" cn"));
+        o.calendars = vec![
+            shanghai("a"),
+            shanghai("   "),
+            shanghai(&"x".repeat(300)),
+            shanghai(" B "),
+        ];
+        let got = fields(&o);
+        let paths: Vec<&str> = got.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "options.calendar.name",
+                "options.calendars[1].name",
+                "options.calendars[2].name",
+                "options.calendars[3].name",
+            ]
+        );
+        assert_eq!(
+            got[0].1,
+            "a calendar name must not start or end with whitespace"
+        );
+        assert!(got[1].1.starts_with("a calendar name must not be blank"));
+        assert!(got[2].1.contains("at most"), "{}", got[2].1);
+        assert_eq!(
+            got[3].1,
+            "a calendar name must not start or end with whitespace"
+        );
+    }
+
+    /// The default calendar's violations do not hide the times': an as_of
+    /// before the period is listed beside an unknown time zone.
+    #[test]
+    fn a_bad_default_calendar_and_a_bad_as_of_are_listed_together() {
+        let mut o = v2_options();
+        let mut cal = shanghai("");
+        cal.time_zone = "Mars/Olympus_Mons".into();
+        o.calendar = Some(cal);
+        o.as_of_time = at(1_782_864_000 - 86_400);
+        let got: Vec<String> = fields(&o).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(got, ["options.calendar.time_zone", "options.as_of_time"]);
     }
 
     #[test]

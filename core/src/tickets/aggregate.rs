@@ -157,6 +157,19 @@ impl Default for AggregationOptions {
     }
 }
 
+/// Why `name` cannot name a calendar: it is blank, or starts or ends
+/// with whitespace. (A name over [`crate::MAX_ID_BYTES`] is refused as too
+/// long, apart.)
+pub fn calendar_name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() {
+        Some("a calendar name must not be blank: records without one use the default calendar")
+    } else if name.trim() != name {
+        Some("a calendar name must not start or end with whitespace")
+    } else {
+        None
+    }
+}
+
 impl AggregationOptions {
     /// Checks the options; field paths are relative to the options
     /// (`period_start_time`, `period_end_time`, `as_of_time`,
@@ -240,17 +253,8 @@ impl AggregationOptions {
         );
         for name in self.calendars.keys() {
             let field = format!("calendars[{name:?}]");
-            if name.trim().is_empty() {
-                violations.push(Violation::new(
-                    field,
-                    "a calendar name must not be blank: records without one use the default \
-                     calendar",
-                ));
-            } else if name.trim() != name {
-                violations.push(Violation::new(
-                    field,
-                    "a calendar name must not start or end with whitespace",
-                ));
+            if let Some(reason) = calendar_name_problem(name) {
+                violations.push(Violation::new(field, reason));
             } else if name.len() > crate::MAX_ID_BYTES {
                 violations.push(Violation::too_long(field, name));
             }

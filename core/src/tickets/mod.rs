@@ -14,7 +14,7 @@ pub use aggregate::{
     AbsentMetric, AbsentReason, AggregationOptions, Aggregator, BreachedTickets,
     EmployeeTicketStats, MAX_LISTED_BREACHES, MAX_LISTED_PRIORITIES, MAX_LISTED_REJECTIONS,
     MetricsVersion, Percentiles, PriorityCount, RateFraction, TicketRecord, TicketReport,
-    UnmatchedPriorities, priority_key,
+    UnmatchedPriorities, calendar_name_problem, priority_key,
 };
 pub use calendar::{Calendar, CalendarSpec, Clock, DateOverrideSpec, WorkingHoursSpec};
 pub use reject::{IdField, LimitKind, RejectReason, Rejection, TimeField};
