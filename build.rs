@@ -18,6 +18,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &descriptor_path,
         prost::Message::encode_to_vec(&descriptors),
     )?;
+    // The error details the statuses carry, for reflection only: the
+    // messages themselves are tonic-types'.
+    let details = protox::compile(["proto/google/rpc/error_details.proto"], ["proto"])?;
+    std::fs::write(
+        out.join("error_details_descriptor.bin"),
+        prost::Message::encode_to_vec(&details),
+    )?;
     tonic_prost_build::configure()
         // Maps iterate in key order, so answers are byte-identical.
         .btree_map(".")

@@ -17,6 +17,11 @@ pub mod pb {
     /// Encoded descriptors of every scorecard proto, for reflection.
     pub const FILE_DESCRIPTOR_SET: &[u8] =
         include_bytes!(concat!(env!("OUT_DIR"), "/scorecard_descriptor.bin"));
+
+    /// Encoded descriptor of `google.rpc.BadRequest`, the details of an
+    /// INVALID_ARGUMENT status, for reflection (grpcurl prints them).
+    pub const ERROR_DETAILS_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/error_details_descriptor.bin"));
 }
 
 /// ScoringService's server, answering with already-encoded messages

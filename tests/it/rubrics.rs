@@ -419,6 +419,69 @@ async fn reflection_lists_every_service_in_both_versions() {
     }
 }
 
+/// grpcurl prints an error's details when reflection knows their type:
+/// `google.rpc.BadRequest`, with the published field numbers (a wrong
+/// number would print the wrong fields).
+#[tokio::test]
+async fn reflection_describes_the_error_details() {
+    use prost::Message;
+    use tokio_stream::StreamExt;
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+    };
+    let server = TestServer::start().await;
+    let mut client = ServerReflectionClient::new(server.channel().await);
+    let req = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::FileContainingSymbol(
+            "google.rpc.BadRequest".into(),
+        )),
+    };
+    let mut answers = client
+        .server_reflection_info(tokio_stream::iter([req]))
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(MessageResponse::FileDescriptorResponse(files)) =
+        answers.next().await.unwrap().unwrap().message_response
+    else {
+        panic!("google.rpc.BadRequest is not known to reflection")
+    };
+    let file = files
+        .file_descriptor_proto
+        .iter()
+        .map(|bytes| prost_types::FileDescriptorProto::decode(bytes.as_slice()).unwrap())
+        .find(|f| f.message_type.iter().any(|m| m.name() == "BadRequest"))
+        .expect("a file with BadRequest");
+    assert_eq!(file.package(), "google.rpc");
+    let bad_request = file
+        .message_type
+        .iter()
+        .find(|m| m.name() == "BadRequest")
+        .unwrap();
+    let numbers = |m: &prost_types::DescriptorProto| -> Vec<(String, i32)> {
+        m.field
+            .iter()
+            .map(|f| (f.name().to_string(), f.number()))
+            .collect()
+    };
+    assert_eq!(numbers(bad_request), [("field_violations".to_string(), 1)]);
+    assert_eq!(
+        bad_request.field[0].type_name(),
+        ".google.rpc.BadRequest.FieldViolation"
+    );
+    let violation = bad_request
+        .nested_type
+        .iter()
+        .find(|m| m.name() == "FieldViolation")
+        .expect("FieldViolation");
+    assert_eq!(
+        numbers(violation)[..2],
+        [("field".to_string(), 1), ("description".to_string(), 2)]
+    );
+}
+
 #[tokio::test]
 async fn health_reports_each_service_serving() {
     use tonic_health::pb::{
