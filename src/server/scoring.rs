@@ -142,7 +142,14 @@ fn score_labelled(
     if let Some(label) = label {
         *label = format!("{}@{}", rubric.id, rubric.version);
     }
-    match scoring::score_with(&rubric, &request.review, view.detail()) {
+    // With violations already, only the rubric's are wanted: the least
+    // detail will do.
+    let detail = if violations.is_empty() {
+        view.detail()
+    } else {
+        scoring::Detail::Totals
+    };
+    match scoring::score_with(&rubric, &request.review, detail) {
         Ok(outcome) if violations.is_empty() => Ok(Scored {
             rubric,
             review: request.review,
