@@ -33,10 +33,19 @@ pub const TABLE_ROW_HEIGHT: f32 = TABLE_LINE + 2.0 * TABLE_PAD;
 pub const TABLE_HEADER_HEIGHT: f32 = TABLE_ROW_HEIGHT;
 /// Indicator, points, target, rule, self, supervisor.
 const COLUMNS: [f32; 6] = [168.0, 36.0, 60.0, 111.28, 74.0, 74.0];
-/// Lines a table cell or a header value shows at most.
-const MAX_CELL_LINES: usize = 6;
-/// Lines an interview note shows at most.
-const MAX_NOTE_LINES: usize = 40;
+/// Lines a table cell or a header value shows at most: any text within
+/// its cap (256 bytes) fits, in the narrowest column.
+const MAX_CELL_LINES: usize = 12;
+/// Lines a value of the score table shows at most (the largest losses,
+/// ties included).
+const MAX_VALUE_LINES: usize = 40;
+/// Lines an interview note shows at most: any 4,000 bytes of running text
+/// fit (the widest letters take about 125 lines); only a note of many
+/// short lines is cut.
+const MAX_NOTE_LINES: usize = 200;
+/// The smallest size a number in a narrow column is shrunk to, rather
+/// than broken across lines.
+const MIN_NUMBER_SIZE: f32 = 5.0;
 
 const TEXT_SIZE: f32 = 8.0;
 const TEXT_LINE: f32 = 10.5;
@@ -172,6 +181,22 @@ impl Metrics {
             }
         }
         lines
+    }
+}
+
+impl Metrics {
+    /// `text` on one line at most `width` wide: whole when it fits, else
+    /// cut at a character and ended with "…".
+    pub fn clipped(&self, text: &str, size: f32, width: f32) -> String {
+        if self.width(text, size) <= width {
+            return text.to_string();
+        }
+        let mut out: String = text.to_string();
+        while !out.is_empty() && self.width(&format!("{out}…"), size) > width {
+            out.pop();
+        }
+        out.push('…');
+        out
     }
 }
 
@@ -407,29 +432,57 @@ fn header(form: &Form, m: &Metrics, l: &Labels) -> Block {
     b
 }
 
+/// The columns that hold numbers (points; self and supervisor value →
+/// points): a number wider than its column is shrunk, never broken.
+const NUMBER_COLUMNS: [usize; 3] = [1, 4, 5];
+
 /// A table row: each column's text, wrapped to its width.
 fn row(m: &Metrics, cells: [&str; 6], shaded: bool) -> Block {
     let mut b = Block::default();
-    let wrapped: Vec<Vec<String>> = cells
+    let wrapped: Vec<(Vec<String>, f32)> = cells
         .iter()
         .zip(COLUMNS)
-        .map(|(text, w)| m.wrap(text, TABLE_SIZE, w - 2.0 * TABLE_PAD, MAX_CELL_LINES))
+        .enumerate()
+        .map(|(i, (text, w))| {
+            let room = w - 2.0 * TABLE_PAD;
+            let size = if NUMBER_COLUMNS.contains(&i) {
+                number_size(m, text, room)
+            } else {
+                TABLE_SIZE
+            };
+            (m.wrap(text, size, room, MAX_CELL_LINES), size)
+        })
         .collect();
-    let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let lines = wrapped.iter().map(|c| c.0.len()).max().unwrap_or(1).max(1);
     b.height = lines as f32 * TABLE_LINE + 2.0 * TABLE_PAD;
     if shaded {
         b.shade(MARGIN, 0.0, CONTENT_WIDTH, b.height);
     }
     let mut x = MARGIN;
-    for (cell, w) in wrapped.into_iter().zip(COLUMNS) {
+    for ((cell, size), w) in wrapped.into_iter().zip(COLUMNS) {
         for (k, line) in cell.into_iter().enumerate() {
-            let base = baseline(TABLE_PAD, TABLE_SIZE, TABLE_LINE) + k as f32 * TABLE_LINE;
-            b.text(x + TABLE_PAD, base, TABLE_SIZE, line);
+            let base = baseline(TABLE_PAD, size, TABLE_LINE) + k as f32 * TABLE_LINE;
+            b.text(x + TABLE_PAD, base, size, line);
         }
         x += w;
     }
     b.line(MARGIN, b.height, MARGIN + CONTENT_WIDTH, b.height, 0.3);
     b
+}
+
+/// The table's size, or less, down to [`MIN_NUMBER_SIZE`], so that the
+/// widest word of `text` (a number) fits `room` whole.
+fn number_size(m: &Metrics, text: &str, room: f32) -> f32 {
+    let widest = text
+        .split(' ')
+        .map(|word| m.width(word, TABLE_SIZE))
+        .fold(0.0, f32::max);
+    if widest <= room {
+        TABLE_SIZE
+    } else {
+        // A hair under the exact ratio, so that rounding cannot break it.
+        (TABLE_SIZE * room / widest * 0.98).max(MIN_NUMBER_SIZE)
+    }
 }
 
 /// A dimension's title row: its name and weight across the table.
@@ -565,7 +618,7 @@ fn table(form: &Form, m: &Metrics, l: &Labels, flow: &mut Flow) {
 fn labelled(m: &Metrics, label: &str, value: &str) -> Block {
     let mut b = Block::default();
     let lw = 130.0;
-    let lines = m.wrap(value, TEXT_SIZE, CONTENT_WIDTH - lw - 4.0, MAX_CELL_LINES);
+    let lines = m.wrap(value, TEXT_SIZE, CONTENT_WIDTH - lw - 4.0, MAX_VALUE_LINES);
     b.height = lines.len().max(1) as f32 * TEXT_LINE + 2.0;
     let base = baseline(1.0, TEXT_SIZE, TEXT_LINE);
     b.text(MARGIN + 2.0, base, TEXT_SIZE, label);
@@ -573,6 +626,19 @@ fn labelled(m: &Metrics, label: &str, value: &str) -> Block {
         b.text(MARGIN + lw, base + k as f32 * TEXT_LINE, TEXT_SIZE, line);
     }
     b.line(MARGIN, b.height, MARGIN + CONTENT_WIDTH, b.height, 0.3);
+    b
+}
+
+/// The largest losses the score table lists.
+const SHOWN_LOSSES: usize = 3;
+
+/// `first` with `second` below it, as one block: a heading kept with what
+/// it heads.
+fn joined(first: Block, second: Block) -> Block {
+    let mut b = first;
+    let dy = b.height;
+    b.ops.extend(second.ops.iter().map(|op| op.down(dy)));
+    b.height += second.height;
     b
 }
 
@@ -602,6 +668,13 @@ fn scores(form: &Form, m: &Metrics, l: &Labels) -> Vec<Block> {
     );
     if exact != o.final_score {
         formula = format!("{formula} → {final_text}");
+    } else {
+        // Exact already: shown to the precision, as the answer shows it.
+        formula = format!(
+            "{a} × {} + {b} × {} = {final_text}",
+            fixed(own, p),
+            fixed(sup, p)
+        );
     }
     let coefficient = fixed(o.bonus_coefficient, 4);
     let band = o
@@ -622,25 +695,30 @@ fn scores(form: &Form, m: &Metrics, l: &Labels) -> Vec<Block> {
         }
         None => l.no_grade.to_string(),
     };
+    // The heading stays with the table's first row.
     let mut blocks = vec![
-        heading(l.scores),
-        labelled(m, l.self_total, &fixed(own, p)),
+        joined(heading(l.scores), labelled(m, l.self_total, &fixed(own, p))),
         labelled(m, l.supervisor_total, &fixed(sup, p)),
         labelled(m, l.final_score, &formula),
-        labelled(m, l.bonus, &bonus),
-        labelled(m, l.grade, &grade),
     ];
-    let mut gap = o.text(o.gap_explanation).to_string();
     if !o.complete {
-        gap = format!("{gap} {}", l.incomplete);
+        // A partial review's score is not final: said right under it,
+        // with the highest final score the missing indicators leave open.
+        let reachable = format!("{} · {}", fixed(o.max_reachable_final, p), l.incomplete);
+        blocks.push(labelled(m, l.reachable, &reachable));
     }
+    blocks.push(labelled(m, l.bonus, &bonus));
+    blocks.push(labelled(m, l.grade, &grade));
+    let gap = o.text(o.gap_explanation);
     if !gap.trim().is_empty() {
         blocks.push(labelled(m, l.gap, gap.trim()));
     }
+    // The three largest; a tie at the third is broken in rubric order, as
+    // the answer orders them (its list has every loss).
     let losses: Vec<String> = o
         .losses
         .iter()
-        .take(3)
+        .take(SHOWN_LOSSES)
         .enumerate()
         .map(|(i, loss)| format!("{}. {}", i + 1, o.text(loss.explanation)))
         .collect();
@@ -661,52 +739,128 @@ fn interview(form: &Form, m: &Metrics, l: &Labels) -> Vec<Block> {
         (l.goals, &n.next_period_goals),
         (l.notes, &n.free_text),
     ];
-    let half = CONTENT_WIDTH / 2.0;
-    let ruled = 2;
-    let ruled_gap = 13.0;
-    let mut blocks = vec![heading(l.interview)];
+    let mut blocks = Vec::new();
     for pair in cells.chunks(2) {
-        let mut b = Block::default();
+        let labels: Vec<&str> = pair.iter().map(|(label, _)| *label).collect();
         let laid: Vec<Vec<String>> = pair
             .iter()
             .map(|(_, note)| {
                 if note.trim().is_empty() {
                     Vec::new()
                 } else {
-                    m.wrap(note.trim(), TEXT_SIZE, half - 12.0, MAX_NOTE_LINES)
+                    m.wrap(note.trim(), TEXT_SIZE, NOTE_HALF - 12.0, MAX_NOTE_LINES)
                 }
             })
             .collect();
-        let body = |lines: &Vec<String>| {
-            if lines.is_empty() {
-                ruled as f32 * ruled_gap
-            } else {
-                lines.len() as f32 * TEXT_LINE
-            }
-        };
-        let height = 14.0 + laid.iter().map(body).fold(0.0, f32::max) + 4.0;
-        b.height = height;
-        b.line(MARGIN, 0.0, MARGIN + CONTENT_WIDTH, 0.0, 0.5);
-        b.line(MARGIN, height, MARGIN + CONTENT_WIDTH, height, 0.5);
-        for x in [MARGIN, MARGIN + half, MARGIN + CONTENT_WIDTH] {
+        blocks.extend(note_pair(&labels, &laid));
+    }
+    // The heading stays with the box's first block.
+    if let Some(first) = blocks.first_mut() {
+        *first = joined(heading(l.interview), std::mem::take(first));
+    }
+    blocks
+}
+
+/// Half the content width: one interview note's column.
+const NOTE_HALF: f32 = CONTENT_WIDTH / 2.0;
+/// Top of the first line of a note, below its label.
+const NOTE_HEAD: f32 = 14.0;
+/// Space below the last line of a note.
+const NOTE_FOOT: f32 = 4.0;
+/// Ruled lines of an empty note, and their spacing.
+const RULED_LINES: usize = 2;
+const RULED_GAP: f32 = 13.0;
+
+/// Two notes side by side, with their labels: one block when it fits a
+/// page, else a block for the labels, one for each line and one closing
+/// the box, so that a long note runs onto the next page whole.
+fn note_pair(labels: &[&str], laid: &[Vec<String>]) -> Vec<Block> {
+    let body = |lines: &Vec<String>| {
+        if lines.is_empty() {
+            RULED_LINES as f32 * RULED_GAP
+        } else {
+            lines.len() as f32 * TEXT_LINE
+        }
+    };
+    let body_height = laid.iter().map(body).fold(0.0, f32::max);
+    let columns = |b: &mut Block, height: f32| {
+        for x in [MARGIN, MARGIN + NOTE_HALF, MARGIN + CONTENT_WIDTH] {
             b.line(x, 0.0, x, height, 0.5);
         }
-        for (i, ((label, _), lines)) in pair.iter().zip(laid).enumerate() {
-            let x = MARGIN + i as f32 * half + 4.0;
+    };
+    let x_of = |i: usize| MARGIN + i as f32 * NOTE_HALF + 4.0;
+    // The labels, the box's top and, for an empty note, its ruled lines.
+    let head = |b: &mut Block| {
+        b.line(MARGIN, 0.0, MARGIN + CONTENT_WIDTH, 0.0, 0.5);
+        for (i, (label, lines)) in labels.iter().zip(laid).enumerate() {
+            let x = x_of(i);
             b.text(x, 10.0, TEXT_SIZE, *label);
             if lines.is_empty() {
-                for k in 1..=ruled {
-                    let y = 14.0 + k as f32 * ruled_gap - 2.0;
-                    b.line(x, y, x + half - 8.0, y, 0.3);
+                for k in 1..=RULED_LINES {
+                    let y = NOTE_HEAD + k as f32 * RULED_GAP - 2.0;
+                    b.line(x, y, x + NOTE_HALF - 8.0, y, 0.3);
                 }
             }
-            for (k, line) in lines.into_iter().enumerate() {
-                let base = baseline(14.0 + k as f32 * TEXT_LINE, TEXT_SIZE, TEXT_LINE);
-                b.text(x + 2.0, base, TEXT_SIZE, line);
+        }
+    };
+    let height = NOTE_HEAD + body_height + NOTE_FOOT;
+    if height <= BOTTOM - TOP - 14.0 {
+        let mut b = Block {
+            height,
+            ..Block::default()
+        };
+        head(&mut b);
+        b.line(MARGIN, height, MARGIN + CONTENT_WIDTH, height, 0.5);
+        columns(&mut b, height);
+        for (i, lines) in laid.iter().enumerate() {
+            for (k, line) in lines.iter().enumerate() {
+                let base = baseline(NOTE_HEAD + k as f32 * TEXT_LINE, TEXT_SIZE, TEXT_LINE);
+                b.text(x_of(i) + 2.0, base, TEXT_SIZE, line.clone());
+            }
+        }
+        return vec![b];
+    }
+    // Too tall for a page: the rows of the box one by one. An empty note
+    // beside a long one keeps its ruled lines in the head.
+    let ruled = if laid.iter().any(Vec::is_empty) {
+        RULED_LINES as f32 * RULED_GAP
+    } else {
+        0.0
+    };
+    let mut first = Block {
+        height: NOTE_HEAD + ruled,
+        ..Block::default()
+    };
+    head(&mut first);
+    let first_height = first.height;
+    columns(&mut first, first_height);
+    let mut blocks = vec![first];
+    let rows = laid.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 0..rows {
+        let mut b = Block {
+            height: TEXT_LINE,
+            ..Block::default()
+        };
+        columns(&mut b, TEXT_LINE);
+        for (i, lines) in laid.iter().enumerate() {
+            if let Some(line) = lines.get(k) {
+                b.text(
+                    x_of(i) + 2.0,
+                    baseline(0.0, TEXT_SIZE, TEXT_LINE),
+                    TEXT_SIZE,
+                    line.clone(),
+                );
             }
         }
         blocks.push(b);
     }
+    let mut last = Block {
+        height: NOTE_FOOT,
+        ..Block::default()
+    };
+    columns(&mut last, NOTE_FOOT);
+    last.line(MARGIN, NOTE_FOOT, MARGIN + CONTENT_WIDTH, NOTE_FOOT, 0.5);
+    blocks.push(last);
     blocks
 }
 
@@ -730,11 +884,39 @@ fn signatures(form: &Form, m: &Metrics, l: &Labels) -> Block {
     }
     let mut b = Block::default();
     let half = CONTENT_WIDTH / 2.0;
-    // Two signatures a row, each row SIGNATURE_ROW high.
-    let rows = signers.len().div_ceil(2);
-    for (i, (label, name)) in signers.into_iter().enumerate() {
+    // Two signatures a row. A name is printed under its signature line,
+    // across the date's too when it is long (any 256 bytes fit); a row is
+    // as tall as its longer name.
+    let names: Vec<Vec<String>> = signers
+        .iter()
+        .enumerate()
+        .map(|(i, (label, name))| {
+            let x = MARGIN + (i % 2) as f32 * half;
+            let lw = m.width(&format!("{label}{}", colon(locale)), TEXT_SIZE);
+            m.wrap(
+                name,
+                NAME_SIZE,
+                x + half - 12.0 - (x + lw + 4.0),
+                MAX_NAME_LINES,
+            )
+        })
+        .collect();
+    let mut line_y = 22.0;
+    let mut extra = 0.0;
+    for (i, ((label, _), name)) in signers.iter().zip(&names).enumerate() {
+        if i > 0 && i % 2 == 0 {
+            line_y += SIGNATURE_ROW + extra;
+        }
+        if i % 2 == 0 {
+            // The further lines of this row's longer name.
+            let longest = names[i..names.len().min(i + 2)]
+                .iter()
+                .map(Vec::len)
+                .max()
+                .unwrap_or(1);
+            extra = longest.saturating_sub(1) as f32 * NAME_LINE;
+        }
         let x = MARGIN + (i % 2) as f32 * half;
-        let line_y = 22.0 + (i / 2) as f32 * SIGNATURE_ROW;
         let label = format!("{label}{}", colon(locale));
         let lw = m.width(&label, TEXT_SIZE);
         b.text(x, line_y - 2.0, TEXT_SIZE, label);
@@ -742,21 +924,23 @@ fn signatures(form: &Form, m: &Metrics, l: &Labels) -> Block {
         let dw = m.width(&date, TEXT_SIZE);
         let date_x = x + half - 96.0;
         b.line(x + lw + 2.0, line_y, date_x - 8.0, line_y, 0.5);
-        let name = m
-            .wrap(&name, 7.0, date_x - x - lw - 12.0, 1)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        b.text(x + lw + 4.0, line_y + 9.0, 7.0, name);
+        for (k, line) in name.iter().enumerate() {
+            let y = line_y + 9.0 + k as f32 * NAME_LINE;
+            b.text(x + lw + 4.0, y, NAME_SIZE, line.clone());
+        }
         b.text(date_x, line_y - 2.0, TEXT_SIZE, date);
         b.line(date_x + dw + 2.0, line_y, x + half - 12.0, line_y, 0.5);
     }
-    b.height = 36.0 + (rows - 1) as f32 * SIGNATURE_ROW;
+    b.height = line_y + 14.0 + extra;
     b
 }
 
 /// Height of each further row of signature lines.
 const SIGNATURE_ROW: f32 = 28.0;
+/// A signer's name under the line: its size, line height and most lines.
+const NAME_SIZE: f32 = 7.0;
+const NAME_LINE: f32 = 8.0;
+const MAX_NAME_LINES: usize = 6;
 
 fn footer(form: &Form, m: &Metrics, page: usize, pages: usize) -> Vec<Op> {
     let locale = form.outcome.locale;
@@ -777,18 +961,23 @@ fn footer(form: &Form, m: &Metrics, page: usize, pages: usize) -> Vec<Op> {
     {
         b.text(MARGIN, top + 10.0 + k as f32 * 9.0, size, line);
     }
-    let review = format!(
-        "{}{}{} · {}",
-        l.review,
-        colon(locale),
-        form.header.review_id,
-        locale.tag()
-    );
-    let review = m
-        .wrap(&review, size, CONTENT_WIDTH - 100.0, 1)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
+    // The period, the employee and the review (those given), each clipped
+    // to a third of the room, then the locale.
+    let h = form.header;
+    let room = CONTENT_WIDTH - 100.0;
+    let c = colon(locale);
+    let clip = |text: String| m.clipped(&text, size, room / 3.0 - 8.0);
+    let review = [
+        (l.period, &h.period_label),
+        (l.employee, &h.employee_id),
+        (l.review, &h.review_id),
+    ]
+    .into_iter()
+    .filter(|(_, value)| !value.is_empty())
+    .map(|(label, value)| clip(format!("{label}{c}{value}")))
+    .chain([locale.tag().to_string()])
+    .collect::<Vec<_>>()
+    .join(" · ");
     b.text(MARGIN, top + 19.0, size, review);
     let numbers = text::page_of(locale, page, pages);
     let w = m.width(&numbers, size);

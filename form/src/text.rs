@@ -42,6 +42,7 @@ pub struct Labels {
     pub date: &'static str,
     pub review: &'static str,
     pub incomplete: &'static str,
+    pub reachable: &'static str,
     /// Employment types: unspecified, full time, part time, contract, intern.
     pub employment: [&'static str; 5],
 }
@@ -84,6 +85,7 @@ const ZH_CN: Labels = Labels {
     date: "日期",
     review: "评定",
     incomplete: "部分评分：有指标缺失",
+    reachable: "仍可达到的最高分",
     employment: ["—", "全职", "兼职", "合同", "实习"],
 };
 
@@ -125,6 +127,7 @@ const ZH_TW: Labels = Labels {
     date: "日期",
     review: "評定",
     incomplete: "部分評分：有指標缺漏",
+    reachable: "仍可達到的最高分",
     employment: ["—", "全職", "兼職", "約聘", "實習"],
 };
 
@@ -166,6 +169,7 @@ const EN: Labels = Labels {
     date: "Date",
     review: "Review",
     incomplete: "Partial: indicators missing",
+    reachable: "Highest still reachable",
     employment: ["—", "Full-time", "Part-time", "Contract", "Intern"],
 };
 

@@ -570,3 +570,163 @@ async fn an_hr_signature_line_is_printed_when_the_rubric_asks_for_it() {
     );
     server.stop().await;
 }
+
+/// Words `prefix0000`, `prefix0001`, … filling `bytes` bytes (each word
+/// and its space are `prefix.len() + 5` bytes).
+fn words(prefix: &str, bytes: usize) -> Vec<String> {
+    (0..bytes / (prefix.len() + 5))
+        .map(|i| format!("{prefix}{i:04}"))
+        .collect()
+}
+
+/// Every word of four notes at their cap (4,000 bytes each) and of three
+/// signers' names at theirs (256 bytes) is on the form: a long note runs
+/// onto further pages, a long name onto further lines under its
+/// signature, nothing is cut.
+#[tokio::test]
+async fn notes_and_names_at_their_caps_are_printed_whole() {
+    let server = TestServer::start().await;
+    let (s, a, g, f) = (
+        words("S", 4000),
+        words("A", 4000),
+        words("G", 4000),
+        words("F", 4000),
+    );
+    let (sup, emp) = (words("Sup", 256), words("Emp", 256));
+    let mut req = request(worked_example());
+    req.notes = Some(pb::InterviewNotes {
+        strengths: s.join(" "),
+        areas_to_improve: a.join(" "),
+        next_period_goals: g.join(" "),
+        free_text: f.join(" "),
+    });
+    req.signers = Some(pb::Signers {
+        supervisor: sup.join(" "),
+        employee: emp.join(" "),
+        hr: String::new(),
+    });
+    let answer = render(&server, req).await;
+    assert!(
+        answer.page_count > 1,
+        "four full notes take more than a page"
+    );
+    let text = poppler("pdftotext", &[], &answer.pdf);
+    let printed: std::collections::HashSet<&str> = text.split_whitespace().collect();
+    for word in s
+        .iter()
+        .chain(&a)
+        .chain(&g)
+        .chain(&f)
+        .chain(&sup)
+        .chain(&emp)
+    {
+        assert!(printed.contains(word.as_str()), "{word} is not on the form");
+    }
+    assert!(!text.contains('…'), "something was cut:\n{text}");
+    server.stop().await;
+}
+
+/// Every page's footer names the review's period and employee beside the
+/// review id and the locale.
+#[tokio::test]
+async fn the_footer_names_the_period_and_the_employee() {
+    let server = TestServer::start().await;
+    let mut review = worked_example();
+    review.review_id = "RID-XYZ".into();
+    review.locale = "en".into();
+    let employee = review.employee.as_mut().unwrap();
+    employee.id = "emp777".into();
+    review.period.as_mut().unwrap().label = "2026-Q4".into();
+    let answer = render(&server, request(review)).await;
+    let text = poppler("pdftotext", &["-layout"], &answer.pdf);
+    assert!(
+        text.contains("Review period: 2026-Q4 · Employee: emp777 · Review: RID-XYZ · en"),
+        "{text}"
+    );
+    server.stop().await;
+}
+
+/// At precision 5, "100.00000" is wider than the points column: it is
+/// printed smaller, whole, not broken across lines.
+#[tokio::test]
+async fn a_number_wider_than_its_column_is_printed_whole() {
+    let server = TestServer::start().await;
+    let mut rubric = inline_builtin_rubric();
+    rubric.id = "precision-5".into();
+    rubric.precision = Some(5);
+    for d in &mut rubric.dimensions {
+        for i in &mut d.indicators {
+            i.full_points *= 5.0;
+        }
+    }
+    let mut review = worked_example();
+    review.locale = "en".into();
+    review.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(rubric));
+    let answer = render(&server, request(review)).await;
+    let text = poppler("pdftotext", &["-layout"], &answer.pdf);
+    // Complaint resolution: 93.5 against at least 95, 0.5 per 1 % below,
+    // now out of 100: 1.5 × 0.5 = 0.75 off, 99.25000 points.
+    assert!(text.contains("100.00000"), "{text}");
+    assert!(text.contains("93.5 → 99.25000"), "{text}");
+    server.stop().await;
+}
+
+/// A partial review says so under its final score, with the highest final
+/// score still reachable (the answer's), and a blend that is exact shows
+/// the answer's precision.
+#[tokio::test]
+async fn a_partial_review_shows_what_is_still_reachable() {
+    let server = TestServer::start().await;
+    let mut review = worked_example();
+    review.locale = "en".into();
+    review.allow_partial = true;
+    // The employee's own first five entries left out.
+    let own = review.self_assessment.as_mut().unwrap();
+    own.entries.drain(..5);
+    let answer = server
+        .scoring()
+        .await
+        .score_review(review.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!answer.complete);
+    let form = render(&server, request(review)).await;
+    let text = poppler("pdftotext", &["-layout"], &form.pdf);
+    let reachable = format!(
+        "Highest still reachable {} · Partial: indicators missing",
+        answer.max_reachable_final_score
+    );
+    let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squeezed.contains(&reachable), "{reachable}:\n{text}");
+
+    // Every indicator at full points: 0.3 × 100.00 + 0.7 × 100.00 is
+    // exactly 100, shown as 100.00.
+    let mut full = worked_example();
+    full.locale = "en".into();
+    let points: std::collections::HashMap<String, f64> = inline_builtin_rubric()
+        .dimensions
+        .iter()
+        .flat_map(|d| &d.indicators)
+        .map(|i| (i.id.clone(), i.full_points))
+        .collect();
+    for a in [&mut full.self_assessment, &mut full.supervisor_assessment] {
+        for e in &mut a.as_mut().unwrap().entries {
+            e.input = Some(pb::assessment_entry::Input::Points(points[&e.indicator_id]));
+        }
+    }
+    let form = render(&server, request(full)).await;
+    let text = poppler("pdftotext", &["-layout"], &form.pdf);
+    assert!(
+        text.contains("0.3 × 100.00 + 0.7 × 100.00 = 100.00"),
+        "{text}"
+    );
+    assert!(!text.contains("Highest still reachable"), "{text}");
+    server.stop().await;
+}
+
+fn inline_builtin_rubric() -> pb::Rubric {
+    let spec: scorecard_core::rubric::RubricSpec =
+        serde_json::from_str(scorecard_core::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
+    scorecard::api::convert::rubric_proto(&spec)
+}
