@@ -207,20 +207,26 @@ fn log_refused(method: &'static str, code: tonic::Code, reason: &'static str) {
     );
 }
 
-/// Why a call answered `code` before its handler started.
-fn refusal_reason(code: tonic::Code, body_timed_out: bool) -> &'static str {
+/// Why a call answered `code` before its handler started; None for a
+/// code that is the answer of a service that keeps no call log (health's
+/// NOT_FOUND for an unknown service), not a refusal.
+fn refusal_reason(code: tonic::Code, body_timed_out: bool) -> Option<&'static str> {
     use tonic::Code;
     if body_timed_out {
-        return "body_timeout";
+        return Some("body_timeout");
     }
     match code {
-        Code::Unauthenticated => "unauthenticated",
-        Code::PermissionDenied => "permission_denied",
-        Code::ResourceExhausted => "too_large",
-        Code::DeadlineExceeded => "deadline",
-        Code::Unimplemented => "unimplemented",
-        Code::Cancelled => "cancelled",
-        _ => "decode",
+        Code::Unauthenticated => Some("unauthenticated"),
+        Code::PermissionDenied => Some("permission_denied"),
+        Code::ResourceExhausted => Some("too_large"),
+        Code::DeadlineExceeded => Some("deadline"),
+        Code::Unimplemented => Some("unimplemented"),
+        Code::Cancelled => Some("cancelled"),
+        // What a request that does not decode is answered: scorecard's
+        // codec says INVALID_ARGUMENT, prost's (health, reflection)
+        // INTERNAL.
+        Code::InvalidArgument | Code::Internal => Some("decode"),
+        _ => None,
     }
 }
 
@@ -395,8 +401,8 @@ where
                 && !is_watch
                 && let Some(code) = header_code(&response)
                 && code != tonic::Code::Ok
+                && let Some(reason) = refusal_reason(code, body_timed_out.load(Ordering::Relaxed))
             {
-                let reason = refusal_reason(code, body_timed_out.load(Ordering::Relaxed));
                 log_refused(method, code, reason);
             }
             // A response stream carries on past this point: the deadline

@@ -132,7 +132,11 @@ pub fn reviews_scored(ok: u64, failed: u64) {
         .increment(failed);
 }
 
+/// The records of one finished push, accepted and rejected.
 pub fn ticket_records(accepted: u64, rejected: u64) {
+    if !INSTALLED.load(Ordering::Relaxed) {
+        return;
+    }
     counter!("scorecard_ticket_records_total", "outcome" => "accepted").increment(accepted);
     counter!("scorecard_ticket_records_total", "outcome" => "rejected").increment(rejected);
 }

@@ -1,6 +1,7 @@
 //! TicketStatsService: options first, then batches of ticket records.
 
 use super::limits::CallDeadline;
+use super::metrics;
 use super::telemetry::CallLog;
 use crate::api::convert::RubricChoice;
 use crate::api::status::ApiError;
@@ -164,8 +165,10 @@ impl TicketApi {
             }
         }
         log.rubric = format!("{index} records");
+        let report = aggregator.finish();
+        metrics::ticket_records(report.accepted_count, report.rejected_count);
         Ok(tickets::response_for(
-            &aggregator.finish(),
+            &report,
             &options.period_label,
             options.metrics_version == 2,
             |id| rubric_has.contains(&id),

@@ -709,6 +709,16 @@ async fn each_refused_call_gets_one_log_line_with_its_code_and_reason_and_is_cou
         .expect_err("a call is shed while the slot is held");
     assert_eq!(shed.code(), Code::ResourceExhausted, "{shed:?}");
     assert!(shed.message().contains("overloaded"), "{shed:?}");
+    // Health's NOT_FOUND for a service it does not know is its answer,
+    // not a refusal: no line, no count.
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel().await);
+    let unknown = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "bogus".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Code::NotFound, "{unknown:?}");
 
     let lines = timeout(BOUND, async {
         loop {

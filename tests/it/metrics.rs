@@ -61,6 +61,59 @@ async fn metrics_count_calls_codes_reviews_and_records() {
         env!("CARGO_PKG_VERSION")
     )));
     assert!(after.contains("scorecard_rpc_in_flight{method=\"ScoreReview\"} 0"));
+
+    // A push of three records, one of them with no employee: two
+    // accepted, one rejected.
+    let record = |id: &str, employee: &str| pb::TicketRecord {
+        ticket_id: id.into(),
+        employee_id: employee.into(),
+        created_time: Some(prost_types::Timestamp {
+            seconds: 1_782_864_000 + 3_600,
+            nanos: 0,
+        }),
+        ..Default::default()
+    };
+    let push = [
+        pb::PushResponseTimesRequest {
+            payload: Some(pb::push_response_times_request::Payload::Options(
+                pb::PushOptions {
+                    period_start_time: Some(prost_types::Timestamp {
+                        seconds: 1_782_864_000,
+                        nanos: 0,
+                    }),
+                    period_end_time: Some(prost_types::Timestamp {
+                        seconds: 1_782_864_000 + 92 * 86_400,
+                        nanos: 0,
+                    }),
+                    ..Default::default()
+                },
+            )),
+        },
+        crate::tickets::batch(vec![
+            record("T-1", "e1"),
+            record("T-2", ""),
+            record("T-3", "e2"),
+        ]),
+    ];
+    let answer = server
+        .tickets()
+        .await
+        .push_response_times(tokio_stream::iter(push))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(answer.rejected_record_count, 1, "{answer:?}");
+    let pushed = tokio::task::spawn_blocking(move || scrape(metrics_addr))
+        .await
+        .unwrap();
+    let accepted = r#"scorecard_ticket_records_total{outcome="accepted"}"#;
+    let rejected = r#"scorecard_ticket_records_total{outcome="rejected"}"#;
+    assert_eq!(
+        sample(&pushed, accepted) - sample(&after, accepted),
+        2.0,
+        "{pushed}"
+    );
+    assert_eq!(sample(&pushed, rejected) - sample(&after, rejected), 1.0);
 }
 
 /// Waits (bounded) until `done` holds for a scrape: a stream's call is
