@@ -505,7 +505,7 @@ fn token_hash() -> CliResult {
     if token.trim().is_empty() {
         return Err(CliError::NoToken);
     }
-    println!("{}", crate::server::auth::hash_token(&token));
+    print::emit(&format!("{}\n", crate::server::auth::hash_token(&token)));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -717,13 +717,13 @@ async fn form(args: FormArgs) -> CliResult {
                 path: args.output.clone(),
                 source,
             })?;
-            println!(
-                "{}: {} bytes, {} page(s), {}",
+            print::emit(&format!(
+                "{}: {} bytes, {} page(s), {}\n",
                 args.output.display(),
                 answer.size_bytes,
                 answer.page_count,
                 answer.media_type
-            );
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Err(status) => {
@@ -736,16 +736,22 @@ async fn form(args: FormArgs) -> CliResult {
 fn rubric_check(file: &std::path::Path) -> CliResult {
     match rubric::parse_file(file) {
         Ok(r) => {
-            println!(
-                "{}: OK: rubric {} version {}, {} dimensions, {} indicators, {}",
+            print::emit(&format!(
+                "{}: OK: rubric {} version {}, {} dimensions, {} indicators, {}\n",
                 file.display(),
                 r.id,
                 r.version,
                 r.dimensions.len(),
                 r.indicator_count(),
                 r.content_hash
-            );
+            ));
             Ok(ExitCode::SUCCESS)
+        }
+        // A file that cannot be read is 1, as for every command; one that
+        // does not parse or validate is 3.
+        Err(e @ rubric::LoadError::Io { .. }) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::FAILURE)
         }
         Err(e) => {
             eprintln!("{e}");
@@ -757,7 +763,14 @@ fn rubric_check(file: &std::path::Path) -> CliResult {
 fn rubric_show(id: Option<String>, version: Option<u32>, dir: Option<PathBuf>) -> CliResult {
     let registry = load_registry(dir.as_deref())?;
     let id = id.unwrap_or_else(|| rubric::BUILTIN_RUBRIC_ID.to_string());
-    let entry = registry.get(&id, version)?;
+    let entry = match registry.get(&id, version) {
+        Ok(entry) => entry,
+        // NOT_FOUND, as `score` exits for an unknown rubric.
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
     eprintln!(
         "# {} version {} {}",
         entry.rubric.id, entry.rubric.version, entry.rubric.content_hash
@@ -780,7 +793,7 @@ async fn health(args: HealthArgs) -> CliResult {
         .map_err(CliError::Health)?
         .into_inner();
     let status = ServingStatus::try_from(answer.status).unwrap_or(ServingStatus::Unknown);
-    println!("{}", status.as_str_name());
+    print::emit(&format!("{}\n", status.as_str_name()));
     Ok(if status == ServingStatus::Serving {
         ExitCode::SUCCESS
     } else {

@@ -26,15 +26,15 @@ pub struct PushArgs {
     #[command(flatten)]
     client: super::ClientArgs,
     /// Period start (RFC 3339), inclusive.
-    #[arg(long)]
-    period_start: String,
+    #[arg(long, value_parser = timestamp)]
+    period_start: prost_types::Timestamp,
     /// Period end (RFC 3339), exclusive.
-    #[arg(long)]
-    period_end: String,
+    #[arg(long, value_parser = timestamp)]
+    period_end: prost_types::Timestamp,
     /// Moment pending versus breached is judged (default: period end; not
     /// before the period start).
-    #[arg(long)]
-    as_of: Option<String>,
+    #[arg(long, value_parser = timestamp)]
+    as_of: Option<prost_types::Timestamp>,
     /// Label of the period in the submissions, e.g. 2026-Q3.
     #[arg(long, default_value = "")]
     period_label: String,
@@ -525,9 +525,9 @@ fn push_options(
         .metrics_version
         .unwrap_or(if version_2 { 2 } else { 1 });
     Ok(pb::PushOptions {
-        period_start_time: Some(timestamp(&args.period_start)?),
-        period_end_time: Some(timestamp(&args.period_end)?),
-        as_of_time: args.as_of.as_deref().map(timestamp).transpose()?,
+        period_start_time: Some(args.period_start),
+        period_end_time: Some(args.period_end),
+        as_of_time: args.as_of,
         calendar,
         response_limits: args
             .limits
@@ -646,10 +646,10 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
         }
     };
     if args.json {
-        println!(
-            "{}",
+        super::print::emit(&format!(
+            "{}\n",
             json::to_json("scorecard.v1.PushResponseTimesResponse", &answer)?
-        );
+        ));
         // Standard output is the answer alone; the rows this side could
         // not read, and the rows of the server's rejections, still show.
         eprint!(
@@ -658,12 +658,12 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
             rejected_rows(&answer, &local)
         );
     } else {
-        print!(
+        super::print::emit(&format!(
             "{}\n{}{}",
             counts(&answer, &local),
             summary(&answer),
             rejected_rows(&answer, &local)
-        );
+        ));
     }
     let unused = answer.rejected_record_count + local.not_sent_count;
     Ok(if unused > 0 && !args.accept_rejects {

@@ -177,6 +177,50 @@ fn exit_codes_tell_an_invalid_request_from_a_failure() {
     assert_eq!(out.status.code(), Some(1));
     // 2: a usage error (clap's).
     assert_eq!(scorecard(&["score"]).status.code(), Some(2));
+
+    // The same codes from every command: a rubric file that is not there
+    // is 1, not 3; an unknown rubric is NOT_FOUND, 3, as for `score`; a
+    // flag's value that is not a time is a usage error, 2.
+    let out = scorecard(&["rubric", "check", "/nonexistent.json"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let out = scorecard(&["rubric", "show", "nope"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rubric with id \"nope\""));
+    let out = scorecard(&[
+        "tickets",
+        "push",
+        "examples/tickets.csv",
+        "--period-start",
+        "bad",
+        "--period-end",
+        "2026-10-01T00:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"bad\" is not an RFC 3339 time"));
+}
+
+/// A reader that stops early (`| head -1`) ends a command's output
+/// quietly: no panic, no "Broken pipe" message.
+#[test]
+fn a_closed_standard_output_ends_the_output_quietly() {
+    let rubric = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/core/rubrics/telecom-support-manager.v1.json"
+    );
+    for args in [&["rubric", "check", rubric][..], &["rubric", "show"][..]] {
+        // The reading end closed before the command starts.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+    }
 }
 
 #[test]
