@@ -87,9 +87,9 @@ pub enum CliError {
     /// The token cannot travel in a header.
     #[error("the token has characters not allowed in a header")]
     TokenNotAHeader,
-    /// The health check was refused.
-    #[error("health check failed: {} {}", .0.code(), .0.message())]
-    Health(tonic::Status),
+    /// The health check was refused; with a hint for mTLS, or "".
+    #[error("health check failed: {} {}{}", .0.code(), .0.message(), .1.strip_suffix('\n').map(|h| format!("\n{h}")).unwrap_or_default())]
+    Health(tonic::Status, &'static str),
     /// An in-process answer did not decode (a fault of the service).
     #[error(transparent)]
     Decode(#[from] prost::DecodeError),

@@ -273,6 +273,12 @@ struct FormArgs {
     /// CA (PEM) to verify the server's certificate with.
     #[arg(long, env = "SCORECARD_CA_CERT")]
     ca_cert: Option<PathBuf>,
+    /// Client certificate (PEM) for mTLS.
+    #[arg(long, env = "SCORECARD_CLIENT_CERT", requires = "client_key")]
+    client_cert: Option<PathBuf>,
+    /// Client private key (PEM) for mTLS.
+    #[arg(long, env = "SCORECARD_CLIENT_KEY", requires = "client_cert")]
+    client_key: Option<PathBuf>,
     /// In-process only: also load the rubric files of this directory.
     #[arg(long, env = "SCORECARD_RUBRICS")]
     rubrics: Option<PathBuf>,
@@ -644,9 +650,32 @@ async fn score(args: ScoreArgs) -> CliResult {
             Ok(ExitCode::SUCCESS)
         }
         Err(status) => {
-            eprint!("{}", print::status(&status));
+            eprint!(
+                "{}{}",
+                print::status(&status),
+                mtls_hint(&args.client, &status)
+            );
             Ok(exit_for(&status))
         }
+    }
+}
+
+/// A line for a call that failed before it reached a TLS server when no
+/// client certificate was given: a server that requires one (mTLS) ends
+/// the handshake, and the transport's words say nothing of why.
+pub fn mtls_hint(client: &ClientArgs, status: &tonic::Status) -> &'static str {
+    let tls = client
+        .server
+        .as_deref()
+        .is_some_and(|s| s.starts_with("https://"));
+    let transport = matches!(
+        status.code(),
+        tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown
+    );
+    if tls && transport && client.client_cert.is_none() {
+        "hint: a server that requires client certificates (mTLS) refuses a client without --client-cert and --client-key\n"
+    } else {
+        ""
     }
 }
 
@@ -696,8 +725,8 @@ async fn form(args: FormArgs) -> CliResult {
                 server: Some(server.clone()),
                 token: args.token.clone(),
                 ca_cert: args.ca_cert.clone(),
-                client_cert: None,
-                client_key: None,
+                client_cert: args.client_cert.clone(),
+                client_key: args.client_key.clone(),
             };
             let mut client =
                 pb::scoring_service_client::ScoringServiceClient::new(connect(&client_args).await?);
@@ -727,7 +756,15 @@ async fn form(args: FormArgs) -> CliResult {
             Ok(ExitCode::SUCCESS)
         }
         Err(status) => {
-            eprint!("{}", print::status(&status));
+            let client = args.server.as_ref().map(|server| ClientArgs {
+                server: Some(server.clone()),
+                token: None,
+                ca_cert: None,
+                client_cert: args.client_cert.clone(),
+                client_key: None,
+            });
+            let hint = client.map_or("", |c| mtls_hint(&c, &status));
+            eprint!("{}{hint}", print::status(&status));
             Ok(exit_for(&status))
         }
     }
@@ -790,7 +827,10 @@ async fn health(args: HealthArgs) -> CliResult {
             service: args.service.clone(),
         })
         .await
-        .map_err(CliError::Health)?
+        .map_err(|status| {
+            let hint = mtls_hint(&args.client, &status);
+            CliError::Health(status, hint)
+        })?
         .into_inner();
     let status = ServingStatus::try_from(answer.status).unwrap_or(ServingStatus::Unknown);
     print::emit(&format!("{}\n", status.as_str_name()));

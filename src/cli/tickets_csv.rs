@@ -641,7 +641,11 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
     let answer = match result {
         Ok(a) => a.into_inner(),
         Err(status) => {
-            eprint!("{}", super::print::status(&status));
+            eprint!(
+                "{}{}",
+                super::print::status(&status),
+                super::mtls_hint(&args.client, &status)
+            );
             return Ok(super::exit_for(&status));
         }
     };

@@ -710,3 +710,81 @@ async fn past_its_max_age_a_connection_is_closed_gracefully_after_its_calls() {
     }
     drop(send);
 }
+
+/// The client commands against an mTLS server: without a client
+/// certificate the handshake fails and the command says why it may have;
+/// with one, `health` and `form --server` get through.
+#[tokio::test]
+async fn client_commands_reach_an_mtls_server_with_a_certificate_and_hint_without() {
+    let pki = pki();
+    let server = TestServer::start_with(
+        Registry::with_builtin(),
+        options(Some(pki.tls_files(true)), Auth::open()),
+    )
+    .await;
+    let dir = pki.dir.path().to_path_buf();
+    std::fs::write(dir.join("client.pem"), &pki.client_cert_pem).unwrap();
+    std::fs::write(dir.join("client.key"), &pki.client_key_pem).unwrap();
+    let url = format!("https://localhost:{}", server.addr.port());
+    let run = move |args: Vec<String>| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let tls = [
+        "--server".to_string(),
+        url.clone(),
+        "--ca-cert".to_string(),
+        path("ca.pem"),
+    ];
+    let client = [
+        "--client-cert".to_string(),
+        path("client.pem"),
+        "--client-key".to_string(),
+        path("client.key"),
+    ];
+
+    let without: Vec<String> = ["health".to_string()]
+        .into_iter()
+        .chain(tls.clone())
+        .collect();
+    let out = tokio::task::spawn_blocking(move || run(without))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("hint: a server that requires client certificates (mTLS)"),
+        "{out:?}"
+    );
+
+    let with: Vec<String> = ["health".to_string()]
+        .into_iter()
+        .chain(tls.clone())
+        .chain(client.clone())
+        .collect();
+    let out = tokio::task::spawn_blocking(move || run(with))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "SERVING\n");
+
+    let pdf = path("form.pdf");
+    let form: Vec<String> = [
+        "form".to_string(),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/worked-example.json").to_string(),
+        "-o".to_string(),
+        pdf.clone(),
+    ]
+    .into_iter()
+    .chain(tls)
+    .chain(client)
+    .collect();
+    let out = tokio::task::spawn_blocking(move || run(form))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+}
