@@ -32,12 +32,6 @@ fn submission(values: &[(&str, f64)]) -> pb::MetricSubmission {
     }
 }
 
-fn inline_builtin() -> pb::Rubric {
-    let spec: scorecard_core::rubric::RubricSpec =
-        serde_json::from_str(scorecard_core::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
-    scorecard::api::convert::rubric_proto(&spec)
-}
-
 fn set_inline(req: &mut pb::ScoreReviewRequest, edit: fn(&mut pb::Rubric)) {
     let mut rubric = inline_builtin();
     edit(&mut rubric);

@@ -106,6 +106,13 @@ impl Drop for TestServer {
     }
 }
 
+/// The built-in rubric as an inline one.
+pub fn inline_builtin() -> pb::Rubric {
+    let spec: scorecard_core::rubric::RubricSpec =
+        serde_json::from_str(scorecard_core::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
+    scorecard::api::convert::rubric_proto(&spec)
+}
+
 /// examples/worked-example.json: docs/scoring.md section 8 as a request.
 pub fn worked_example() -> pb::ScoreReviewRequest {
     let text = std::fs::read_to_string(concat!(

@@ -651,7 +651,7 @@ async fn the_footer_names_the_period_and_the_employee() {
 #[tokio::test]
 async fn a_number_wider_than_its_column_is_printed_whole() {
     let server = TestServer::start().await;
-    let mut rubric = inline_builtin_rubric();
+    let mut rubric = inline_builtin();
     rubric.id = "precision-5".into();
     rubric.precision = Some(5);
     for d in &mut rubric.dimensions {
@@ -704,7 +704,7 @@ async fn a_partial_review_shows_what_is_still_reachable() {
     // exactly 100, shown as 100.00.
     let mut full = worked_example();
     full.locale = "en".into();
-    let points: std::collections::HashMap<String, f64> = inline_builtin_rubric()
+    let points: std::collections::HashMap<String, f64> = inline_builtin()
         .dimensions
         .iter()
         .flat_map(|d| &d.indicators)
@@ -723,10 +723,4 @@ async fn a_partial_review_shows_what_is_still_reachable() {
     );
     assert!(!text.contains("Highest still reachable"), "{text}");
     server.stop().await;
-}
-
-fn inline_builtin_rubric() -> pb::Rubric {
-    let spec: scorecard_core::rubric::RubricSpec =
-        serde_json::from_str(scorecard_core::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
-    scorecard::api::convert::rubric_proto(&spec)
 }

@@ -14,13 +14,6 @@ use tonic::Code;
 #[allow(dead_code)]
 mod worst;
 
-/// The built-in rubric as an inline one.
-fn inline_builtin() -> pb::Rubric {
-    let spec: scorecard_core::rubric::RubricSpec =
-        serde_json::from_str(scorecard_core::rubric::BUILTIN_RUBRIC_SOURCE).unwrap();
-    scorecard::api::convert::rubric_proto(&spec)
-}
-
 /// A gRPC message frame: flag 0 (not compressed), 4-byte length, bytes.
 fn frame(body: &[u8]) -> Vec<u8> {
     let mut frame = vec![0u8];
