@@ -92,8 +92,14 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         let log = CallLog::start("ValidateRubric", &request);
         let spec = convert::rubric_spec(request.into_inner().rubric.unwrap_or_default());
         // A rubric with faults is a valid question: the answer lists them.
-        let checked = rubric::validate(&spec)
-            .and_then(|r| self.registry.conflict(&r).map_or(Ok(r), |v| Err(vec![v])));
+        let checked = match rubric::validate(&spec) {
+            Ok(r) => self.registry.conflict(&r).map_or(Ok(r), |v| Err(vec![v])),
+            // Invalid content under a published pair is other content too.
+            Err(mut v) => {
+                v.extend(self.registry.conflict_of_invalid(&spec.id, spec.version));
+                Err(v)
+            }
+        };
         let answer = match checked {
             Ok(r) => pb::ValidateRubricResponse {
                 valid: true,

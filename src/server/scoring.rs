@@ -86,7 +86,23 @@ pub fn resolve_rubric(registry: &Registry, choice: &RubricChoice) -> Result<Arc<
         RubricChoice::BuiltIn => Ok(registry.get(BUILTIN_RUBRIC_ID, None)?.rubric.clone()),
         RubricChoice::Ref { id, version } => Ok(registry.get(id, *version)?.rubric.clone()),
         RubricChoice::Inline(spec) => {
-            let rubric = convert::validate_inline(spec)?;
+            let rubric = convert::validate_inline(spec).map_err(|e| match e {
+                // Invalid content under a published pair is other content too.
+                Error::Invalid(mut v) => {
+                    v.extend(
+                        registry
+                            .conflict_of_invalid(&spec.id, spec.version)
+                            .map(|c| {
+                                Violation::new(
+                                    convert::prefixed("inline_rubric", &c.field),
+                                    c.reason,
+                                )
+                            }),
+                    );
+                    Error::Invalid(v)
+                }
+                other => other,
+            })?;
             match registry.conflict(&rubric) {
                 Some(v) => Err(Error::Invalid(vec![Violation::new(
                     convert::prefixed("inline_rubric", &v.field),

@@ -398,6 +398,8 @@ async fn a_rubric_over_the_caps_is_refused_with_the_field() {
 
     let mut request = worked_example();
     let mut rubric = inline_builtin();
+    // An id of its own: not the published built-in pair.
+    rubric.id = "long-name".into();
     rubric.dimensions[0]
         .names
         .insert("en".into(), "n".repeat(257));

@@ -88,6 +88,8 @@ async fn validate_rubric_lists_every_violation() {
 #[tokio::test]
 async fn validate_rubric_lists_at_most_a_thousand_violations_and_counts_the_rest() {
     let mut r = scorecard::api::convert::rubric_proto(&builtin_spec());
+    // An id of its own: not the published built-in pair.
+    r.id = "many-names".into();
     r.names
         .extend((0..1200).map(|i| (format!("x{i:04}"), "name".to_string())));
     let server = TestServer::start().await;
@@ -512,4 +514,163 @@ async fn health_reports_each_service_serving() {
         .await
         .unwrap_err();
     assert_eq!(unknown.code(), tonic::Code::NotFound);
+}
+
+/// Two dimensions of one indicator each, weights 33.33 and 66.67, full
+/// points 10.01 and 10, and one grade band 0..`band_max`.
+fn rounded_max_toml(band_max: &str, extra_band: &str) -> String {
+    format!(
+        r#"
+id = "rounded-max"
+version = 1
+default_locale = "en"
+names = {{ en = "Rounded maximum" }}
+
+[[dimensions]]
+id = "a"
+names = {{ en = "A" }}
+weight_percent = 33.33
+
+[[dimensions.indicators]]
+id = "a1"
+names = {{ en = "A1" }}
+unit = "COUNT"
+full_points = 10.01
+rule = {{ direction = "AT_LEAST", target = 5, step = 1, penalty = 1 }}
+
+[[dimensions]]
+id = "b"
+names = {{ en = "B" }}
+weight_percent = 66.67
+
+[[dimensions.indicators]]
+id = "b1"
+names = {{ en = "B1" }}
+unit = "COUNT"
+full_points = 10
+rule = {{ direction = "AT_LEAST", target = 5, step = 1, penalty = 1 }}
+
+[[grade_bands]]
+id = "all"
+names = {{ en = "All" }}
+min_score = 0
+max_score = {band_max}
+bonus_coefficient = 1
+{extra_band}
+"#
+    )
+}
+
+fn violations_of(toml: &str) -> Vec<(String, String)> {
+    let spec = scorecard_core::rubric::parse_text(toml, "toml").unwrap();
+    match scorecard_core::rubric::validate(&spec) {
+        Ok(_) => Vec::new(),
+        Err(v) => v.into_iter().map(|v| (v.field, v.reason)).collect(),
+    }
+}
+
+/// Grade bands tile 0 to the highest final score as the totals are
+/// rounded: 33.33 % × 10.01 + 66.67 % × 10 = 10.003333, a total of 10.00
+/// at precision 2, so a band up to 10 covers it; one up to 9.99 does not.
+#[test]
+fn grade_bands_tile_up_to_the_rounded_maximum() {
+    assert_eq!(violations_of(&rounded_max_toml("10", "")), []);
+    assert_eq!(
+        violations_of(&rounded_max_toml("9.99", "")),
+        [(
+            "grade_bands[0].max_score".to_string(),
+            "the highest band ends at 9.99, below the maximum final score 10".to_string()
+        )]
+    );
+}
+
+/// Each fault is reported once, in words that fit it: a band edge with
+/// more places than the precision (and no gap reckoned from it), a
+/// coefficient with five places (naming it), a range of one value, a
+/// default-locale name over its cap (not also missing).
+#[test]
+fn rubric_faults_are_reported_once_in_their_own_words() {
+    let second = r#"
+[[grade_bands]]
+id = "more"
+names = { en = "More" }
+min_score = 10.005
+max_score = 11
+bonus_coefficient = 0.12345
+"#;
+    let got = violations_of(&rounded_max_toml("10", second));
+    assert_eq!(
+        got,
+        [
+            (
+                "grade_bands[1].min_score".to_string(),
+                "10.005 has more decimals than the rubric's precision 2".to_string()
+            ),
+            (
+                "grade_bands[1].bonus_coefficient".to_string(),
+                "0.12345 has more than 4 decimal places; a bonus coefficient is shown to 4"
+                    .to_string()
+            ),
+        ]
+    );
+
+    let toml = rounded_max_toml("10", "")
+        .replace(
+            "rule = { direction = \"AT_LEAST\", target = 5, step = 1, penalty = 1 }\n\n[[dimensions]]",
+            "min_value = 5\nmax_value = 5\nrule = { direction = \"AT_LEAST\", target = 5, step = 1, penalty = 1 }\n\n[[dimensions]]",
+        )
+        .replace("names = { en = \"B1\" }", &format!("names = {{ en = \"{}\" }}", "n".repeat(257)));
+    let got = violations_of(&toml);
+    assert_eq!(
+        got,
+        [
+            (
+                "dimensions[0].indicators[0].max_value".to_string(),
+                "the range 5..5 holds a single value: max_value must be above min_value"
+                    .to_string()
+            ),
+            (
+                "dimensions[1].indicators[0].names[\"en\"]".to_string(),
+                "the name is 257 bytes long; at most 256".to_string()
+            ),
+        ]
+    );
+}
+
+/// A rubric that is not valid but names a published (id, version) is
+/// told both: its own violations and that the pair is published.
+#[tokio::test]
+async fn an_invalid_rubric_under_a_published_version_is_told_both() {
+    let mut r = scorecard::api::convert::rubric_proto(&builtin_spec());
+    r.dimensions[0].weight_percent = 41.0;
+    let server = TestServer::start().await;
+    let answer = server
+        .rubrics()
+        .await
+        .validate_rubric(pb::ValidateRubricRequest {
+            rubric: Some(r.clone()),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let fields: Vec<&str> = answer.violations.iter().map(|v| v.field.as_str()).collect();
+    assert_eq!(fields, ["dimensions", "version"], "{answer:?}");
+    assert!(
+        answer.violations[1]
+            .reason
+            .contains("is published with other content")
+    );
+
+    let mut review = worked_example();
+    review.rubric_source = Some(pb::score_review_request::RubricSource::InlineRubric(r));
+    let err = server
+        .scoring()
+        .await
+        .score_review(review)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        bad_fields(&err),
+        ["inline_rubric.dimensions", "inline_rubric.version"]
+    );
 }

@@ -99,6 +99,22 @@ impl Registry {
         })
     }
 
+    /// The violation of a rubric that is not valid at all but names a
+    /// loaded (id, version): whatever it holds, it is not the published
+    /// content (which was valid), so it is reported beside the rubric's
+    /// own violations. At `version`, relative to the rubric.
+    pub fn conflict_of_invalid(&self, id: &str, version: u32) -> Option<Violation> {
+        let published = &self.rubrics.get(id)?.get(&version)?.rubric;
+        Some(Violation::new(
+            "version",
+            format!(
+                "rubric \"{id}\" version {version} is published with other content (content hash \
+                 {}); a published version never changes: give this rubric a version of its own",
+                published.content_hash
+            ),
+        ))
+    }
+
     /// Every loaded rubric, by id then version.
     pub fn entries(&self) -> impl Iterator<Item = &RubricEntry> {
         self.rubrics.values().flat_map(|v| v.values())

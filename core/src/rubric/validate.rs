@@ -28,6 +28,10 @@ const MAX_ECHOED_TAG: usize = 32;
 
 /// Largest precision a rubric may ask for.
 pub const MAX_PRECISION: u32 = 6;
+/// Decimal places of a grade band's bonus coefficient: the answer shows
+/// a coefficient to four (docs/scoring.md section 3).
+const COEFFICIENT_PLACES: u32 = 4;
+
 /// Largest magnitude of a rubric number (targets, steps, points, weights).
 const MAX_RUBRIC_NUMBER: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
 /// Smallest rule step: 10^-MAX_PRECISION. With values up to 10^12 and
@@ -560,8 +564,12 @@ impl Checker {
     ) -> Option<Names> {
         let mut out = BTreeMap::new();
         let mut ok = true;
+        // Locales given a name, refused or not: a refused name is not
+        // also missing (a field is refused once).
+        let mut given = Vec::new();
         for (tag, name) in names {
             let parsed = Locale::parse(tag);
+            given.extend(parsed);
             let tag = crate::clip(tag, MAX_ECHOED_TAG);
             match parsed {
                 None => {
@@ -595,7 +603,7 @@ impl Checker {
             }
         }
         if let Some(default) = default
-            && !out.contains_key(&default)
+            && !given.contains(&default)
         {
             self.add(
                 field.to_string(),
@@ -657,10 +665,15 @@ impl Checker {
         if let (Some(lo), Some(hi)) = (min_value, max_value)
             && lo >= hi
         {
+            let what = if lo == hi {
+                "holds a single value"
+            } else {
+                "is empty"
+            };
             self.add(
                 format!("{path}.max_value"),
                 format!(
-                    "the range {}..{} is empty: max_value must be above min_value",
+                    "the range {}..{} {what}: max_value must be above min_value",
                     decimal::plain(lo),
                     decimal::plain(hi)
                 ),
@@ -826,14 +839,20 @@ impl Checker {
                             decimal::plain(x)
                         ),
                     );
+                    // The tiling is not checked with edges that cannot
+                    // be final scores.
+                    all_ok = false;
                 }
             }
             if let Some(c) = coefficient
-                && c.normalize().scale() > 4
+                && c.normalize().scale() > COEFFICIENT_PLACES
             {
                 self.add(
                     format!("{path}.bonus_coefficient"),
-                    "at most 4 decimal places",
+                    format!(
+                        "{} has more than {COEFFICIENT_PLACES} decimal places; a bonus coefficient is shown to {COEFFICIENT_PLACES}",
+                        decimal::plain(c)
+                    ),
                 );
             }
             match (names, min, max, coefficient) {
@@ -907,15 +926,18 @@ impl Checker {
                 );
             }
         }
+        // The highest final score is the maximum total as the totals are
+        // rounded, to the precision.
+        let max_final = decimal::round(max_total, precision);
         if let Some((last_index, last)) = bands.last()
-            && last.max_score < max_total
+            && last.max_score < max_final
         {
             self.add(
                 format!("grade_bands[{last_index}].max_score"),
                 format!(
                     "the highest band ends at {}, below the maximum final score {}",
                     decimal::plain(last.max_score),
-                    decimal::plain(max_total)
+                    decimal::plain(max_final)
                 ),
             );
         }
