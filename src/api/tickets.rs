@@ -10,8 +10,8 @@ use scorecard_core::tickets::reject::MAX_TICKET_SPAN;
 use scorecard_core::tickets::timeline::{MAX_HISTORY_CHANGES, Status, StatusChange};
 use scorecard_core::tickets::{
     AggregationOptions, BreachedTickets, Calendar, CalendarSpec, Clock, FIRST_RESPONSE_SLA_RATE,
-    INDICATOR_IDS, MetricsVersion, RESOLUTION_SLA_RATE, RejectReason, TicketRecord, TicketReport,
-    TimeField, WorkingHoursSpec, priority_key,
+    MetricsVersion, RESOLUTION_SLA_RATE, RejectReason, TicketRecord, TicketReport, TimeField,
+    WorkingHoursSpec, priority_key,
 };
 use scorecard_core::{MAX_ID_BYTES, Violation};
 use std::collections::BTreeMap;
@@ -553,10 +553,11 @@ fn sla_breaches(indicator_id: &str, b: &BreachedTickets) -> pb::SlaBreaches {
     }
 }
 
-/// The answer to a push. The submission carries the five original
-/// indicators, and of the version-2 ones (`resolution_sla_rate`,
-/// `reopen_rate`) those `rubric_has` (the push's rubric defines), so that
-/// it passes into ScoreReview as it is; every rate is in `rates` anyway.
+/// The answer to a push. The submission carries the ticket metrics
+/// `rubric_has` (the push's rubric defines: the five original ones and the
+/// version-2 `resolution_sla_rate` and `reopen_rate` on the built-in
+/// rubric), so that it passes into ScoreReview as it is; every rate is in
+/// `rates` anyway.
 /// The version-2 figures are left out of a version-1 answer, which stays
 /// the answer version 1 always gave, byte for byte.
 pub fn response_for(
@@ -600,7 +601,7 @@ pub fn response_for(
                     values: e
                         .metrics
                         .iter()
-                        .filter(|(id, _)| INDICATOR_IDS.contains(id) || rubric_has(id))
+                        .filter(|(id, _)| rubric_has(id))
                         .map(|(id, value)| (id.to_string(), decimal::to_f64(*value)))
                         .collect(),
                     provenance,

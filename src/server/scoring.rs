@@ -6,7 +6,7 @@ use crate::api::answer::{self, Encoded, Parts, Prepared, View};
 use crate::api::convert::{self, RubricChoice};
 use crate::api::status::ApiError;
 use crate::api::{encoded, pb};
-use scorecard_core::rubric::{BUILTIN_RUBRIC_ID, Registry, Rubric};
+use scorecard_core::rubric::{Registry, Rubric};
 use scorecard_core::{Error, Violation, scoring};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -83,7 +83,7 @@ impl Scorer {
 /// Finds the rubric a request names, or validates the inline one.
 pub fn resolve_rubric(registry: &Registry, choice: &RubricChoice) -> Result<Arc<Rubric>, Error> {
     match choice {
-        RubricChoice::BuiltIn => Ok(registry.get(BUILTIN_RUBRIC_ID, None)?.rubric.clone()),
+        RubricChoice::BuiltIn => Ok(registry.builtin()?.rubric.clone()),
         RubricChoice::Ref { id, version } => Ok(registry.get(id, *version)?.rubric.clone()),
         RubricChoice::Inline(spec) => {
             let rubric = convert::validate_inline(spec).map_err(|e| match e {

@@ -9,7 +9,7 @@ use crate::api::{pb, tickets};
 use jiff::SignedDuration;
 use scorecard_core::rubric::Registry;
 use scorecard_core::tickets::{
-    Aggregator, FIRST_RESPONSE_SLA_RATE, REOPEN_RATE, RESOLUTION_SLA_RATE,
+    Aggregator, FIRST_RESPONSE_SLA_RATE, INDICATOR_IDS, REOPEN_RATE, RESOLUTION_SLA_RATE,
 };
 use scorecard_core::{Error, Violation};
 use std::sync::Arc;
@@ -57,8 +57,11 @@ impl TicketApi {
         let minutes = rubric
             .indicator(FIRST_RESPONSE_SLA_RATE)
             .and_then(|(_, _, i)| i.response_limit_minutes);
-        let has: Vec<&'static str> = [RESOLUTION_SLA_RATE, REOPEN_RATE]
+        // The submission carries the ticket metrics the rubric defines, so
+        // that it passes into a review on that rubric as it is.
+        let has: Vec<&'static str> = INDICATOR_IDS
             .into_iter()
+            .chain([RESOLUTION_SLA_RATE, REOPEN_RATE])
             .filter(|id| rubric.indicator(id).is_some())
             .collect();
         tickets::rubric_limit(minutes, &rubric.id, rubric.version)

@@ -869,3 +869,126 @@ fn the_cli_counts_unreadable_rows_and_names_rejected_rows_by_row() {
         "{stdout}"
     );
 }
+
+/// A version 2 of the built-in rubric's id loaded from a file, with a
+/// 20-minute first-response limit, and a rubric without
+/// first_response_sla_rate.
+fn registry_with_a_later_builtin_and_a_partial_rubric() -> scorecard_core::rubric::Registry {
+    use scorecard_core::rubric::{BUILTIN_RUBRIC_SOURCE, Registry, RubricSpec, validate};
+    let mut registry = Registry::with_builtin();
+    let mut later: RubricSpec = serde_json::from_str(BUILTIN_RUBRIC_SOURCE).unwrap();
+    later.version = 2;
+    for d in &mut later.dimensions {
+        for i in &mut d.indicators {
+            if i.id == "first_response_sla_rate" {
+                i.response_limit_minutes = Some(20.0);
+            }
+        }
+    }
+    registry.add(validate(&later).unwrap()).unwrap();
+    // The same without first_response_sla_rate: its dimension's other
+    // indicators take its points.
+    let mut partial: RubricSpec = serde_json::from_str(BUILTIN_RUBRIC_SOURCE).unwrap();
+    partial.id = "no-frs".into();
+    for d in &mut partial.dimensions {
+        if let Some(at) = d
+            .indicators
+            .iter()
+            .position(|i| i.id == "first_response_sla_rate")
+        {
+            let gone = d.indicators.remove(at);
+            d.indicators[0].full_points += gone.full_points;
+        }
+    }
+    registry.add(validate(&partial).unwrap()).unwrap();
+    registry
+}
+
+/// A request that names no rubric is the built-in rubric's, even with a
+/// later version of its id loaded: ScoreReview scores against version 1,
+/// and a push judges first responses by its 15 minutes (a ticket answered
+/// in 18 is a breach, where version 2 would allow 20). A push naming a
+/// rubric gives only the metrics that rubric defines, so its submission
+/// passes into a review on it.
+#[tokio::test]
+async fn no_rubric_named_is_the_built_in_and_a_named_one_gets_its_own_metrics() {
+    let server = TestServer::start_with(
+        registry_with_a_later_builtin_and_a_partial_rubric(),
+        scorecard::server::ServeOptions::default(),
+    )
+    .await;
+    let answer = server
+        .scoring()
+        .await
+        .score_review(worked_example())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(answer.rubric.as_ref().unwrap().version, 1);
+
+    let options = |rubric_ref: Option<pb::RubricRef>| pb::PushResponseTimesRequest {
+        payload: Some(pb::push_response_times_request::Payload::Options(
+            pb::PushOptions {
+                period_start_time: ts("2026-07-01T00:00:00Z"),
+                period_end_time: ts("2026-10-01T00:00:00Z"),
+                rubric_ref,
+                ..Default::default()
+            },
+        )),
+    };
+    let ticket = pb::TicketRecord {
+        ticket_id: "T-1".into(),
+        employee_id: "e1".into(),
+        created_time: ts("2026-07-01T09:00:00Z"),
+        first_response_time: ts("2026-07-01T09:18:00Z"),
+        // A resolved complaint: complaint_resolution_rate too.
+        resolved_time: ts("2026-07-01T10:00:00Z"),
+        complaint: true,
+        ..Default::default()
+    };
+    let push = |rubric_ref| {
+        let ticket = ticket.clone();
+        let server = &server;
+        async move {
+            server
+                .tickets()
+                .await
+                .push_response_times(tokio_stream::iter([
+                    options(rubric_ref),
+                    batch(vec![ticket]),
+                ]))
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    let values = |answer: &pb::PushResponseTimesResponse| {
+        answer.employees[0]
+            .submission
+            .as_ref()
+            .unwrap()
+            .values
+            .clone()
+    };
+    // 18 minutes against the built-in 15: 0 of 1 within the limit.
+    let builtin = push(None).await;
+    assert_eq!(values(&builtin).get("first_response_sla_rate"), Some(&0.0));
+    // Version 2 named: 20 minutes, 1 of 1.
+    let later = push(Some(pb::RubricRef {
+        id: "telecom-support-manager".into(),
+        version: 2,
+    }))
+    .await;
+    assert_eq!(values(&later).get("first_response_sla_rate"), Some(&100.0));
+    // A rubric without the indicator: not in the submission.
+    let partial = push(Some(pb::RubricRef {
+        id: "no-frs".into(),
+        version: 0,
+    }))
+    .await;
+    let mut expected: Vec<String> = values(&builtin).into_keys().collect();
+    expected.retain(|id| id != "first_response_sla_rate");
+    assert!(!expected.is_empty(), "the ticket gives other metrics too");
+    let got: Vec<String> = values(&partial).into_keys().collect();
+    assert_eq!(got, expected);
+}

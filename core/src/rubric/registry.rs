@@ -66,6 +66,18 @@ impl Registry {
         Ok(())
     }
 
+    /// The built-in rubric, what a request that names no rubric is scored
+    /// against, even when further versions of its id are loaded from files.
+    pub fn builtin(&self) -> Result<&RubricEntry, Error> {
+        self.rubrics
+            .values()
+            .flat_map(|versions| versions.values())
+            .find(|entry| entry.built_in)
+            .ok_or_else(|| Error::RubricNotFound {
+                what: "the built-in rubric is not loaded".to_string(),
+            })
+    }
+
     /// Finds a rubric; `version` `None` means the latest.
     pub fn get(&self, id: &str, version: Option<u32>) -> Result<&RubricEntry, Error> {
         let versions = self.rubrics.get(id).ok_or_else(|| Error::RubricNotFound {
