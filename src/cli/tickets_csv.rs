@@ -99,6 +99,10 @@ pub enum CsvError {
     NotATime { text: String, source: jiff::Error },
     #[error("\"{0}\" is not a yes/no flag")]
     NotAFlag(String),
+    #[error(
+        "the record takes {bytes} bytes, over the {MAX_RECORD_BYTES} a record may take in a push (ids are at most 256 bytes)"
+    )]
+    TooLarge { bytes: usize },
     #[error("the header has no \"{0}\" column")]
     NoColumn(&'static str),
     #[error("the header has the \"{0}\" column more than once")]
@@ -417,8 +421,13 @@ impl Columns {
         self.header.iter().any(|h| h == name)
     }
 
-    fn record(&self, row: &csv::StringRecord) -> Result<pb::TicketRecord, CsvError> {
-        let row: Row = row.deserialize(Some(&self.header)).map_err(CsvError::Row)?;
+    /// The record of a row. The row is bytes: only the columns read are
+    /// checked as UTF-8, so an export's extra fields in another encoding
+    /// do not make the row unreadable.
+    fn record(&self, row: &csv::ByteRecord) -> Result<pb::TicketRecord, CsvError> {
+        let row: Row = row
+            .deserialize(Some(self.header.as_byte_record()))
+            .map_err(CsvError::Row)?;
         let in_column = |column: &'static str| {
             move |e| CsvError::InColumn {
                 column,
@@ -451,8 +460,27 @@ impl Columns {
             priority: row.priority,
             calendar_name: row.calendar,
         })
+        .and_then(|record| {
+            // The server judges each record (an id over 256 bytes is a
+            // rejected record), but one so large that the message holding
+            // it would be refused whole is not sent: it would end the push.
+            let bytes = prost::Message::encoded_len(&record);
+            if bytes > MAX_RECORD_BYTES {
+                Err(CsvError::TooLarge { bytes })
+            } else {
+                Ok(record)
+            }
+        })
     }
 }
+
+/// The most bytes one record may take in a push message; a real one takes
+/// well under 10 KB (ids are at most 256 bytes).
+const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// A batch is sent once its records take this many bytes, whatever
+/// `--batch-size` says: well under the server's message cap (1 MiB by
+/// default).
+const MAX_BATCH_BYTES: usize = 256 * 1024;
 
 /// The `--calendar` file and the `--calendars` list, as messages.
 fn read_calendars(
@@ -577,10 +605,14 @@ fn send_rows<R: std::io::Read>(
         return Local::default();
     }
     let mut batch = Vec::with_capacity(batch_size);
+    let mut batch_bytes = 0;
     let mut full = false;
     let local = read_rows(reader, columns, breaks, |record| {
+        // Each record's length prefix and tag take a few bytes more.
+        batch_bytes += prost::Message::encoded_len(&record) + 4;
         batch.push(record);
-        if batch.len() == batch_size {
+        if batch.len() == batch_size || batch_bytes >= MAX_BATCH_BYTES {
+            batch_bytes = 0;
             let records = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
             let message = pb::PushResponseTimesRequest {
                 payload: Some(pb::push_response_times_request::Payload::Batch(
@@ -690,7 +722,7 @@ fn read_rows<R: std::io::Read>(
         (Some(p), Ok(mut breaks)) => breaks.row(p.byte()),
         _ => fallback,
     };
-    for (ordinal, row) in (0u64..).zip(reader.records()) {
+    for (ordinal, row) in (0u64..).zip(reader.byte_records()) {
         // The header is row 1; without a position, one line per record.
         let fallback = ordinal + 2;
         match row {

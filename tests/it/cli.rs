@@ -349,6 +349,61 @@ fn tickets_push_exits_4_when_records_were_rejected_unless_accepted() {
     );
 }
 
+/// A push survives what an export may hold: a row with a 100 KB ticket id
+/// is not sent (a message holding it would be refused whole) and the rows
+/// around it count; a thousand rows of 1,100-byte ids travel in batches
+/// the server takes, each rejected for its id; bytes that are not UTF-8 in
+/// a column the push does not read are left alone.
+#[test]
+fn tickets_push_sends_what_it_can_of_a_hostile_export() {
+    let server = ChildServer::start(&[]);
+    let url = server.url();
+    let dir = tempfile::tempdir().unwrap();
+    let push = |csv: &[u8]| {
+        let file = dir.path().join("export.csv");
+        std::fs::write(&file, csv).unwrap();
+        let mut args = vec!["tickets", "push", file.to_str().unwrap(), "--server", &url];
+        args.extend(Q3);
+        scorecard(&args)
+    };
+    let row = |id: &str| format!("{id},e1,2026-07-01T01:00:00Z,2026-07-01T01:05:00Z\n");
+    let header = "ticket_id,employee_id,created_time,first_response_time\n";
+
+    let huge = format!(
+        "{header}{}{}{}",
+        row("T-1"),
+        row(&"x".repeat(100_000)),
+        row("T-3")
+    );
+    let out = push(huge.as_bytes());
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    let text = stdout(&out);
+    assert!(text.contains("records: 2 accepted"), "{text}");
+    assert!(text.contains("1 not sent"), "{text}");
+    assert!(
+        text.contains("row 3 not sent: the record takes 100024 bytes"),
+        "{text}"
+    );
+
+    let long: String = (0..1000)
+        .map(|i| row(&format!("{i:04}{}", "y".repeat(1096))))
+        .collect();
+    let out = push(format!("{header}{long}").as_bytes());
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "records: 0 accepted (0 outside the period), 1000 rejected by the server, 0 not sent"
+        ),
+        "{text}"
+    );
+
+    let mut latin1 = b"ticket_id,employee_id,created_time,first_response_time,notes\n".to_vec();
+    latin1.extend_from_slice(b"T-1,e1,2026-07-01T01:00:00Z,2026-07-01T01:05:00Z,caf\xe9\n");
+    let out = push(&latin1);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
 #[test]
 fn tickets_push_gives_the_worked_example_of_version_2() {
     let server = ChildServer::start(&[]);
