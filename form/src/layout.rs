@@ -36,8 +36,8 @@ const COLUMNS: [f32; 6] = [168.0, 36.0, 60.0, 111.28, 74.0, 74.0];
 /// Lines a table cell or a header value shows at most: any text within
 /// its cap (256 bytes) fits, in the narrowest column.
 const MAX_CELL_LINES: usize = 12;
-/// Lines a value of the score table shows at most (the largest losses,
-/// ties included).
+/// Lines a value of the score table shows at most (the gap explanation,
+/// the three largest losses).
 const MAX_VALUE_LINES: usize = 40;
 /// Lines an interview note shows at most: any 4,000 bytes of running text
 /// fit (the widest letters take about 125 lines); only a note of many
@@ -660,22 +660,18 @@ fn scores(form: &Form, m: &Metrics, l: &Labels) -> Vec<Block> {
     let (own, sup) = (o.self_score.total, o.supervisor_score.total);
     let exact = (a * own + b * sup).normalize();
     let final_text = fixed(o.final_score, p);
-    let mut formula = format!(
-        "{a} × {} + {b} × {} = {}",
-        fixed(own, p),
-        fixed(sup, p),
-        plain(exact)
-    );
-    if exact != o.final_score {
-        formula = format!("{formula} → {final_text}");
+    // A blend that is exact already is shown to the precision, as the
+    // answer shows it; else exact, then rounded.
+    let result = if exact == o.final_score {
+        final_text.clone()
     } else {
-        // Exact already: shown to the precision, as the answer shows it.
-        formula = format!(
-            "{a} × {} + {b} × {} = {final_text}",
-            fixed(own, p),
-            fixed(sup, p)
-        );
-    }
+        format!("{} → {final_text}", plain(exact))
+    };
+    let formula = format!(
+        "{a} × {} + {b} × {} = {result}",
+        fixed(own, p),
+        fixed(sup, p)
+    );
     let coefficient = fixed(o.bonus_coefficient, 4);
     let band = o
         .grade_band
@@ -695,7 +691,7 @@ fn scores(form: &Form, m: &Metrics, l: &Labels) -> Vec<Block> {
         }
         None => l.no_grade.to_string(),
     };
-    // The heading stays with the table's first row.
+    // The heading stays with the first line under it.
     let mut blocks = vec![
         joined(heading(l.scores), labelled(m, l.self_total, &fixed(own, p))),
         labelled(m, l.supervisor_total, &fixed(sup, p)),

@@ -17,7 +17,8 @@ pub enum RubricChoice {
     Ref { id: String, version: Option<u32> },
     /// A rubric carried in the request.
     Inline(Box<RubricSpec>),
-    /// Neither given: the built-in rubric's latest version.
+    /// Neither given: the built-in rubric (not a later version of its id
+    /// loaded from files).
     BuiltIn,
 }
 
@@ -136,7 +137,9 @@ pub fn checked_review_request(req: pb::ScoreReviewRequest) -> (ReviewRequest, Ve
             }
         }
         submissions.push(scoring::Submission {
-            source: s.source,
+            // A source refused for its length is not quoted in the
+            // violations of values given twice.
+            source: within_len(s.source),
             employee_id: within_len(s.employee_id),
             values,
             refused,

@@ -554,10 +554,9 @@ fn sla_breaches(indicator_id: &str, b: &BreachedTickets) -> pb::SlaBreaches {
 }
 
 /// The answer to a push. The submission carries the ticket metrics
-/// `rubric_has` (the push's rubric defines: the five original ones and the
-/// version-2 `resolution_sla_rate` and `reopen_rate` on the built-in
-/// rubric), so that it passes into ScoreReview as it is; every rate is in
-/// `rates` anyway.
+/// `rubric_has` (those the push's rubric has indicators for: the five
+/// version-1 ones on the built-in rubric), so that it passes into
+/// ScoreReview as it is; under version 2 every rate is in `rates` anyway.
 /// The version-2 figures are left out of a version-1 answer, which stays
 /// the answer version 1 always gave, byte for byte.
 pub fn response_for(

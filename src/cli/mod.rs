@@ -799,8 +799,13 @@ fn rubric_check(file: &std::path::Path) -> CliResult {
 
 fn rubric_show(id: Option<String>, version: Option<u32>, dir: Option<PathBuf>) -> CliResult {
     let registry = load_registry(dir.as_deref())?;
-    let id = id.unwrap_or_else(|| rubric::BUILTIN_RUBRIC_ID.to_string());
-    let entry = match registry.get(&id, version) {
+    // No id: the built-in rubric, as for a request that names none.
+    let found = match (&id, version) {
+        (None, None) => registry.builtin(),
+        (None, Some(v)) => registry.get(rubric::BUILTIN_RUBRIC_ID, Some(v)),
+        (Some(id), v) => registry.get(id, v),
+    };
+    let entry = match found {
         Ok(entry) => entry,
         // NOT_FOUND, as `score` exits for an unknown rubric.
         Err(e) => {

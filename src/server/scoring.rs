@@ -153,7 +153,17 @@ fn score_labelled(
         Ok(rubric) => rubric,
         Err(Error::Invalid(more)) => return Err(Error::Invalid(merged(violations, more))),
         Err(e) if violations.is_empty() => return Err(e),
-        Err(_) => return Err(Error::Invalid(violations)),
+        // Beside the request's own violations, an unknown rubric is one
+        // more: at rubric_ref, unless that is refused already.
+        Err(Error::RubricNotFound { what }) => {
+            let unknown = vec![Violation::new("rubric_ref", what)];
+            let refused = violations.iter().any(|v| v.field.starts_with("rubric_ref"));
+            return Err(Error::Invalid(if refused {
+                violations
+            } else {
+                merged(violations, unknown)
+            }));
+        }
     };
     if let Some(label) = label {
         *label = format!("{}@{}", rubric.id, rubric.version);

@@ -8,9 +8,7 @@ use crate::api::status::ApiError;
 use crate::api::{pb, tickets};
 use jiff::SignedDuration;
 use scorecard_core::rubric::Registry;
-use scorecard_core::tickets::{
-    Aggregator, FIRST_RESPONSE_SLA_RATE, INDICATOR_IDS, REOPEN_RATE, RESOLUTION_SLA_RATE,
-};
+use scorecard_core::tickets::{Aggregator, FIRST_RESPONSE_SLA_RATE, INDICATOR_IDS_V2};
 use scorecard_core::{Error, Violation};
 use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
@@ -33,7 +31,7 @@ impl TicketApi {
     }
 
     /// The first-response limit of the rubric the options name, and which
-    /// of the version-2 ticket indicators it defines.
+    /// of the ticket indicators it defines.
     fn rubric_limit(
         &self,
         options: &pb::PushOptions,
@@ -59,9 +57,8 @@ impl TicketApi {
             .and_then(|(_, _, i)| i.response_limit_minutes);
         // The submission carries the ticket metrics the rubric defines, so
         // that it passes into a review on that rubric as it is.
-        let has: Vec<&'static str> = INDICATOR_IDS
+        let has: Vec<&'static str> = INDICATOR_IDS_V2
             .into_iter()
-            .chain([RESOLUTION_SLA_RATE, REOPEN_RATE])
             .filter(|id| rubric.indicator(id).is_some())
             .collect();
         tickets::rubric_limit(minutes, &rubric.id, rubric.version)

@@ -483,6 +483,26 @@ async fn violations_of_the_request_and_of_its_rubric_are_listed_together() {
         reasons[1].1.contains("\"first_response_sla_rate\""),
         "{reasons:?}"
     );
+
+    // An unknown rubric beside a bad locale: both, INVALID_ARGUMENT.
+    let mut req = worked_example();
+    req.locale = "fr".into();
+    req.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(
+        pb::RubricRef {
+            id: "no-such-rubric".into(),
+            version: 0,
+        },
+    ));
+    let status = server.scoring().await.score_review(req).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let reasons = bad_violations(&status);
+    assert_eq!(fields(&status), ["locale", "rubric_ref"]);
+    assert!(
+        reasons[1]
+            .1
+            .contains("no rubric with id \"no-such-rubric\""),
+        "{reasons:?}"
+    );
 }
 
 /// Bytes that are not a ScoreReviewRequest: INTERNAL with prost's reason

@@ -70,9 +70,8 @@ impl Registry {
     /// against, even when further versions of its id are loaded from files.
     pub fn builtin(&self) -> Result<&RubricEntry, Error> {
         self.rubrics
-            .values()
-            .flat_map(|versions| versions.values())
-            .find(|entry| entry.built_in)
+            .get(super::BUILTIN_RUBRIC_ID)
+            .and_then(|versions| versions.values().find(|entry| entry.built_in))
             .ok_or_else(|| Error::RubricNotFound {
                 what: "the built-in rubric is not loaded".to_string(),
             })

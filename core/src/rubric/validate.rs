@@ -885,8 +885,9 @@ impl Checker {
         if !all_ok || bands.is_empty() {
             return bands.into_iter().map(|(_, b)| b).collect();
         }
-        // Bands must tile [0, max_total] at the rubric's precision: every
-        // final score the engine can produce falls into exactly one band.
+        // Bands must tile 0 to the highest final score at the rubric's
+        // precision: every final score the engine can produce falls into
+        // exactly one band.
         bands.sort_by_key(|b| b.1.min_score);
         let unit = Decimal::new(1, precision);
         let (first_index, first) = &bands[0];
