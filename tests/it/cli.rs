@@ -199,6 +199,40 @@ fn exit_codes_tell_an_invalid_request_from_a_failure() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"bad\" is not an RFC 3339 time"));
 }
 
+/// `rubric show` with no id prints the built-in rubric, as a request that
+/// names none is scored against it, even with a later version of its id
+/// loaded from a directory.
+#[test]
+fn rubric_show_without_an_id_is_the_built_in_rubric() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/core/rubrics/telecom-support-manager.v1.json"
+    ))
+    .unwrap();
+    let later = source.replacen("\"version\": 1", "\"version\": 2", 1);
+    assert_ne!(later, source);
+    std::fs::write(dir.path().join("later.json"), later).unwrap();
+    let rubrics = dir.path().to_str().unwrap();
+    let out = scorecard(&["rubric", "show", "--rubrics", rubrics]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("# telecom-support-manager version 1 "),
+        "{out:?}"
+    );
+    let out = scorecard(&[
+        "rubric",
+        "show",
+        "telecom-support-manager",
+        "--rubrics",
+        rubrics,
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("# telecom-support-manager version 2 "),
+        "{out:?}"
+    );
+}
+
 /// A reader that stops early (`| head -1`) ends a command's output
 /// quietly: no panic, no "Broken pipe" message.
 #[test]
