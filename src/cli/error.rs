@@ -72,6 +72,9 @@ pub enum CliError {
     /// Reading standard input.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// Writing standard output.
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
     /// `token hash` read an empty line.
     #[error("no token on standard input")]
     NoToken,

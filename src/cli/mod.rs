@@ -511,7 +511,7 @@ fn token_hash() -> CliResult {
     if token.trim().is_empty() {
         return Err(CliError::NoToken);
     }
-    print::emit(&format!("{}\n", crate::server::auth::hash_token(&token)));
+    print::emit(&format!("{}\n", crate::server::auth::hash_token(&token)))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -643,9 +643,9 @@ async fn score(args: ScoreArgs) -> CliResult {
         Ok(answer) => {
             if args.json {
                 let text = json::to_json("scorecard.v1.ScoreReviewResponse", &answer)?;
-                print::emit(&format!("{text}\n"));
+                print::emit(&format!("{text}\n"))?;
             } else {
-                print::emit(&print::breakdown(&answer));
+                print::emit(&print::breakdown(&answer))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -752,7 +752,7 @@ async fn form(args: FormArgs) -> CliResult {
                 answer.size_bytes,
                 answer.page_count,
                 answer.media_type
-            ));
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(status) => {
@@ -781,7 +781,7 @@ fn rubric_check(file: &std::path::Path) -> CliResult {
                 r.dimensions.len(),
                 r.indicator_count(),
                 r.content_hash
-            ));
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         // A file that cannot be read is 1, as for every command; one that
@@ -818,7 +818,7 @@ fn rubric_show(id: Option<String>, version: Option<u32>, dir: Option<PathBuf>) -
         entry.rubric.id, entry.rubric.version, entry.rubric.content_hash
     );
     let text = serde_json::to_string_pretty(&rubric::to_spec(&entry.rubric))?;
-    print::emit(&format!("{text}\n"));
+    print::emit(&format!("{text}\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -838,7 +838,7 @@ async fn health(args: HealthArgs) -> CliResult {
         })?
         .into_inner();
     let status = ServingStatus::try_from(answer.status).unwrap_or(ServingStatus::Unknown);
-    print::emit(&format!("{}\n", status.as_str_name()));
+    print::emit(&format!("{}\n", status.as_str_name()))?;
     Ok(if status == ServingStatus::Serving {
         ExitCode::SUCCESS
     } else {

@@ -6,11 +6,17 @@ use tonic_types::StatusExt;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Writes `text` to standard output. A reader that went away (`| head`)
-/// ends the output quietly instead of panicking as `println!` does.
-pub fn emit(text: &str) {
+/// ends the output quietly instead of panicking as `println!` does; any
+/// other failure to write (a full disk) is an error of the command.
+pub fn emit(text: &str) -> Result<(), super::error::CliError> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(super::error::CliError::Stdout(e))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The table's words in the answer's locale.

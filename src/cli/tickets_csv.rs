@@ -685,7 +685,7 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
         super::print::emit(&format!(
             "{}\n",
             json::to_json("scorecard.v1.PushResponseTimesResponse", &answer)?
-        ));
+        ))?;
         // Standard output is the answer alone; the rows this side could
         // not read, and the rows of the server's rejections, still show.
         eprint!(
@@ -699,7 +699,7 @@ pub async fn push(args: PushArgs) -> Result<ExitCode, CliError> {
             counts(&answer, &local),
             summary(&answer),
             rejected_rows(&answer, &local)
-        ));
+        ))?;
     }
     let unused = answer.rejected_record_count + local.not_sent_count;
     Ok(if unused > 0 && !args.accept_rejects {

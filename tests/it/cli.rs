@@ -254,7 +254,29 @@ fn a_closed_standard_output_ends_the_output_quietly() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
+}
+
+/// Output that cannot be written (a full disk) is a failure of the
+/// command, exit code 1, with the reason; it is not lost silently.
+#[test]
+fn an_unwritable_standard_output_fails_the_command() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not a Linux machine
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["rubric", "show"])
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output"),
+        "{stderr}"
+    );
 }
 
 #[test]
