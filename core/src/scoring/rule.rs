@@ -15,7 +15,11 @@ use crate::decimal::{self, MICRO, MICRO_PLACES, div_round_exact, pow10};
 use crate::rubric::{Direction, IndicatorUnits, Rounding, Rule};
 use rust_decimal::Decimal;
 
-/// Places the steps and the raw deduction are shown to.
+/// Places the steps and the raw deduction are shown to. Where a figure has
+/// more, it is cut to these (and marked "…" in explanations), not rounded:
+/// the figure shown is then the start of the exact one, so rounding it to
+/// the rubric's precision gives the deduction. (Rounded, 2.45495 would
+/// show as 2.455 beside a deduction of 2.45.)
 pub const SHOWN_PLACES: u32 = 4;
 const SHOWN: i64 = 10_000;
 
@@ -25,12 +29,13 @@ pub struct RuleOutcome {
     /// How far the value is on the wrong side of the target (0 when met).
     pub shortfall: Decimal,
     /// Steps of shortfall after the rule's rounding, in ten-thousandths,
-    /// rounded half away from zero.
+    /// cut (not rounded) to them, so that the digits shown are the exact
+    /// value's: see [`SHOWN_PLACES`].
     pub steps: i128,
     /// Whether `steps` is the exact step count.
     pub steps_exact: bool,
     /// steps × penalty before the cap and rounding, in ten-thousandths,
-    /// rounded half away from zero.
+    /// cut like `steps`.
     pub raw_deduction: i128,
     /// Whether `raw_deduction` is exact.
     pub raw_exact: bool,
@@ -119,7 +124,7 @@ fn deduct(indicator: &IndicatorUnits, shortfall: i64, precision: u32) -> Deducti
     let (steps, steps_exact, numerator, denominator) = match indicator.rounding {
         // shortfall / step steps; shortfall × penalty / step points.
         Rounding::Linear => {
-            let (steps, exact) = div_round_exact(sf * shown, step);
+            let (steps, exact) = div_cut_exact(sf * shown, step);
             (steps, exact, sf * penalty, step)
         }
         Rounding::PerFullStep | Rounding::PerStartedStep => {
@@ -135,7 +140,7 @@ fn deduct(indicator: &IndicatorUnits, shortfall: i64, precision: u32) -> Deducti
     // The numerator is in millionths² per step unit; one more factor of a
     // million brings the fraction to points.
     let unit = denominator * i128::from(MICRO);
-    let (raw_deduction, raw_exact) = div_round_exact(numerator * shown, unit);
+    let (raw_deduction, raw_exact) = div_cut_exact(numerator * shown, unit);
     let (deduction, raw_is_deduction) = if capped {
         (indicator.full_points, false)
     } else {
@@ -207,14 +212,21 @@ pub fn apply_decimal(
     }
 }
 
-/// `value` rounded to [`SHOWN_PLACES`] in ten-thousandths, and whether
-/// that is exact.
+/// `n / d` cut toward zero, and whether that is exact (`n` ≥ 0, `d` > 0:
+/// a shortfall's steps and deduction are positive).
+fn div_cut_exact(n: i128, d: i128) -> (i128, bool) {
+    debug_assert!(n >= 0 && d > 0, "a positive fraction");
+    (n / d, n % d == 0)
+}
+
+/// `value` cut to [`SHOWN_PLACES`] in ten-thousandths, and whether that
+/// is exact.
 fn shown(value: Decimal) -> (i128, bool) {
-    let rounded = decimal::round(value, SHOWN_PLACES);
-    // At most SHOWN_PLACES places after rounding; scaled in i128, which
+    let cut = value.trunc_with_scale(SHOWN_PLACES);
+    // At most SHOWN_PLACES places after cutting; scaled in i128, which
     // holds any Decimal × 10^4.
-    let units = rounded.mantissa() * 10i128.pow(SHOWN_PLACES - rounded.scale().min(SHOWN_PLACES));
-    (units, rounded == value)
+    let units = cut.mantissa() * 10i128.pow(SHOWN_PLACES - cut.scale().min(SHOWN_PLACES));
+    (units, cut == value)
 }
 
 #[cfg(test)]
@@ -322,8 +334,8 @@ mod tests {
     }
 
     #[test]
-    fn shown_steps_round_half_away_from_zero() {
-        // 10 over, step 15: 0.6666… steps, shown as 0.6667.
+    fn shown_steps_are_cut_not_rounded() {
+        // 10 over, step 15: 0.6666… steps, shown as 0.6666.
         let r = rule(
             Direction::AtMost,
             dec!(120),
@@ -332,7 +344,8 @@ mod tests {
             Rounding::Linear,
         );
         let out = apply(&r, m(dec!(130)), 2);
-        assert_eq!(shown(out.steps), dec!(0.6667));
+        assert_eq!(shown(out.steps), dec!(0.6666));
+        assert!(!out.steps_exact);
         assert_eq!(d(out.deduction), dec!(0.67));
     }
 

@@ -825,13 +825,42 @@ fn a_value_with_many_places_is_scored_exactly() {
     assert_eq!(
         out.text(complaint.explanation),
         "Complaint resolution rate 94.75000000000001% is 0.24999999999999 below the 95% target: \
-         0.24999999999999 × 0.5 = 0.125… → 0.12 off, 19.88 of 20."
+         0.24999999999999 × 0.5 = 0.1249… → 0.12 off, 19.88 of 20."
     );
     // The rest as in the worked example, with 19.88 for 19.25: self
     // customer satisfaction 92.85 + 0.63 = 93.48; total 89.79 + 0.4·0.63
     // = 90.042 → 90.04.
     assert_eq!(out.self_score.dimensions[0].score, dec!(93.48));
     assert_eq!(out.self_score.total, dec!(90.04));
+}
+
+/// Figures past four places are cut there, not rounded, so the shown
+/// start of the exact figure rounds to the deduction given beside it.
+#[test]
+fn inexact_figures_are_cut_to_four_places() {
+    let mut review = worked_example(Some(Locale::En));
+    // 100 of 111 complaints resolved: 90.09009009009009 %, 4.90990990990991
+    // short of 95; × 0.5 = 2.454954954954955, cut 2.4549…, rounded 2.45
+    // (rounding to four places would show 2.455… beside 2.45).
+    review.self_assessment[1].input = EntryInput::Value(dec!(90.09009009009009));
+    // 127.5749 minutes against ≤ 120 in steps of 15, 1 point a step:
+    // 7.5749 over, 7.5749 / 15 = 0.504993… steps, cut 0.5049…, 0.50 off.
+    review.self_assessment[6].input = EntryInput::Value(dec!(127.5749));
+    let out = score(builtin_rubric(), &review).unwrap();
+    let complaint = &out.self_score.indicators[1];
+    assert_eq!(complaint.deduction, dec!(2.45));
+    assert_eq!(complaint.points, dec!(17.55));
+    let text = out.text(complaint.explanation);
+    assert!(
+        text.contains("4.90990990990991 × 0.5 = 2.4549… → 2.45 off, 17.55 of 20"),
+        "{text}"
+    );
+    let complex = &out.self_score.indicators[6];
+    assert_eq!(complex.steps, dec!(0.5049));
+    assert_eq!(complex.deduction, dec!(0.50));
+    let text = out.text(complex.explanation);
+    assert!(text.contains("0.5049… steps"), "{text}");
+    assert!(text.contains("= 0.5049… → 0.5 off"), "{text}");
 }
 
 #[test]

@@ -43,7 +43,9 @@ pub const MAX_LISTED_PRIORITIES: usize = 20;
 const METRIC_DP: u32 = 4;
 /// Decimal places of first-response percentiles.
 const PERCENTILE_DP: u32 = 2;
-const MS_PER_MINUTE: i128 = 60_000;
+/// Handling times are summed to the nanosecond, as the records give them,
+/// so a mean rounds from its exact value.
+const NS_PER_MINUTE: i128 = 60_000_000_000;
 /// Milliseconds in one unit of the percentiles' last place (0.01 minute).
 const MS_PER_CENTIMINUTE: u64 = 600;
 
@@ -565,8 +567,8 @@ struct EmployeeTotals {
     cross_department_count: u64,
     resolved_cross_department_count: u64,
     resolved_complex_count: u64,
-    /// Sum of handle milliseconds over resolved complex tickets.
-    complex_handle_ms: i128,
+    /// Sum of handle nanoseconds over resolved complex tickets.
+    complex_handle_ns: i128,
     resolution_met_count: u64,
     resolution_pending_count: u64,
     resolution_breaches: BreachedTickets,
@@ -1026,9 +1028,9 @@ impl Aggregator {
         if r.complex && solved {
             totals.resolved_complex_count += 1;
             let handle = agent_work(clock, intervals, None);
-            totals.complex_handle_ms = totals
-                .complex_handle_ms
-                .saturating_add(i128::from(non_negative_ms(handle)));
+            totals.complex_handle_ns = totals
+                .complex_handle_ns
+                .saturating_add(handle.as_nanos().max(0));
         }
         if v2 && let Some(limit) = limits.resolution {
             let elapsed = resolution_clock(clock, intervals, Some(limit));
@@ -1167,8 +1169,8 @@ fn employee_stats(
             Err(AbsentReason::NoComplexResolved)
         } else {
             ratio(
-                t.complex_handle_ms,
-                i128::from(t.resolved_complex_count) * MS_PER_MINUTE,
+                t.complex_handle_ns,
+                i128::from(t.resolved_complex_count) * NS_PER_MINUTE,
                 METRIC_DP,
             )
             .ok_or(AbsentReason::Unrepresentable)
@@ -1208,7 +1210,7 @@ fn employee_stats(
 
     let first_response_minutes = percentiles(&t.response_centiminutes, t.responded_count);
     let complex_handle_minutes_sum =
-        ratio(t.complex_handle_ms, MS_PER_MINUTE, METRIC_DP).unwrap_or(Decimal::MAX);
+        ratio(t.complex_handle_ns, NS_PER_MINUTE, METRIC_DP).unwrap_or(Decimal::MAX);
 
     EmployeeTicketStats {
         employee_id,

@@ -352,6 +352,34 @@ fn complex_handle_time_is_a_mean_in_minutes() {
     );
 }
 
+/// The mean is of the exact handling times, not of whole milliseconds:
+/// 3.5 ms and 2.5 ms average 3 ms = 0.00005 minutes, a tie at 4 places
+/// that rounds away from zero to 0.0001 (truncated to 3 ms and 2 ms they
+/// would average 2.5 ms, 0.0000417, which rounds to 0).
+#[test]
+fn complex_handle_time_is_the_mean_of_exact_times() {
+    let t = START + mins(60);
+    let complex = |id: &str, handle: SignedDuration| TicketRecord {
+        complex: true,
+        resolved: Some(t + handle),
+        ..ticket(id, t)
+    };
+    let report = run(
+        options(Clock::Wall),
+        vec![
+            complex("a", SignedDuration::from_micros(3_500)),
+            complex("b", SignedDuration::from_micros(2_500)),
+        ],
+    );
+    let s = only(&report);
+    assert_eq!(
+        metric(s, COMPLEX_ISSUE_AVG_HANDLE_MINUTES),
+        Some(dec("0.0001"))
+    );
+    // 6 ms in all = 0.0001 minutes.
+    assert_eq!(s.complex_handle_minutes_sum, dec("0.0001"));
+}
+
 #[test]
 fn percentiles_nearest_rank_on_a_small_set() {
     // Ten response times (ms → minutes):
