@@ -64,9 +64,31 @@ pub enum Error {
     /// The input breaks one or more rules; every violation is listed.
     #[error("{} invalid field(s): {}", .0.len(), join_violations(.0))]
     Invalid(Vec<Violation>),
-    /// No rubric with that id (or that version of it) is loaded.
+    /// No rubric with that id (or that version of it) is loaded. `field`
+    /// is the part of the reference that names nothing: `id` or `version`
+    /// (relative to the reference, which [`Error::at_reference`] places).
     #[error("{what}")]
-    RubricNotFound { what: String },
+    RubricNotFound { field: String, what: String },
+}
+
+impl Error {
+    /// The error with an unknown rubric's field placed under the request's
+    /// path to the reference (`rubric_ref`, `options.rubric_ref`; empty
+    /// where the reference is the request itself).
+    #[must_use]
+    pub fn at_reference(self, reference: &str) -> Self {
+        match self {
+            Error::RubricNotFound { field, what } => Error::RubricNotFound {
+                field: match (reference.is_empty(), field.is_empty()) {
+                    (true, _) => field,
+                    (false, true) => reference.to_string(),
+                    (false, false) => format!("{reference}.{field}"),
+                },
+                what,
+            },
+            invalid => invalid,
+        }
+    }
 }
 
 fn join_violations(violations: &[Violation]) -> String {

@@ -64,7 +64,11 @@ impl From<ApiError> for Status {
                 let message = rpc.message.clone();
                 Status::with_details(Code::InvalidArgument, message, rpc.encode_to_vec().into())
             }
-            Error::RubricNotFound { what } => Status::not_found(clip(&what, MESSAGE_BUDGET)),
+            Error::RubricNotFound { field, what } => {
+                let rpc = not_found(&field, &what);
+                let message = rpc.message.clone();
+                Status::with_details(Code::NotFound, message, rpc.encode_to_vec().into())
+            }
         }
     }
 }
@@ -74,11 +78,21 @@ impl From<ApiError> for Status {
 pub fn to_item_status(error: &Error) -> pb::Status {
     match error {
         Error::Invalid(violations) => bad_request(violations, ITEM_DETAILS_BUDGET, item_note),
-        Error::RubricNotFound { what } => pb::Status {
-            code: Code::NotFound as i32,
-            message: clip(what, MESSAGE_BUDGET),
-            details: Vec::new(),
-        },
+        Error::RubricNotFound { field, what } => not_found(field, what),
+    }
+}
+
+/// NOT_FOUND for an unknown rubric, with the reference's field that names
+/// nothing as its one `BadRequest` violation, like any other bad field.
+fn not_found(field: &str, what: &str) -> pb::Status {
+    pb::Status {
+        code: Code::NotFound as i32,
+        message: clip(what, MESSAGE_BUDGET),
+        details: vec![bad_request_any(vec![FieldViolation {
+            field: clip(field, TEXT_CAP),
+            description: clip(what, TEXT_CAP),
+            ..Default::default()
+        }])],
     }
 }
 
@@ -322,10 +336,19 @@ mod tests {
     #[test]
     fn not_found_messages_are_bounded_too() {
         let what = format!("no rubric with id \"{}\" is loaded", "é".repeat(4000));
-        let status = Status::from(ApiError(Error::RubricNotFound { what }));
+        let status = Status::from(ApiError(Error::RubricNotFound {
+            field: "rubric_ref.id".to_string(),
+            what,
+        }));
         assert_eq!(status.code(), Code::NotFound);
         assert!(status.message().len() <= MESSAGE_BUDGET);
         assert!(status.message().ends_with('…'));
+        // The field that names nothing is a BadRequest violation, its
+        // reason cut as any reason is.
+        let got = listed(&status);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "rubric_ref.id");
+        assert_eq!(got[0].1.len(), TEXT_CAP);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 /// The first-response limit when a rubric carries none (docs/scoring.md
 /// section 2).
-const DEFAULT_LIMIT_MINUTES: i64 = 15;
+pub const DEFAULT_LIMIT_MINUTES: i64 = 15;
 
 /// The first second a timestamp may be: 0001-01-01T00:00:00Z, where
 /// google.protobuf.Timestamp's range starts.

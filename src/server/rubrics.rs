@@ -70,6 +70,7 @@ impl pb::rubric_service_server::RubricService for RubricApi {
         } else if too_long {
             Err(Error::Invalid(vec![Violation::too_long("id", &req.id)]))
         } else {
+            // The reference is the request itself: `id` or `version`.
             self.registry
                 .get(&req.id, (req.version > 0).then_some(req.version))
         };

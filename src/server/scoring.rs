@@ -80,11 +80,25 @@ impl Scorer {
     }
 }
 
-/// Finds the rubric a request names, or validates the inline one.
-pub fn resolve_rubric(registry: &Registry, choice: &RubricChoice) -> Result<Arc<Rubric>, Error> {
+/// Finds the rubric a request names, or validates the inline one; an
+/// unknown rubric's field is placed under `reference`, the request's path
+/// to its rubric reference.
+pub fn resolve_rubric(
+    registry: &Registry,
+    choice: &RubricChoice,
+    reference: &str,
+) -> Result<Arc<Rubric>, Error> {
     match choice {
-        RubricChoice::BuiltIn => Ok(registry.builtin()?.rubric.clone()),
-        RubricChoice::Ref { id, version } => Ok(registry.get(id, *version)?.rubric.clone()),
+        RubricChoice::BuiltIn => Ok(registry
+            .builtin()
+            .map_err(|e| e.at_reference(reference))?
+            .rubric
+            .clone()),
+        RubricChoice::Ref { id, version } => Ok(registry
+            .get(id, *version)
+            .map_err(|e| e.at_reference(reference))?
+            .rubric
+            .clone()),
         RubricChoice::Inline(spec) => {
             let rubric = convert::validate_inline(spec).map_err(|e| match e {
                 // Invalid content under a published pair is other content too.
@@ -149,21 +163,9 @@ fn score_labelled(
     violations.extend(shape);
     // With violations already, the rubric's are listed beside them; an
     // unknown rubric adds none (there is nothing to check against).
-    let rubric = match resolve_rubric(registry, &request.rubric) {
+    let rubric = match resolve_rubric(registry, &request.rubric, "rubric_ref") {
         Ok(rubric) => rubric,
-        Err(Error::Invalid(more)) => return Err(Error::Invalid(merged(violations, more))),
-        Err(e) if violations.is_empty() => return Err(e),
-        // Beside the request's own violations, an unknown rubric is one
-        // more: at rubric_ref, unless that is refused already.
-        Err(Error::RubricNotFound { what }) => {
-            let unknown = vec![Violation::new("rubric_ref", what)];
-            let refused = violations.iter().any(|v| v.field.starts_with("rubric_ref"));
-            return Err(Error::Invalid(if refused {
-                violations
-            } else {
-                merged(violations, unknown)
-            }));
-        }
+        Err(e) => return Err(beside(violations, e, "rubric_ref")),
     };
     if let Some(label) = label {
         *label = format!("{}@{}", rubric.id, rubric.version);
@@ -186,6 +188,25 @@ fn score_labelled(
         Err(Error::Invalid(more)) => Err(Error::Invalid(merged(violations, more))),
         Err(e) if violations.is_empty() => Err(e),
         Err(_) => Err(Error::Invalid(violations)),
+    }
+}
+
+/// A rubric's error beside the request's own `violations`: with none, the
+/// error as it is (NOT_FOUND for an unknown rubric); else one list, where
+/// an unknown rubric is one more violation, unless a field under
+/// `reference` is refused already.
+pub(super) fn beside(violations: Vec<Violation>, error: Error, reference: &str) -> Error {
+    match error {
+        Error::Invalid(more) => Error::Invalid(merged(violations, more)),
+        e if violations.is_empty() => e,
+        Error::RubricNotFound { field, what } => {
+            let refused = violations.iter().any(|v| v.field.starts_with(reference));
+            Error::Invalid(if refused {
+                violations
+            } else {
+                merged(violations, vec![Violation::new(field, what)])
+            })
+        }
     }
 }
 

@@ -39,11 +39,11 @@ impl TicketApi {
         let choice = match &options.rubric_ref {
             None => RubricChoice::BuiltIn,
             Some(r) if r.id.is_empty() => {
-                let missing = Violation::new("options.rubric_ref.id", "is required");
+                let missing = Violation::new(format!("{RUBRIC_REF}.id"), "is required");
                 return Err(Error::Invalid(vec![missing]));
             }
             Some(r) if r.id.len() > scorecard_core::MAX_ID_BYTES => {
-                let long = Violation::too_long("options.rubric_ref.id", &r.id);
+                let long = Violation::too_long(format!("{RUBRIC_REF}.id"), &r.id);
                 return Err(Error::Invalid(vec![long]));
             }
             Some(r) => RubricChoice::Ref {
@@ -51,7 +51,7 @@ impl TicketApi {
                 version: (r.version > 0).then_some(r.version),
             },
         };
-        let rubric = super::scoring::resolve_rubric(&self.registry, &choice)?;
+        let rubric = super::scoring::resolve_rubric(&self.registry, &choice, RUBRIC_REF)?;
         let minutes = rubric
             .indicator(FIRST_RESPONSE_SLA_RATE)
             .and_then(|(_, _, i)| i.response_limit_minutes);
@@ -66,6 +66,9 @@ impl TicketApi {
             .map_err(|v| Error::Invalid(vec![v]))
     }
 }
+
+/// Where the options name their rubric.
+const RUBRIC_REF: &str = "options.rubric_ref";
 
 fn invalid(field: &str, reason: &str) -> Status {
     ApiError::from(Violation::new(field, reason)).into()
@@ -112,8 +115,19 @@ impl TicketApi {
                 ));
             }
         };
-        let (limit, rubric_has) = self.rubric_limit(&options).map_err(ApiError)?;
-        let aggregation = tickets::options(&options, limit).map_err(ApiError::from)?;
+        // The options are checked whatever the rubric's fault, so that
+        // every violation is listed (with the usual limit, not used then).
+        let rubric = self.rubric_limit(&options);
+        let usual = SignedDuration::from_mins(tickets::DEFAULT_LIMIT_MINUTES);
+        let limit = rubric.as_ref().map_or(usual, |(limit, _)| *limit);
+        let (rubric_has, aggregation) = match (rubric, tickets::options(&options, limit)) {
+            (Ok((_, has)), Ok(aggregation)) => (has, aggregation),
+            (Ok(_), Err(violations)) => return Err(ApiError::from(violations).into()),
+            (Err(e), options) => {
+                let violations = options.err().unwrap_or_default();
+                return Err(ApiError(super::scoring::beside(violations, e, RUBRIC_REF)).into());
+            }
+        };
         let mut aggregator = Aggregator::new(aggregation);
         let mut index = 0u64;
         let mut message = 1u64;

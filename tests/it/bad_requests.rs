@@ -239,7 +239,7 @@ async fn every_bad_request_gets_its_code_and_field_path() {
                 ))
             },
             Code::NotFound,
-            "",
+            "rubric_ref.id",
         ),
         (
             "unknown rubric version",
@@ -252,7 +252,7 @@ async fn every_bad_request_gets_its_code_and_field_path() {
                 ))
             },
             Code::NotFound,
-            "",
+            "rubric_ref.version",
         ),
         (
             "inline rule step with more than 6 decimal places",
@@ -328,12 +328,13 @@ async fn every_bad_request_gets_its_code_and_field_path() {
         mutate(&mut req);
         let status = client.score_review(req).await.expect_err(name);
         assert_eq!(status.code(), code, "{name}: {}", status.message());
+        // NOT_FOUND too names its field (docs/scoring.md section 9).
+        let fields = bad_fields(&status);
+        assert!(
+            fields.iter().any(|f| f == field),
+            "{name}: expected {field} in {fields:?}"
+        );
         if code == Code::InvalidArgument {
-            let fields = bad_fields(&status);
-            assert!(
-                fields.iter().any(|f| f == field),
-                "{name}: expected {field} in {fields:?}"
-            );
             assert!(
                 status.message().contains(field),
                 "{name}: the message names the field: {}",
@@ -496,7 +497,7 @@ async fn violations_of_the_request_and_of_its_rubric_are_listed_together() {
     let status = server.scoring().await.score_review(req).await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     let reasons = bad_violations(&status);
-    assert_eq!(fields(&status), ["locale", "rubric_ref"]);
+    assert_eq!(fields(&status), ["locale", "rubric_ref.id"]);
     assert!(
         reasons[1]
             .1
@@ -783,6 +784,24 @@ async fn an_empty_rubric_id_is_an_invalid_argument_everywhere() {
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::NotFound);
+    assert_eq!(
+        bad_violations(&status),
+        [(
+            "id".to_string(),
+            "no rubric with id \"sales-rep\" is loaded".to_string()
+        )]
+    );
+    let status = server
+        .rubrics()
+        .await
+        .get_rubric(pb::GetRubricRequest {
+            id: "telecom-support-manager".into(),
+            version: 9,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+    assert_eq!(bad_fields(&status), ["version"]);
 }
 
 /// docs/scoring.md section 4 gives each submission its period; a submission for

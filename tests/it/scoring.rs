@@ -123,7 +123,10 @@ async fn the_same_request_gives_byte_identical_answers() {
 async fn an_unknown_rubric_or_version_is_not_found() {
     let server = TestServer::start().await;
     let mut client = server.scoring().await;
-    for (id, version) in [("no-such-rubric", 0), ("telecom-support-manager", 7)] {
+    for (id, version, field) in [
+        ("no-such-rubric", 0, "rubric_ref.id"),
+        ("telecom-support-manager", 7, "rubric_ref.version"),
+    ] {
         let mut req = worked_example();
         req.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(
             pb::RubricRef {
@@ -133,6 +136,7 @@ async fn an_unknown_rubric_or_version_is_not_found() {
         ));
         let err = client.score_review(req).await.unwrap_err();
         assert_eq!(err.code(), Code::NotFound, "{id} v{version}");
+        assert_eq!(bad_fields(&err), [field], "{id} v{version}");
     }
 }
 
@@ -257,6 +261,14 @@ async fn a_stream_answers_every_review_in_order_and_errors_only_the_bad_ones() {
         } else if i == 20 {
             req.locale = "fr".into();
             bad.push(i);
+        } else if i == 30 {
+            req.rubric_source = Some(pb::score_review_request::RubricSource::RubricRef(
+                pb::RubricRef {
+                    id: "no-such-rubric".into(),
+                    version: 0,
+                },
+            ));
+            bad.push(i);
         }
         requests.push(stream_item(req));
     }
@@ -277,7 +289,12 @@ async fn a_stream_answers_every_review_in_order_and_errors_only_the_bad_ones() {
             }
             pb::score_reviews_response::Outcome::Error(status) => {
                 assert!(bad.contains(&seen), "review {seen} should have been scored");
-                assert_eq!(status.code, Code::InvalidArgument as i32);
+                let code = if seen == 30 {
+                    Code::NotFound
+                } else {
+                    Code::InvalidArgument
+                };
+                assert_eq!(status.code, code as i32);
                 use tonic_types::RpcStatusExt;
                 let fields: Vec<String> = status
                     .get_details_bad_request()
@@ -288,6 +305,8 @@ async fn a_stream_answers_every_review_in_order_and_errors_only_the_bad_ones() {
                     .collect();
                 let expected = if seen == 20 {
                     "locale"
+                } else if seen == 30 {
+                    "rubric_ref.id"
                 } else {
                     "supervisor_assessment.entries[3].value"
                 };

@@ -375,6 +375,51 @@ async fn bad_options_are_invalid_arguments_with_field_paths() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
+    assert_eq!(bad_fields(&err), ["options.rubric_ref.id"]);
+
+    // A fault of the rubric reference does not hide the options' own: an
+    // empty id beside a bad version and no period is four violations.
+    let options = pb::PushOptions {
+        rubric_ref: Some(pb::RubricRef {
+            id: String::new(),
+            version: 0,
+        }),
+        metrics_version: 7,
+        ..Default::default()
+    };
+    let err = client
+        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    let mut fields = bad_fields(&err);
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "options.metrics_version",
+            "options.period_end_time",
+            "options.period_start_time",
+            "options.rubric_ref.id",
+        ]
+    );
+    // An unknown rubric beside bad options: one more violation, and the
+    // code is INVALID_ARGUMENT.
+    let mut options = q3_options();
+    options.period_start_time = None;
+    options.rubric_ref = Some(pb::RubricRef {
+        id: "missing".into(),
+        version: 0,
+    });
+    let err = client
+        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(
+        bad_fields(&err),
+        ["options.period_start_time", "options.rubric_ref.id"]
+    );
 }
 
 #[tokio::test]

@@ -73,6 +73,7 @@ impl Registry {
             .get(super::BUILTIN_RUBRIC_ID)
             .and_then(|versions| versions.values().find(|entry| entry.built_in))
             .ok_or_else(|| Error::RubricNotFound {
+                field: String::new(),
                 what: "the built-in rubric is not loaded".to_string(),
             })
     }
@@ -80,6 +81,7 @@ impl Registry {
     /// Finds a rubric; `version` `None` means the latest.
     pub fn get(&self, id: &str, version: Option<u32>) -> Result<&RubricEntry, Error> {
         let versions = self.rubrics.get(id).ok_or_else(|| Error::RubricNotFound {
+            field: "id".to_string(),
             what: format!("no rubric with id \"{id}\" is loaded"),
         })?;
         let found = match version {
@@ -87,6 +89,7 @@ impl Registry {
             None => versions.values().next_back(),
         };
         found.ok_or_else(|| Error::RubricNotFound {
+            field: "version".to_string(),
             what: format!("rubric \"{id}\" has no version {}", version.unwrap_or(0)),
         })
     }
