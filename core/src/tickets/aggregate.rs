@@ -431,7 +431,8 @@ impl BreachedTickets {
 /// One priority value that matched no limit, and how many tickets had it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriorityCount {
-    /// The priority as first seen, trimmed under version 2.
+    /// The priority exactly as first seen (later ones may differ from it
+    /// in case and surrounding spaces under version 2).
     pub priority: String,
     /// Tickets with it (compared as the version matches priorities).
     pub count: u64,
@@ -926,13 +927,9 @@ impl Aggregator {
             }
         } else if self.unmatched_keys.len() < MAX_LISTED_PRIORITIES {
             self.unmatched_keys.push(key.to_owned());
-            let shown = if self.limits.fold {
-                priority.trim()
-            } else {
-                priority
-            };
+            // As sent, so that it can be looked up in the sender's data.
             self.unmatched.values.push(PriorityCount {
-                priority: shown.to_owned(),
+                priority: priority.to_owned(),
                 count: 1,
             });
         } else {

@@ -224,7 +224,7 @@ fn priorities_are_matched_trimmed_and_case_insensitively_and_unmatched_are_count
         options.clone(),
         vec![
             answered("a", " p1 ", 10), // P1, limit 5: breach
-            answered("b", "P3", 10),   // unmatched, default 15: within
+            answered("b", " P3", 10),  // unmatched, default 15: within
             answered("c", "p3", 20),   // unmatched (same value), 20 > 15: breach
             answered("d", "", 10),     // no priority: unmatched, within
         ],
@@ -236,8 +236,9 @@ fn priorities_are_matched_trimmed_and_case_insensitively_and_unmatched_are_count
     assert_eq!(
         u.values,
         [
+            // As first sent, not trimmed.
             PriorityCount {
-                priority: "P3".to_owned(),
+                priority: " P3".to_owned(),
                 count: 2
             },
             PriorityCount {
