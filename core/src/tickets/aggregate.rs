@@ -861,17 +861,15 @@ impl Aggregator {
                 return Err(RejectReason::SpanTooLong { field, span });
             }
         }
-        let last_solved = if history.is_empty() {
-            scratch.changes.clear();
+        scratch.changes.clear();
+        if history.is_empty() {
             if let Some(resolved) = r.resolved {
                 scratch.changes.push(StatusChange {
                     at: resolved,
                     status: Status::Solved,
                 });
             }
-            r.resolved
         } else {
-            scratch.changes.clear();
             scratch.changes.extend_from_slice(history);
             timeline::put_in_time_order(&mut scratch.changes);
             let last_solved = timeline::last_change_to_solved(&scratch.changes);
@@ -883,8 +881,7 @@ impl Aggregator {
                     last_solved,
                 });
             }
-            last_solved
-        };
+        }
         let clock = if calendar.is_empty() {
             0
         } else {
@@ -903,9 +900,6 @@ impl Aggregator {
                 priority: r.priority.clone(),
                 kind,
             });
-        }
-        if r.resolved_on_first_contact && last_solved.is_none() {
-            return Err(RejectReason::FirstContactWithoutResolution);
         }
         if !self.seen.insert(self.seen.key(r.ticket_id.trim())) {
             return Err(RejectReason::DuplicateTicketId);

@@ -208,11 +208,6 @@ pub enum RejectReason {
         /// The kind of limit it matches none of.
         kind: LimitKind,
     },
-    /// `resolved_on_first_contact` set on a ticket with no resolution time:
-    /// the flags contradict each other, and silently ignoring one of them
-    /// would hide a data problem.
-    #[error("resolved_on_first_contact is set but the ticket has no resolved time")]
-    FirstContactWithoutResolution,
     /// The ticket id was already accepted earlier in the stream. (Only a
     /// hash of each id is kept, so its first position is not known.)
     #[error("duplicate ticket id: an earlier record of this stream was accepted with it")]
