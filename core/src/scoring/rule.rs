@@ -214,9 +214,15 @@ pub fn apply_decimal(
 
 /// `n / d` cut toward zero, and whether that is exact (`n` ≥ 0, `d` > 0:
 /// a shortfall's steps and deduction are positive).
+#[inline]
 fn div_cut_exact(n: i128, d: i128) -> (i128, bool) {
     debug_assert!(n >= 0 && d > 0, "a positive fraction");
-    (n / d, n % d == 0)
+    // In 64 bits where both fit (nearly always), as `div_round_exact`
+    // does: a 128-bit division is a library call.
+    match (i64::try_from(n), i64::try_from(d)) {
+        (Ok(n), Ok(d)) => ((n / d).into(), n % d == 0),
+        _ => (n / d, n % d == 0),
+    }
 }
 
 /// `value` cut to [`SHOWN_PLACES`] in ten-thousandths, and whether that
