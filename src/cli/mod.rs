@@ -43,13 +43,13 @@ enum Command {
     Serve(ServeArgs),
     /// Score a review file (proto3 JSON of ScoreReviewRequest), in process or on a server.
     #[command(
-        after_help = "Examples:\n  scorecard score examples/worked-example.json\n  scorecard score examples/worked-example.json --locale zh-CN\n  scorecard score examples/worked-example.json --server http://127.0.0.1:50051 --json\n\nExit codes: 0 scored; 1 a file or the server could not be read or reached;\n2 bad command line; 3 the review was refused (INVALID_ARGUMENT, NOT_FOUND)."
+        after_help = "Examples:\n  scorecard score examples/worked-example.json\n  scorecard score examples/worked-example.json --locale zh-CN\n  scorecard score examples/worked-example.json --server http://127.0.0.1:50051 --json\n\nExit codes: 0 scored; 1 a file or the server could not be read or reached, or the\noutput not written; 2 bad command line; 3 the review was refused\n(INVALID_ARGUMENT, NOT_FOUND)."
     )]
     Score(ScoreArgs),
     /// Render a review file as the printable review form (PDF), offline or
     /// on a server (--server).
     #[command(
-        after_help = "Examples:\n  scorecard form examples/worked-example.json -o form.pdf\n  scorecard form examples/worked-example.json -o form.pdf --locale zh-TW\n  scorecard form examples/worked-example.json -o form.pdf --server http://127.0.0.1:50051\n\nExit codes: 0 written; 1 a file or the server could not be read or reached;\n2 bad command line; 3 the review was refused (INVALID_ARGUMENT, NOT_FOUND)."
+        after_help = "Examples:\n  scorecard form examples/worked-example.json -o form.pdf\n  scorecard form examples/worked-example.json -o form.pdf --locale zh-TW\n  scorecard form examples/worked-example.json -o form.pdf --server http://127.0.0.1:50051\n\nExit codes: 0 written; 1 a file or the server could not be read or reached, or the\noutput not written; 2 bad command line; 3 the review was refused\n(INVALID_ARGUMENT, NOT_FOUND)."
     )]
     Form(FormArgs),
     /// Check or show rubrics, offline.

@@ -14,7 +14,7 @@ pub const EXIT_REJECTED: u8 = 4;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  scorecard tickets push examples/tickets.csv --period-label 2026-Q3 \\\n      --period-start 2026-07-01T00:00:00Z --period-end 2026-10-01T00:00:00Z\n  scorecard tickets push examples/tickets-history.csv --calendars examples/calendars.json \\\n      --limit P2=60 --resolution-limit P2=480 \\\n      --period-start 2026-07-01T00:00:00+08:00 --period-end 2026-08-01T00:00:00+08:00\n\nExit codes: 0 pushed, every record used; 1 a file or the server could not be\nread or reached; 2 bad command line; 3 the options were refused\n(INVALID_ARGUMENT, NOT_FOUND); 4 records were rejected or rows unreadable\n(0 with --accept-rejects)."
+    after_help = "Examples:\n  scorecard tickets push examples/tickets.csv --period-label 2026-Q3 \\\n      --period-start 2026-07-01T00:00:00Z --period-end 2026-10-01T00:00:00Z\n  scorecard tickets push examples/tickets-history.csv --calendars examples/calendars.json \\\n      --limit P2=60 --resolution-limit P2=480 \\\n      --period-start 2026-07-01T00:00:00+08:00 --period-end 2026-08-01T00:00:00+08:00\n\nExit codes: 0 pushed, every record used; 1 a file or the server could not be\nread or reached, or the output not written; 2 bad command line; 3 the options\nwere refused (INVALID_ARGUMENT, NOT_FOUND); 4 records were rejected or rows unreadable\n(0 with --accept-rejects)."
 )]
 pub struct PushArgs {
     /// CSV export; the header names the record fields: ticket_id,

@@ -169,6 +169,41 @@ proptest! {
         );
     }
 
+    /// The raw deduction an explanation shows is the exact one cut (not
+    /// rounded) to its places, one more than the precision at least, so
+    /// rounding what is shown gives the deduction (docs/scoring.md
+    /// section 3).
+    #[test]
+    fn the_shown_raw_deduction_is_cut_and_rounds_to_the_deduction(
+        rule in a_rule(), full in full_points(), value in a_value(), precision in 0u32..=6,
+    ) {
+        let full = decimal::round(full, precision);
+        let Some(units) = units(&rule, full) else {
+            return Ok(());
+        };
+        let out = match decimal::to_micros(value) {
+            Some(m) => rule::apply(&units, m, precision),
+            None => rule::apply_decimal(&rule, full, value, precision),
+        };
+        if out.capped || out.deduction == 0 {
+            return Ok(()); // nothing rounded to compare
+        }
+        prop_assert!(out.places > precision && out.places >= 4);
+        let shown = decimal::from_units(out.raw_deduction, out.places);
+        let steps = out.shortfall / rule.step;
+        let exact = match rule.rounding {
+            Rounding::Linear => out.shortfall * rule.penalty / rule.step,
+            Rounding::PerFullStep => steps.floor() * rule.penalty,
+            Rounding::PerStartedStep => steps.ceil() * rule.penalty,
+        };
+        prop_assert_eq!(shown, exact.trunc_with_scale(out.places));
+        prop_assert_eq!(out.raw_exact, shown == exact);
+        prop_assert_eq!(
+            decimal::round(shown, precision),
+            Decimal::new(out.deduction, decimal::MICRO_PLACES)
+        );
+    }
+
     #[test]
     fn points_stay_within_zero_and_full_points(
         rule in a_rule(), full in full_points(), value in a_value(), precision in 0u32..=6,

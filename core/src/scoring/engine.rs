@@ -625,7 +625,7 @@ impl RaterScorer<'_> {
                         source,
                         value: Some(value),
                         shortfall: out.shortfall,
-                        steps: from_units(out.steps, rule::SHOWN_PLACES),
+                        steps: from_units(out.steps, out.places),
                         deduction: micros(out.deduction),
                         points: micros(out.points),
                         explanation: shown.explanation,

@@ -8,7 +8,7 @@
 //! the rubric is validated. Scoring a review then writes only the review's
 //! numbers between those fragments, into one buffer per line.
 
-use super::rule::{RuleOutcome, SHOWN_PLACES};
+use super::rule::RuleOutcome;
 use super::text::Fragment;
 use super::texts::{IndicatorTexts, ReviewTexts, RubricTexts, locale_slot};
 use super::{Rater, Span, Text};
@@ -351,10 +351,10 @@ pub fn indicator(rubric: &Rubric, ordinal: usize, locale: Locale) -> &IndicatorT
         .map_or(&NONE, |t| &t[locale_slot(locale)])
 }
 
-/// Appends a number shown to 4 places (ten-thousandths), with "…" when
-/// that is not its exact value.
-fn push_four_places(s: &mut Text, shown: i128, exact: bool) {
-    write_units_plain(s, shown, SHOWN_PLACES);
+/// Appends a figure cut to `places` (units of 10^-`places`), with "…"
+/// when that is not its exact value.
+fn push_cut(s: &mut Text, shown: i128, places: u32, exact: bool) {
+    write_units_plain(s, shown, places);
     if !exact {
         s.push('…');
     }
@@ -424,7 +424,7 @@ pub fn rule_outcome(
         s.extend_from_within(shortfall.clone());
         s.push_fragment(&t.calc_mid);
         if t.calc_steps {
-            push_four_places(s, out.steps, out.steps_exact);
+            push_cut(s, out.steps, out.places, out.steps_exact);
             s.push_fragment(&t.calc_end);
         }
     };
@@ -432,7 +432,7 @@ pub fn rule_outcome(
         None => {
             calculation(s);
             if !simple {
-                push_four_places(s, out.raw_deduction, out.raw_exact);
+                push_cut(s, out.raw_deduction, out.places, out.raw_exact);
                 s.push_str(if out.capped { ", capped at " } else { " → " });
             }
             push_plain(s, out.deduction);
@@ -442,7 +442,7 @@ pub fn rule_outcome(
             if !simple {
                 s.push_str(z.calc);
                 calculation(s);
-                push_four_places(s, out.raw_deduction, out.raw_exact);
+                push_cut(s, out.raw_deduction, out.places, out.raw_exact);
                 if out.capped {
                     s.push_fragment(&t.cap);
                 }

@@ -103,7 +103,8 @@ pub struct IndicatorScore {
     /// The value scored; None for direct points or missing.
     pub value: Option<Decimal>,
     pub shortfall: Decimal,
-    /// Steps of shortfall after the rule's rounding, to 4 places.
+    /// Steps of shortfall after the rule's rounding, cut to
+    /// [`rule::shown_places`] of the precision (4, or one more than it).
     pub steps: Decimal,
     pub deduction: Decimal,
     pub points: Decimal,

@@ -15,30 +15,38 @@ use crate::decimal::{self, MICRO, MICRO_PLACES, div_round_exact, pow10};
 use crate::rubric::{Direction, IndicatorUnits, Rounding, Rule};
 use rust_decimal::Decimal;
 
-/// Places the steps and the raw deduction are shown to. Where a figure has
-/// more, it is cut to these (and marked "…" in explanations), not rounded:
-/// the figure shown is then the start of the exact one, so rounding it to
-/// the rubric's precision gives the deduction. (Rounded, 2.45495 would
-/// show as 2.455 beside a deduction of 2.45.)
+/// Fewest places the steps and the raw deduction are shown to.
 pub const SHOWN_PLACES: u32 = 4;
-const SHOWN: i64 = 10_000;
+
+/// Places the steps and the raw deduction are shown to at `precision`:
+/// four, or one more than the precision where that is more. A figure with
+/// more places is cut to these (and marked "…" in explanations), not
+/// rounded: what is shown is the start of the exact figure, and with a
+/// place beyond the precision, rounding it gives the deduction. (Rounded,
+/// 2.454954… would show as 2.455 beside a deduction of 2.45; cut to four
+/// places at precision 4, 0.12345 would show as 0.1234 beside 0.1235.)
+pub fn shown_places(precision: u32) -> u32 {
+    SHOWN_PLACES.max(precision.min(MICRO_PLACES) + 1)
+}
 
 /// Everything a rule computed for one value, each number shown in answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleOutcome {
     /// How far the value is on the wrong side of the target (0 when met).
     pub shortfall: Decimal,
-    /// Steps of shortfall after the rule's rounding, in ten-thousandths,
-    /// cut (not rounded) to them, so that the digits shown are the exact
-    /// value's: see [`SHOWN_PLACES`].
+    /// Steps of shortfall after the rule's rounding, in units of
+    /// 10^-`places`, cut (not rounded) to them, so that the digits shown
+    /// are the exact value's: see [`shown_places`].
     pub steps: i128,
     /// Whether `steps` is the exact step count.
     pub steps_exact: bool,
-    /// steps × penalty before the cap and rounding, in ten-thousandths,
-    /// cut like `steps`.
+    /// steps × penalty before the cap and rounding, in units of
+    /// 10^-`places`, cut like `steps`.
     pub raw_deduction: i128,
     /// Whether `raw_deduction` is exact.
     pub raw_exact: bool,
+    /// The places `steps` and `raw_deduction` are in.
+    pub places: u32,
     /// Whether the raw deduction is exactly the deduction: neither capped
     /// nor rounded.
     pub raw_is_deduction: bool,
@@ -60,6 +68,7 @@ impl RuleOutcome {
             steps_exact: true,
             raw_deduction: 0,
             raw_exact: true,
+            places: SHOWN_PLACES,
             raw_is_deduction: true,
             capped: false,
             deduction: 0,
@@ -86,6 +95,7 @@ pub fn apply(indicator: &IndicatorUnits, value: i64, precision: u32) -> RuleOutc
         steps_exact: deduction.steps_exact,
         raw_deduction: deduction.raw_deduction,
         raw_exact: deduction.raw_exact,
+        places: shown_places(precision),
         raw_is_deduction: deduction.raw_is_deduction,
         capped: deduction.capped,
         deduction: deduction.deduction,
@@ -118,7 +128,9 @@ fn deduct(indicator: &IndicatorUnits, shortfall: i64, precision: u32) -> Deducti
         i128::from(indicator.step),
         i128::from(indicator.penalty),
     );
-    let shown = i128::from(SHOWN);
+    // At most 10^7 (precision 6).
+    let places = shown_places(precision);
+    let shown = pow10(places);
     // The raw deduction as the fraction numerator / denominator, in
     // millionths of a point.
     let (steps, steps_exact, numerator, denominator) = match indicator.rounding {
@@ -140,7 +152,12 @@ fn deduct(indicator: &IndicatorUnits, shortfall: i64, precision: u32) -> Deducti
     // The numerator is in millionths² per step unit; one more factor of a
     // million brings the fraction to points.
     let unit = denominator * i128::from(MICRO);
-    let (raw_deduction, raw_exact) = div_cut_exact(numerator * shown, unit);
+    // numerator × 10^places / unit, with the powers of ten cancelled
+    // first, so that nothing grows past the 10^34 the numerator reaches.
+    let (raw_deduction, raw_exact) = match MICRO_PLACES.checked_sub(places) {
+        Some(fewer) => div_cut_exact(numerator, denominator * pow10(fewer)),
+        None => div_cut_exact(numerator * pow10(places - MICRO_PLACES), denominator),
+    };
     let (deduction, raw_is_deduction) = if capped {
         (indicator.full_points, false)
     } else {
@@ -197,14 +214,16 @@ pub fn apply_decimal(
     let capped = raw > full_points;
     let rounded = decimal::round(raw.min(full_points), precision);
     let deduction = decimal::to_micros(rounded).unwrap_or(full);
-    let (steps, steps_exact) = shown(steps);
-    let (raw_deduction, raw_exact) = shown(raw);
+    let places = shown_places(precision);
+    let (steps, steps_exact) = shown(steps, places);
+    let (raw_deduction, raw_exact) = shown(raw, places);
     RuleOutcome {
         shortfall: decimal::normalize(shortfall),
         steps,
         steps_exact,
         raw_deduction,
         raw_exact,
+        places,
         raw_is_deduction: !capped && raw == rounded,
         capped,
         deduction,
@@ -225,13 +244,13 @@ fn div_cut_exact(n: i128, d: i128) -> (i128, bool) {
     }
 }
 
-/// `value` cut to [`SHOWN_PLACES`] in ten-thousandths, and whether that
-/// is exact.
-fn shown(value: Decimal) -> (i128, bool) {
-    let cut = value.trunc_with_scale(SHOWN_PLACES);
-    // At most SHOWN_PLACES places after cutting; scaled in i128, which
-    // holds any Decimal × 10^4.
-    let units = cut.mantissa() * 10i128.pow(SHOWN_PLACES - cut.scale().min(SHOWN_PLACES));
+/// `value` cut to `places` in units of 10^-`places`, and whether that is
+/// exact.
+fn shown(value: Decimal, places: u32) -> (i128, bool) {
+    let cut = value.trunc_with_scale(places);
+    // At most `places` places after cutting; scaled in i128, which holds
+    // any Decimal × 10^7.
+    let units = cut.mantissa() * pow10(places - cut.scale().min(places));
     (units, cut == value)
 }
 
@@ -473,9 +492,11 @@ mod tests {
             Rounding::PerStartedStep,
         );
         r.full_points = m(dec!(1000000000));
-        // 10^18 steps are 10^22 ten-thousandths: past 64 bits.
+        // 10^18 steps are 10^25 units of 10^-7 (at precision 6, steps are
+        // shown to 7 places): past 64 bits.
         let out = apply(&r, m(dec!(1000000000000)), 6);
-        assert_eq!(shown(out.steps), dec!(1000000000000000000));
+        assert_eq!(out.places, 7);
+        assert_eq!(from_units(out.steps, out.places), dec!(1000000000000000000));
         assert!(out.capped);
         assert_eq!(d(out.points), dec!(0));
         // The same with a step of 7 × 10^-6: 10^18 / 7 steps, linear.
@@ -484,6 +505,37 @@ mod tests {
         let out = apply(&r, m(dec!(999999999999.999999)), 6);
         assert!(out.capped);
         assert_eq!(d(out.deduction), dec!(1000000000));
+    }
+
+    /// Figures are shown to four places, or one more than the precision:
+    /// 0.2469 short × 0.5 = 0.12345 exactly; at precision 4 that rounds to
+    /// 0.1235 and shows whole (five places); 0.24691 short × 0.5 =
+    /// 0.123455, shown cut as 0.12345… at precision 4 and 0.123455 at 5.
+    #[test]
+    fn shown_places_follow_the_precision() {
+        assert_eq!(
+            (0..=6).map(shown_places).collect::<Vec<_>>(),
+            [4, 4, 4, 4, 5, 6, 7]
+        );
+        let r = rule(
+            Direction::AtLeast,
+            dec!(95),
+            dec!(1),
+            dec!(0.5),
+            Rounding::Linear,
+        );
+        let out = apply(&r, m(dec!(94.7531)), 4);
+        assert_eq!(from_units(out.raw_deduction, out.places), dec!(0.12345));
+        assert!(out.raw_exact);
+        assert_eq!(d(out.deduction), dec!(0.1235));
+        let out = apply(&r, m(dec!(94.75309)), 4);
+        assert_eq!(from_units(out.raw_deduction, out.places), dec!(0.12345));
+        assert!(!out.raw_exact);
+        assert_eq!(d(out.deduction), dec!(0.1235));
+        let out = apply(&r, m(dec!(94.75309)), 5);
+        assert_eq!(from_units(out.raw_deduction, out.places), dec!(0.123455));
+        assert!(out.raw_exact);
+        assert_eq!(d(out.deduction), dec!(0.12346));
     }
 
     /// Rounding divisions: ties away from zero for either sign, the
