@@ -168,7 +168,7 @@ const METHODS: [(&str, &str); 10] = [
 const WATCH: &str = "/grpc.health.v1.Health/Watch";
 
 /// The method's name for logs and metrics; never the caller's text.
-fn method_name(path: &str) -> &'static str {
+pub(super) fn method_name(path: &str) -> &'static str {
     METHODS
         .iter()
         .find(|(p, _)| *p == path)

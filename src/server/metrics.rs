@@ -225,6 +225,12 @@ pub fn connection_idle_closed() {
     counter!("scorecard_connections_idle_closed_total").increment(1);
 }
 
+/// A connection closed because the client left an answer untaken for
+/// `--send-timeout`.
+pub fn connection_stalled_closed() {
+    counter!("scorecard_connections_stalled_closed_total").increment(1);
+}
+
 /// A call counted from its headers until its answer ends.
 pub fn in_flight(method: &'static str, delta: f64) {
     match series(method) {

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -54,6 +54,9 @@ pub struct ConnectionLimits {
     pub max_connection_age: Option<Duration>,
     pub keepalive_interval: Option<Duration>,
     pub keepalive_timeout: Duration,
+    /// A connection one of whose answers the client has not taken for
+    /// this long is closed (see [`Stalls`]).
+    pub send_timeout: Option<Duration>,
 }
 
 /// The figure of open file descriptors: the soft limit raised to the hard
@@ -276,9 +279,11 @@ async fn serve_io<IO, S>(
         preface: preface.clone(),
     };
     let activity = Arc::new(Activity::default());
+    let stalls = limits.send_timeout.map(|_| Arc::new(Stalls::default()));
     let tracked = Tracked {
         inner: service,
         activity: activity.clone(),
+        stalls: stalls.clone(),
         tls_info: tls_info.map(Arc::new),
     };
     let mut builder = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
@@ -299,9 +304,32 @@ async fn serve_io<IO, S>(
     let mut going_away = false;
     let idle = activity.idle(limits.idle_timeout);
     tokio::pin!(idle);
+    // A tick a quarter of the send timeout: a stall is seen between one
+    // and one and a quarter times the timeout after it began.
+    let mut ticks = tokio::time::interval(limits.send_timeout.map_or(Duration::MAX / 4, |t| {
+        (t / Stalls::TICKS).max(Duration::from_millis(1))
+    }));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = conn.as_mut() => return,
+            _ = ticks.tick(), if stalls.is_some() => {
+                if let Some(stalls) = &stalls
+                    && let Some(method) = stalls.tick()
+                {
+                    // HTTP/2 gives the server no way to end one stream
+                    // whose flow-control window the client keeps shut (the
+                    // answer waits for it, never for the server), so the
+                    // connection goes, and with it that stream's slot.
+                    super::metrics::connection_stalled_closed();
+                    tracing::warn!(
+                        method,
+                        send_timeout_ms = limits.send_timeout.unwrap_or_default().as_millis() as u64,
+                        "connection closed: the client did not take an answer in time"
+                    );
+                    return;
+                }
+            }
             _ = handshake.as_mut(), if handshake_armed => {
                 if !preface.load(Ordering::Relaxed) {
                     super::metrics::connection_refused("handshake_timeout");
@@ -375,12 +403,74 @@ impl Drop for CallGuard {
     }
 }
 
-/// Counts the calls of one connection (until their answers end) and puts
-/// the TLS peer on every request, as tonic's own server does.
+/// The answers of one connection handed to HTTP/2 and not yet taken by
+/// it. An answer frame waits in HTTP/2 until the client's flow-control
+/// window lets it go; a client that keeps the window shut holds the call,
+/// its concurrency slot and its answer, past every deadline, because the
+/// answer's body is not asked for its next frame (where the deadline is
+/// checked) until then. Each call's answer notes the tick at which it
+/// handed a frame over, and clears it when asked for the next one; a
+/// connection with a frame left untaken for [`Stalls::TICKS`] + 1 ticks
+/// is closed.
+#[derive(Default)]
+struct Stalls {
+    tick: AtomicU32,
+    answers: std::sync::Mutex<Vec<std::sync::Weak<Waiting>>>,
+}
+
+/// When one answer handed a frame over (a tick), or [`Waiting::NONE`].
+struct Waiting {
+    since: AtomicU32,
+    method: &'static str,
+}
+
+impl Waiting {
+    const NONE: u32 = u32::MAX;
+}
+
+impl Stalls {
+    /// Ticks in a send timeout.
+    const TICKS: u32 = 4;
+
+    fn register(&self, method: &'static str) -> Arc<Waiting> {
+        let waiting = Arc::new(Waiting {
+            since: AtomicU32::new(Waiting::NONE),
+            method,
+        });
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.push(Arc::downgrade(&waiting));
+        }
+        waiting
+    }
+
+    /// Advances the clock; the method of an answer that has waited past
+    /// the timeout, if one has. Answers that ended are forgotten.
+    fn tick(&self) -> Option<&'static str> {
+        let now = self.tick.fetch_add(1, Ordering::AcqRel).wrapping_add(1);
+        let mut answers = self.answers.lock().ok()?;
+        let mut stalled = None;
+        answers.retain(|w| match w.upgrade() {
+            None => false,
+            Some(waiting) => {
+                let since = waiting.since.load(Ordering::Acquire);
+                if since != Waiting::NONE && now.wrapping_sub(since) > Self::TICKS {
+                    stalled = Some(waiting.method);
+                }
+                true
+            }
+        });
+        stalled
+    }
+}
+
+/// Counts the calls of one connection (until their answers end), watches
+/// their answers for a client that stops taking them, and puts the TLS
+/// peer on every request, as tonic's own server does.
 #[derive(Clone)]
 struct Tracked<S> {
     inner: S,
     activity: Arc<Activity>,
+    stalls: Option<Arc<Stalls>>,
     tls_info: Option<Arc<TlsInfo>>,
 }
 
@@ -404,6 +494,8 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let guard = CallGuard::new(self.activity.clone());
+        let stalls = self.stalls.clone();
+        let method = super::limits::method_name(request.uri().path());
         let mut request = request.map(Body::new);
         if let Some(info) = &self.tls_info {
             request.extensions_mut().insert(TlsInfo::clone(info));
@@ -415,6 +507,7 @@ where
             Ok(response.map(|body| {
                 Body::new(Guarded {
                     inner: body,
+                    waiting: stalls.as_ref().map(|s| (s.register(method), s.clone())),
                     _guard: guard,
                 })
             }))
@@ -424,6 +517,8 @@ where
 
 struct Guarded {
     inner: Body,
+    /// This answer's entry, and the connection's clock.
+    waiting: Option<(Arc<Waiting>, Arc<Stalls>)>,
     _guard: CallGuard,
 }
 
@@ -435,7 +530,18 @@ impl http_body::Body for Guarded {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        Pin::new(&mut self.inner).poll_frame(cx)
+        // Asked again: the frame handed over last has been taken.
+        if let Some((waiting, _)) = &self.waiting {
+            waiting.since.store(Waiting::NONE, Ordering::Release);
+        }
+        let frame = Pin::new(&mut self.inner).poll_frame(cx);
+        if let (Some((waiting, stalls)), Poll::Ready(Some(Ok(f)))) = (&self.waiting, &frame)
+            && f.is_data()
+        {
+            let now = stalls.tick.load(Ordering::Acquire);
+            waiting.since.store(now, Ordering::Release);
+        }
+        frame
     }
 
     fn is_end_stream(&self) -> bool {

@@ -317,6 +317,87 @@ async fn a_stalled_sender_loses_its_slot_after_the_body_timeout() {
     );
 }
 
+/// A client that sends whole calls and never opens its flow-control
+/// window (initial window 0, no WINDOW_UPDATE): the answers wait in
+/// HTTP/2, past every deadline, holding their calls' slots. After the
+/// send timeout the server closes that connection, which frees them.
+async fn answers_left_untaken_free_their_slots(path: &str, body: Vec<u8>) {
+    let server = start(ServeOptions {
+        max_concurrent_calls: Some(1),
+        request_timeout: Some(Duration::from_millis(200)),
+        send_timeout: Some(Duration::from_millis(800)),
+        ..ServeOptions::default()
+    })
+    .await;
+    let tcp = TcpStream::connect(server.addr).await.unwrap();
+    let (send, conn) = h2::client::Builder::new()
+        .initial_window_size(0)
+        .handshake::<_, bytes::Bytes>(tcp)
+        .await
+        .expect("h2 handshake");
+    let conn = tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    let mut send = send.ready().await.unwrap();
+    let request = http::Request::builder()
+        .method("POST")
+        .uri(format!("http://{}{path}", server.addr))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(())
+        .unwrap();
+    let (_response, mut stream) = send.send_request(request, false).unwrap();
+    let mut framed = vec![0u8];
+    framed.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes());
+    framed.extend_from_slice(&body);
+    stream.send_data(framed.into(), true).unwrap();
+    // The untaken answer holds the one slot, past the 200 ms deadline.
+    let mut scoring = server.scoring().await;
+    let shed = timeout(BOUND, async {
+        loop {
+            match scoring.score_review(worked_example()).await {
+                Err(s) if s.code() == Code::ResourceExhausted => return true,
+                _ if conn.is_finished() => return false,
+                _ => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    })
+    .await
+    .expect("bounded");
+    assert!(shed, "{path}: the untaken answer held its slot");
+    timeout(BOUND, conn)
+        .await
+        .expect("the server closes the connection that takes no answer")
+        .unwrap();
+    assert_eq!(
+        score_once_the_slot_frees(&mut scoring).await.final_score,
+        "87.63"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_left_untaken_closes_its_connection_and_frees_its_slot() {
+    use prost::Message;
+    answers_left_untaken_free_their_slots(
+        "/scorecard.v1.ScoringService/ScoreReview",
+        worked_example().encode_to_vec(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_stream_left_unread_closes_its_connection_and_frees_its_slot() {
+    use prost::Message;
+    let item = scorecard::api::pb::ScoreReviewsRequest {
+        review: Some(worked_example()),
+    };
+    answers_left_untaken_free_their_slots(
+        "/scorecard.v1.ScoringService/ScoreReviews",
+        item.encode_to_vec(),
+    )
+    .await;
+}
+
 /// An HTTP/2 connection with no call is closed after the idle timeout.
 #[tokio::test]
 async fn an_idle_connection_is_closed_after_the_idle_timeout() {
