@@ -210,10 +210,19 @@ fn log_refused(method: &'static str, code: tonic::Code, reason: &'static str) {
 /// Why a call answered `code` before its handler started; None for a
 /// code that is the answer of a service that keeps no call log (health's
 /// NOT_FOUND for an unknown service), not a refusal.
-fn refusal_reason(code: tonic::Code, body_timed_out: bool) -> Option<&'static str> {
+fn refusal_reason(
+    code: tonic::Code,
+    body_timed_out: bool,
+    body_failed: bool,
+) -> Option<&'static str> {
     use tonic::Code;
     if body_timed_out {
         return Some("body_timeout");
+    }
+    // The request's bytes stopped coming (a reset, a lost connection):
+    // the client gave up, whatever code the answer that no one reads has.
+    if body_failed {
+        return Some("cancelled");
     }
     match code {
         Code::Unauthenticated => Some("unauthenticated"),
@@ -338,18 +347,22 @@ where
         let passed = DeadlinePassed::default();
         let seen = CallSeen::default();
         let body_timed_out = Arc::new(AtomicBool::new(false));
-        let mut request = match self.transport.body_timeout {
-            Some(limit) if !is_watch => request.map(|body| {
+        let body_failed = Arc::new(AtomicBool::new(false));
+        let mut request = if is_watch {
+            request
+        } else {
+            let limit = self.transport.body_timeout;
+            request.map(|body| {
                 Body::new(TimedBody {
                     inner: body,
                     limit,
                     // A unary call's whole body; a stream's next message.
                     restart: streaming,
-                    sleep: Box::pin(tokio::time::sleep(limit)),
+                    sleep: limit.map(|limit| Box::pin(tokio::time::sleep(limit))),
                     timed_out: body_timed_out.clone(),
+                    failed: body_failed.clone(),
                 })
-            }),
-            _ => request,
+            })
         };
         if let Some(d) = deadline {
             request.extensions_mut().insert(passed.clone());
@@ -401,7 +414,11 @@ where
                 && !is_watch
                 && let Some(code) = header_code(&response)
                 && code != tonic::Code::Ok
-                && let Some(reason) = refusal_reason(code, body_timed_out.load(Ordering::Relaxed))
+                && let Some(reason) = refusal_reason(
+                    code,
+                    body_timed_out.load(Ordering::Relaxed),
+                    body_failed.load(Ordering::Relaxed),
+                )
             {
                 log_refused(method, code, reason);
             }
@@ -425,13 +442,17 @@ where
 }
 
 /// A request body that fails with DEADLINE_EXCEEDED when the sender stalls:
-/// no end of body (unary) or no next frame (stream) within `limit`.
+/// no end of body (unary) or no next frame (stream) within `limit`; and
+/// notes when the body itself fails (the client reset the stream or the
+/// connection went), so that such a call is not taken for one that did
+/// not decode.
 struct TimedBody {
     inner: Body,
-    limit: Duration,
+    limit: Option<Duration>,
     restart: bool,
-    sleep: Pin<Box<Sleep>>,
+    sleep: Option<Pin<Box<Sleep>>>,
     timed_out: Arc<AtomicBool>,
+    failed: Arc<AtomicBool>,
 }
 
 impl http_body::Body for TimedBody {
@@ -445,19 +466,25 @@ impl http_body::Body for TimedBody {
         let this = self.get_mut();
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(frame)) => {
-                if this.restart {
-                    let next = Instant::now() + this.limit;
-                    this.sleep.as_mut().reset(next);
+                if frame.is_err() {
+                    this.failed.store(true, Ordering::Relaxed);
+                }
+                if this.restart
+                    && let (Some(limit), Some(sleep)) = (this.limit, this.sleep.as_mut())
+                {
+                    sleep.as_mut().reset(Instant::now() + limit);
                 }
                 Poll::Ready(Some(frame))
             }
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => {
-                if this.sleep.as_mut().poll(cx).is_ready() {
+                if let Some(sleep) = this.sleep.as_mut()
+                    && sleep.as_mut().poll(cx).is_ready()
+                {
                     this.timed_out.store(true, Ordering::Relaxed);
                     return Poll::Ready(Some(Err(tonic::Status::deadline_exceeded(format!(
                         "the request body did not arrive within {} ms of {}",
-                        this.limit.as_millis(),
+                        this.limit.unwrap_or_default().as_millis(),
                         if this.restart {
                             "the previous message"
                         } else {

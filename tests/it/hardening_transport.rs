@@ -478,6 +478,11 @@ async fn refused_calls_and_connections_are_counted_by_reason() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::ResourceExhausted);
+    // A call its client resets (CANCEL) before sending a body: the client
+    // gave up, which is no decoding failure.
+    let (send, _conn) = h2_client(addr).await;
+    let (_response, mut body) = stalled_call(send, addr).await;
+    body.send_reset(h2::Reason::CANCEL);
     // A silent connection.
     let mut silent = TcpStream::connect(addr).await.unwrap();
     assert!(closed_by_server(&mut silent).await);
@@ -486,7 +491,9 @@ async fn refused_calls_and_connections_are_counted_by_reason() {
             let text = tokio::task::spawn_blocking(move || scrape(metrics))
                 .await
                 .unwrap();
-            if text.contains("reason=\"handshake_timeout\"") {
+            if text.contains("reason=\"handshake_timeout\"")
+                && text.contains("reason=\"cancelled\"")
+            {
                 return text;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -506,6 +513,11 @@ async fn refused_calls_and_connections_are_counted_by_reason() {
         text.contains("scorecard_connections_refused_total{reason=\"handshake_timeout\"} 1"),
         "{text}"
     );
+    assert!(
+        text.contains("scorecard_calls_refused_total{reason=\"cancelled\"} 1"),
+        "{text}"
+    );
+    assert!(!text.contains("reason=\"decode\""), "{text}");
 }
 
 fn scrape(addr: std::net::SocketAddr) -> String {
