@@ -76,9 +76,11 @@ EXPOSE 50051 9090
 VOLUME ["/etc/scorecard/rubrics"]
 
 # For `docker run` only: Kubernetes ignores HEALTHCHECK and uses the probes in
-# deploy/kubernetes/deployment.yaml.
+# deploy/kubernetes/deployment.yaml. It asks http://127.0.0.1:50051 unless
+# SCORECARD_SERVER says otherwise (with TLS: an https:// name the certificate
+# holds, SCORECARD_CA_CERT, and under mTLS SCORECARD_CLIENT_CERT/_KEY).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["/usr/local/bin/scorecard", "health", "--server", "http://127.0.0.1:50051"]
+    CMD ["/usr/local/bin/scorecard", "health"]
 
 # SIGTERM starts the graceful shutdown (health NOT_SERVING, then
 # SCORECARD_SHUTDOWN_GRACE, then drain): give `docker stop -t` more than that.
