@@ -20,9 +20,16 @@
 //! message where one alone is allowed (the request of a unary call) is
 //! INVALID_ARGUMENT too: tonic reads a unary request's body to its end and
 //! would otherwise drop the extra messages unseen.
+//!
+//! One item of a ScoreReviews stream that does not decode is one bad
+//! review, not the end of the stream: tonic's stream ends at the first
+//! decoder error, so the decoder gives [`undecodable_item`] instead, which
+//! the service answers as that item's error, and reads on (the item's
+//! length prefix still tells where the next one starts).
 
 mod review_request;
 
+use crate::api::pb;
 use bytes::Buf;
 use prost::Message;
 use std::any::TypeId;
@@ -113,8 +120,54 @@ impl<U: Message + Default + 'static> Decoder for SliceDecoder<U> {
             )));
         }
         self.decoded += 1;
-        decode(buf).map(Some).map_err(|_| undecodable::<U>())
+        match decode(buf) {
+            Ok(message) => Ok(Some(message)),
+            Err(_) => match undecodable_stream_item::<U>() {
+                Some(item) => Ok(Some(item)),
+                None => Err(undecodable::<U>()),
+            },
+        }
     }
+}
+
+/// The length of [`undecodable_item`]'s review id, all NUL bytes: over
+/// the 256 bytes any review id may have, so no review that could be
+/// scored is taken for one that did not decode (a request that sends
+/// this id is refused either way).
+const UNDECODABLE_ID_BYTES: usize = 300;
+
+/// What a ScoreReviews item whose bytes do not decode is read as (see the
+/// module's documentation); [`is_undecodable_item`] tells it apart.
+pub fn undecodable_item() -> pb::ScoreReviewsRequest {
+    pb::ScoreReviewsRequest {
+        review: Some(pb::ScoreReviewRequest {
+            review_id: "\0".repeat(UNDECODABLE_ID_BYTES),
+            ..Default::default()
+        }),
+    }
+}
+
+/// Whether `review` stands for an item that did not decode.
+pub fn is_undecodable_item(review: &pb::ScoreReviewRequest) -> bool {
+    review.review_id.len() == UNDECODABLE_ID_BYTES && review.review_id.bytes().all(|b| b == 0)
+}
+
+/// The reason an undecodable item is refused with.
+pub fn undecodable_item_reason() -> String {
+    undecodable::<pb::ScoreReviewsRequest>()
+        .message()
+        .to_string()
+}
+
+/// [`undecodable_item`] as a `U`, when `U` is the ScoreReviews request.
+fn undecodable_stream_item<U: 'static>() -> Option<U> {
+    let mut item: Option<U> = None;
+    if let Some(slot) =
+        (&mut item as &mut dyn std::any::Any).downcast_mut::<Option<pb::ScoreReviewsRequest>>()
+    {
+        *slot = Some(undecodable_item());
+    }
+    item
 }
 
 /// Whether `U` comes as a stream of messages on its calls: the requests of

@@ -5,7 +5,7 @@ use super::telemetry::{CallLog, StreamLog};
 use crate::api::answer::{self, Encoded, Parts, Prepared, View};
 use crate::api::convert::{self, RubricChoice};
 use crate::api::status::ApiError;
-use crate::api::{encoded, pb};
+use crate::api::{codec, encoded, pb};
 use scorecard_core::rubric::{Registry, Rubric};
 use scorecard_core::{Error, Violation, scoring};
 use std::pin::Pin;
@@ -353,6 +353,14 @@ impl encoded::scoring_service_server::ScoringService for ScoringApi {
                     let item = answer::score_reviews_item("", index, Err(&absent), View::Full);
                     return Ok((item, false, permit));
                 };
+                // Bytes that are not an item: that item's error, and the
+                // stream reads on (api::codec).
+                if codec::is_undecodable_item(&req) {
+                    let bad =
+                        Error::Invalid(vec![Violation::new("", codec::undecodable_item_reason())]);
+                    let item = answer::score_reviews_item("", index, Err(&bad), View::Full);
+                    return Ok((item, false, permit));
+                }
                 // Scored here, in the stream's own task, when the server is
                 // busy (many reviews in hand: the streams already keep every
                 // core working, and a task per review only adds its spawn,

@@ -540,6 +540,69 @@ async fn bytes_that_are_not_a_request_are_invalid_argument_and_the_connection_ca
     assert_eq!(answer.final_score, "87.63");
 }
 
+/// One ScoreReviews item whose bytes are not a ScoreReviewsRequest is one
+/// bad review: its answer is the error, and the items after it are still
+/// read and answered (the length prefix tells where the next one starts).
+#[tokio::test]
+async fn an_undecodable_stream_item_is_answered_and_the_stream_reads_on() {
+    use prost::Message;
+    use scorecard::api::answer::Encoded;
+    use scorecard::api::codec::Codec;
+    let server = TestServer::start().await;
+    let mut grpc = tonic::client::Grpc::new(server.channel().await);
+    grpc.ready().await.expect("ready");
+    let item = |id: &str| {
+        let mut review = worked_example();
+        review.review_id = id.into();
+        Encoded(
+            pb::ScoreReviewsRequest {
+                review: Some(review),
+            }
+            .encode_to_vec(),
+        )
+    };
+    // 0xff: field 31 with wire type 7, which does not exist.
+    let items = vec![item("a"), item("b"), Encoded(vec![0xff; 10]), item("d")];
+    let mut answers = grpc
+        .streaming(
+            tonic::Request::new(tokio_stream::iter(items)),
+            http::uri::PathAndQuery::from_static("/scorecard.v1.ScoringService/ScoreReviews"),
+            Codec::<Encoded, pb::ScoreReviewsResponse>::default(),
+        )
+        .await
+        .expect("the stream starts")
+        .into_inner();
+    let mut got = Vec::new();
+    while let Some(answer) = answers.message().await.expect("the stream never fails") {
+        got.push(answer);
+    }
+    assert_eq!(got.len(), 4, "{got:?}");
+    for (i, answer) in got.iter().enumerate() {
+        assert_eq!(answer.index, i as u64);
+    }
+    let ids: Vec<&str> = got.iter().map(|a| a.review_id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "", "d"]);
+    use pb::score_reviews_response::Outcome;
+    for i in [0, 1, 3] {
+        match &got[i].outcome {
+            Some(Outcome::Result(r)) => assert_eq!(r.final_score, "87.63"),
+            other => panic!("item {i}: {other:?}"),
+        }
+    }
+    match &got[2].outcome {
+        Some(Outcome::Error(status)) => {
+            assert_eq!(status.code, Code::InvalidArgument as i32);
+            assert!(
+                status
+                    .message
+                    .contains("not a valid protobuf encoding of scorecard.v1.ScoreReviewsRequest"),
+                "{status:?}"
+            );
+        }
+        other => panic!("item 2: {other:?}"),
+    }
+}
+
 /// Every header and trailer field of a unary call's answer, as they cross
 /// the wire: a bare HTTP/2 client, since tonic's client decodes the status
 /// trailers before a test can measure them.
