@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod form;
+pub mod health;
 pub mod limits;
 pub mod metrics;
 pub mod rubrics;
@@ -235,7 +236,8 @@ pub async fn serve_with_metrics(
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let (reporter, health) = tonic_health::server::health_reporter();
+    let (reporter, _) = tonic_health::server::health_reporter();
+    let health = health::service(&reporter);
     set_health(&reporter, ServingStatus::Serving).await;
     if options.auth.is_open() {
         tracing::warn!(

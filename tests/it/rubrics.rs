@@ -514,6 +514,29 @@ async fn health_reports_each_service_serving() {
         .await
         .unwrap_err();
     assert_eq!(unknown.code(), tonic::Code::NotFound);
+
+    // Watch of an unknown service: SERVICE_UNKNOWN, and the call stays
+    // open (health.proto), where a known one starts with its status.
+    let mut known = client
+        .watch(HealthCheckRequest {
+            service: "scorecard.v1.ScoringService".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = known.message().await.unwrap().unwrap();
+    assert_eq!(first.status, ServingStatus::Serving as i32);
+    let mut unknown = client
+        .watch(HealthCheckRequest {
+            service: "nope.v1.Nothing".into(),
+        })
+        .await
+        .expect("the Watch call is taken")
+        .into_inner();
+    let first = unknown.message().await.unwrap().expect("one message");
+    assert_eq!(first.status, ServingStatus::ServiceUnknown as i32);
+    let next = tokio::time::timeout(std::time::Duration::from_millis(300), unknown.message()).await;
+    assert!(next.is_err(), "the stream stays open: {next:?}");
 }
 
 /// Two dimensions of one indicator each, weights 33.33 and 66.67, full
