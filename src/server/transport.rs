@@ -415,7 +415,18 @@ impl Drop for CallGuard {
 #[derive(Default)]
 struct Stalls {
     tick: AtomicU32,
-    answers: std::sync::Mutex<Vec<std::sync::Weak<Waiting>>>,
+    answers: std::sync::Mutex<Answers>,
+}
+
+/// The answers a connection has handed out since they were last pruned.
+#[derive(Default)]
+struct Answers {
+    all: Vec<std::sync::Weak<Waiting>>,
+    /// The length at which ended answers are dropped on the next
+    /// registration, so that between ticks the list (and the allocations
+    /// its entries keep) stays about twice the live answers, not every
+    /// call of the tick.
+    prune_at: usize,
 }
 
 /// When one answer handed a frame over (a tick), or [`Waiting::NONE`].
@@ -431,6 +442,8 @@ impl Waiting {
 impl Stalls {
     /// Ticks in a send timeout.
     const TICKS: u32 = 4;
+    /// Ended answers are dropped from the list once it has this many.
+    const PRUNE_AT_LEAST: usize = 256;
 
     fn register(&self, method: &'static str) -> Arc<Waiting> {
         let waiting = Arc::new(Waiting {
@@ -438,7 +451,11 @@ impl Stalls {
             method,
         });
         if let Ok(mut answers) = self.answers.lock() {
-            answers.push(Arc::downgrade(&waiting));
+            if answers.all.len() >= answers.prune_at {
+                answers.all.retain(|w| w.strong_count() > 0);
+                answers.prune_at = (2 * answers.all.len()).max(Self::PRUNE_AT_LEAST);
+            }
+            answers.all.push(Arc::downgrade(&waiting));
         }
         waiting
     }
@@ -449,7 +466,7 @@ impl Stalls {
         let now = self.tick.fetch_add(1, Ordering::AcqRel).wrapping_add(1);
         let mut answers = self.answers.lock().ok()?;
         let mut stalled = None;
-        answers.retain(|w| match w.upgrade() {
+        answers.all.retain(|w| match w.upgrade() {
             None => false,
             Some(waiting) => {
                 let since = waiting.since.load(Ordering::Acquire);
@@ -550,5 +567,44 @@ impl http_body::Body for Guarded {
 
     fn size_hint(&self) -> http_body::SizeHint {
         self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame left untaken is seen after more than `TICKS` ticks, never
+    /// sooner; one taken again is not; ended answers leave the list.
+    #[test]
+    fn an_answer_is_stalled_only_after_more_than_the_ticks_of_a_timeout() {
+        let stalls = Stalls::default();
+        let waiting = stalls.register("ScoreReview");
+        let taken = stalls.register("ScoreReviews");
+        let at = stalls.tick.load(Ordering::Acquire);
+        waiting.since.store(at, Ordering::Release);
+        taken.since.store(at, Ordering::Release);
+        for _ in 0..Stalls::TICKS {
+            assert_eq!(stalls.tick(), None);
+        }
+        taken.since.store(Waiting::NONE, Ordering::Release);
+        assert_eq!(stalls.tick(), Some("ScoreReview"));
+        drop(waiting);
+        assert_eq!(stalls.tick(), None);
+        assert_eq!(stalls.answers.lock().unwrap().all.len(), 1);
+    }
+
+    /// Between ticks, the answers that ended are dropped as new ones come,
+    /// so the list stays near twice the live ones.
+    #[test]
+    fn ended_answers_do_not_pile_up_between_ticks() {
+        let stalls = Stalls::default();
+        let live: Vec<_> = (0..10).map(|_| stalls.register("ScoreReviews")).collect();
+        for _ in 0..100_000 {
+            drop(stalls.register("ScoreReview"));
+        }
+        let len = stalls.answers.lock().unwrap().all.len();
+        assert!(len <= Stalls::PRUNE_AT_LEAST, "{len} entries");
+        assert_eq!(live.len(), 10);
     }
 }
