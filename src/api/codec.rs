@@ -192,7 +192,10 @@ fn message_name<U>() -> &'static str {
 fn decode<U: Message + Default + 'static>(buf: &mut impl Buf) -> Result<U, prost::DecodeError> {
     let len = buf.remaining();
     if buf.chunk().len() < len {
-        return U::decode(buf);
+        // Gathered first, so that a message that does not decode is still
+        // consumed whole and the next one starts where it should.
+        let bytes = buf.copy_to_bytes(len);
+        return decode_slice(&bytes);
     }
     let decoded = decode_slice(&buf.chunk()[..len]);
     buf.advance(len);

@@ -158,10 +158,6 @@ pub struct ServeArgs {
     /// within this, or the call ends with DEADLINE_EXCEEDED; 0 = no limit.
     #[arg(long, env = "SCORECARD_BODY_TIMEOUT", default_value_t = FlagDuration(defaults::BODY_TIMEOUT))]
     pub body_timeout: FlagDuration,
-    /// An answer the client does not take for this long (its HTTP/2 window
-    /// kept shut) closes its connection, freeing the call's slot; 0 = no limit.
-    #[arg(long, env = "SCORECARD_SEND_TIMEOUT", default_value_t = FlagDuration(defaults::SEND_TIMEOUT))]
-    pub send_timeout: FlagDuration,
     /// grpc.health.v1.Health/Watch streams open at once; 0 = no limit.
     #[arg(long, env = "SCORECARD_MAX_WATCH_STREAMS", default_value_t = defaults::MAX_WATCH_STREAMS)]
     pub max_watch_streams: usize,
@@ -203,7 +199,6 @@ impl ServeArgs {
             max_connections: self.max_connections.max(1),
             idle_timeout: nonzero(self.idle_timeout.0),
             body_timeout: nonzero(self.body_timeout.0),
-            send_timeout: nonzero(self.send_timeout.0),
             max_watch_streams: (self.max_watch_streams > 0).then_some(self.max_watch_streams),
             watch_timeout: nonzero(self.watch_timeout.0),
         })

@@ -423,7 +423,12 @@ where
                 log_refused(method, code, reason);
             }
             // A response stream carries on past this point: the deadline
-            // and the concurrency permit go with its body.
+            // and the concurrency permit go with its body, and the
+            // connection (server::transport) learns the deadline, to see
+            // an answer stuck past it.
+            if let Some(d) = deadline {
+                response.extensions_mut().insert(CallDeadline(d));
+            }
             Ok(response.map(|body| {
                 Body::new(Bounded {
                     inner: body,

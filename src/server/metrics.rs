@@ -225,8 +225,8 @@ pub fn connection_idle_closed() {
     counter!("scorecard_connections_idle_closed_total").increment(1);
 }
 
-/// A connection closed because the client left an answer untaken for
-/// `--send-timeout`.
+/// A connection closed because an answer waited past its call's deadline
+/// for the client to take it.
 pub fn connection_stalled_closed() {
     counter!("scorecard_connections_stalled_closed_total").increment(1);
 }

@@ -68,9 +68,6 @@ pub struct ServeOptions {
     pub idle_timeout: Option<Duration>,
     /// A request body (unary) or next message (stream) must come within this.
     pub body_timeout: Option<Duration>,
-    /// An answer frame the client leaves untaken this long (its HTTP/2
-    /// window shut) closes the connection.
-    pub send_timeout: Option<Duration>,
     /// Health Watch streams open at once, and how long each may stay open.
     pub max_watch_streams: Option<usize>,
     pub watch_timeout: Option<Duration>,
@@ -96,7 +93,6 @@ pub mod defaults {
     pub const MAX_CONNECTIONS: usize = 10_000;
     pub const IDLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
     pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
-    pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
     pub const MAX_WATCH_STREAMS: usize = 100;
     pub const WATCH_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 }
@@ -121,7 +117,6 @@ impl Default for ServeOptions {
             max_connections: MAX_CONNECTIONS,
             idle_timeout: Some(IDLE_TIMEOUT),
             body_timeout: Some(BODY_TIMEOUT),
-            send_timeout: Some(SEND_TIMEOUT),
             max_watch_streams: Some(MAX_WATCH_STREAMS),
             watch_timeout: Some(WATCH_TIMEOUT),
         }
@@ -352,7 +347,7 @@ pub async fn serve_with_metrics(
         max_connection_age: options.max_connection_age,
         keepalive_interval: options.keepalive_interval,
         keepalive_timeout: options.keepalive_timeout,
-        send_timeout: options.send_timeout,
+        stall_grace: options.drain_timeout,
     };
     transport::serve(
         incoming,

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -54,9 +54,9 @@ pub struct ConnectionLimits {
     pub max_connection_age: Option<Duration>,
     pub keepalive_interval: Option<Duration>,
     pub keepalive_timeout: Duration,
-    /// A connection one of whose answers the client has not taken for
-    /// this long is closed (see [`Stalls`]).
-    pub send_timeout: Option<Duration>,
+    /// A connection with an answer stuck past its call's deadline gets
+    /// GOAWAY and is closed this long after (see [`Stalls`]).
+    pub stall_grace: Duration,
 }
 
 /// The figure of open file descriptors: the soft limit raised to the hard
@@ -279,7 +279,7 @@ async fn serve_io<IO, S>(
         preface: preface.clone(),
     };
     let activity = Arc::new(Activity::default());
-    let stalls = limits.send_timeout.map(|_| Arc::new(Stalls::default()));
+    let stalls = Arc::new(Stalls::default());
     let tracked = Tracked {
         inner: service,
         activity: activity.clone(),
@@ -304,32 +304,39 @@ async fn serve_io<IO, S>(
     let mut going_away = false;
     let idle = activity.idle(limits.idle_timeout);
     tokio::pin!(idle);
-    // A tick a quarter of the send timeout: a stall is seen between one
-    // and one and a quarter times the timeout after it began.
-    let mut ticks = tokio::time::interval(limits.send_timeout.map_or(Duration::MAX / 4, |t| {
-        (t / Stalls::TICKS).max(Duration::from_millis(1))
-    }));
+    let mut ticks = tokio::time::interval(Stalls::TICK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Armed when a stall is found: the hard close after the grace.
+    let stall_close = tokio::time::sleep(Duration::MAX / 4);
+    tokio::pin!(stall_close);
+    let mut stalled = false;
     loop {
         tokio::select! {
             _ = conn.as_mut() => return,
-            _ = ticks.tick(), if stalls.is_some() => {
-                if let Some(stalls) = &stalls
-                    && let Some(method) = stalls.tick()
-                {
-                    // HTTP/2 gives the server no way to end one stream
-                    // whose flow-control window the client keeps shut (the
-                    // answer waits for it, never for the server), so the
-                    // connection goes, and with it that stream's slot.
+            _ = ticks.tick(), if !stalled => {
+                if let Some(method) = stalls.tick(Instant::now()) {
+                    // HTTP/2 gives the server no way to end the one stream
+                    // whose flow-control window the client keeps shut (its
+                    // answer waits for the window, never for the server):
+                    // GOAWAY, so the other calls finish and new ones go
+                    // elsewhere, then the connection is closed, and that
+                    // stream's slot is freed with it.
                     super::metrics::connection_stalled_closed();
                     tracing::warn!(
                         method,
-                        send_timeout_ms = limits.send_timeout.unwrap_or_default().as_millis() as u64,
-                        "connection closed: the client did not take an answer in time"
+                        grace_ms = limits.stall_grace.as_millis() as u64,
+                        "closing a connection: an answer waits past its call's deadline \
+                         for the client to take it"
                     );
-                    return;
+                    stalled = true;
+                    stall_close.as_mut().reset(Instant::now() + limits.stall_grace);
+                    if !going_away {
+                        going_away = true;
+                        conn.as_mut().graceful_shutdown();
+                    }
                 }
             }
+            _ = stall_close.as_mut(), if stalled => return,
             _ = handshake.as_mut(), if handshake_armed => {
                 if !preface.load(Ordering::Relaxed) {
                     super::metrics::connection_refused("handshake_timeout");
@@ -403,51 +410,55 @@ impl Drop for CallGuard {
     }
 }
 
-/// The answers of one connection handed to HTTP/2 and not yet taken by
-/// it. An answer frame waits in HTTP/2 until the client's flow-control
-/// window lets it go; a client that keeps the window shut holds the call,
-/// its concurrency slot and its answer, past every deadline, because the
+/// The answers of one connection that wait in HTTP/2 for the client.
+/// An answer frame waits there until the client's flow-control window lets
+/// it go; a client that keeps the window shut holds the call, its
+/// concurrency slot and its answer past every deadline, because the
 /// answer's body is not asked for its next frame (where the deadline is
-/// checked) until then. Each call's answer notes the tick at which it
-/// handed a frame over, and clears it when asked for the next one; a
-/// connection with a frame left untaken for [`Stalls::TICKS`] + 1 ticks
-/// is closed.
+/// checked, server::limits) until then. Each answer that hands a frame over
+/// notes the tick, and clears it when asked for the next one; on each tick
+/// a frame left untaken for a whole tick by a call whose deadline has
+/// passed is a stall. A client that reads slowly, or stops reading for a
+/// while within its deadline, is not one.
 #[derive(Default)]
 struct Stalls {
-    tick: AtomicU32,
+    tick: AtomicU64,
     answers: std::sync::Mutex<Answers>,
 }
 
-/// The answers a connection has handed out since they were last pruned.
+/// The answers a connection has handed frames out for since they were
+/// last pruned.
 #[derive(Default)]
 struct Answers {
     all: Vec<std::sync::Weak<Waiting>>,
     /// The length at which ended answers are dropped on the next
     /// registration, so that between ticks the list (and the allocations
-    /// its entries keep) stays about twice the live answers, not every
-    /// call of the tick.
+    /// its entries keep) stays about twice the live answers.
     prune_at: usize,
 }
 
-/// When one answer handed a frame over (a tick), or [`Waiting::NONE`].
+/// One answer: when it handed a frame over (a tick), or
+/// [`Waiting::NONE`]; and its call's deadline.
 struct Waiting {
-    since: AtomicU32,
+    since: AtomicU64,
+    deadline: Instant,
     method: &'static str,
 }
 
 impl Waiting {
-    const NONE: u32 = u32::MAX;
+    const NONE: u64 = u64::MAX;
 }
 
 impl Stalls {
-    /// Ticks in a send timeout.
-    const TICKS: u32 = 4;
+    /// How often a connection's answers are looked at.
+    const TICK: Duration = Duration::from_secs(1);
     /// Ended answers are dropped from the list once it has this many.
     const PRUNE_AT_LEAST: usize = 256;
 
-    fn register(&self, method: &'static str) -> Arc<Waiting> {
+    fn register(&self, method: &'static str, deadline: Instant) -> Arc<Waiting> {
         let waiting = Arc::new(Waiting {
-            since: AtomicU32::new(Waiting::NONE),
+            since: AtomicU64::new(Waiting::NONE),
+            deadline,
             method,
         });
         if let Ok(mut answers) = self.answers.lock() {
@@ -460,17 +471,18 @@ impl Stalls {
         waiting
     }
 
-    /// Advances the clock; the method of an answer that has waited past
-    /// the timeout, if one has. Answers that ended are forgotten.
-    fn tick(&self) -> Option<&'static str> {
-        let now = self.tick.fetch_add(1, Ordering::AcqRel).wrapping_add(1);
+    /// Advances the clock; the method of an answer stuck past its call's
+    /// deadline (`now` is the time), if one is. Answers that ended are
+    /// forgotten.
+    fn tick(&self, now: Instant) -> Option<&'static str> {
+        let tick = self.tick.fetch_add(1, Ordering::AcqRel) + 1;
         let mut answers = self.answers.lock().ok()?;
         let mut stalled = None;
         answers.all.retain(|w| match w.upgrade() {
             None => false,
             Some(waiting) => {
                 let since = waiting.since.load(Ordering::Acquire);
-                if since != Waiting::NONE && now.wrapping_sub(since) > Self::TICKS {
+                if since != Waiting::NONE && tick - since >= 2 && now >= waiting.deadline {
                     stalled = Some(waiting.method);
                 }
                 true
@@ -487,7 +499,7 @@ impl Stalls {
 struct Tracked<S> {
     inner: S,
     activity: Arc<Activity>,
-    stalls: Option<Arc<Stalls>>,
+    stalls: Arc<Stalls>,
     tls_info: Option<Arc<TlsInfo>>,
 }
 
@@ -521,10 +533,20 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
             let response = inner.call(request).await?;
+            // Only a call with a deadline can be stuck past it.
+            let deadline = response
+                .extensions()
+                .get::<super::limits::CallDeadline>()
+                .map(|d| d.0);
             Ok(response.map(|body| {
                 Body::new(Guarded {
                     inner: body,
-                    waiting: stalls.as_ref().map(|s| (s.register(method), s.clone())),
+                    watch: deadline.map(|deadline| Watched {
+                        stalls,
+                        deadline,
+                        method,
+                        waiting: None,
+                    }),
                     _guard: guard,
                 })
             }))
@@ -534,9 +556,18 @@ where
 
 struct Guarded {
     inner: Body,
-    /// This answer's entry, and the connection's clock.
-    waiting: Option<(Arc<Waiting>, Arc<Stalls>)>,
+    watch: Option<Watched>,
     _guard: CallGuard,
+}
+
+/// What an answer needs to be watched for a stall; its entry is made with
+/// its first frame, so that answers that hand none over (a refusal in the
+/// headers) never take the lock.
+struct Watched {
+    stalls: Arc<Stalls>,
+    deadline: Instant,
+    method: &'static str,
+    waiting: Option<Arc<Waiting>>,
 }
 
 impl http_body::Body for Guarded {
@@ -544,18 +575,22 @@ impl http_body::Body for Guarded {
     type Error = tonic::Status;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
         // Asked again: the frame handed over last has been taken.
-        if let Some((waiting, _)) = &self.waiting {
+        if let Some(waiting) = this.watch.as_ref().and_then(|w| w.waiting.as_ref()) {
             waiting.since.store(Waiting::NONE, Ordering::Release);
         }
-        let frame = Pin::new(&mut self.inner).poll_frame(cx);
-        if let (Some((waiting, stalls)), Poll::Ready(Some(Ok(f)))) = (&self.waiting, &frame)
+        let frame = Pin::new(&mut this.inner).poll_frame(cx);
+        if let (Some(watch), Poll::Ready(Some(Ok(f)))) = (this.watch.as_mut(), &frame)
             && f.is_data()
         {
-            let now = stalls.tick.load(Ordering::Acquire);
+            let waiting = watch
+                .waiting
+                .get_or_insert_with(|| watch.stalls.register(watch.method, watch.deadline));
+            let now = watch.stalls.tick.load(Ordering::Acquire);
             waiting.since.store(now, Ordering::Release);
         }
         frame
@@ -574,23 +609,31 @@ impl http_body::Body for Guarded {
 mod tests {
     use super::*;
 
-    /// A frame left untaken is seen after more than `TICKS` ticks, never
-    /// sooner; one taken again is not; ended answers leave the list.
+    /// A frame left untaken for a whole tick by a call past its deadline is
+    /// a stall; one within its deadline, or taken again, is not; ended
+    /// answers leave the list.
     #[test]
-    fn an_answer_is_stalled_only_after_more_than_the_ticks_of_a_timeout() {
+    fn an_answer_is_stalled_only_when_stuck_past_its_deadline() {
+        let t0 = Instant::now();
+        let later = t0 + Duration::from_secs(60);
         let stalls = Stalls::default();
-        let waiting = stalls.register("ScoreReview");
-        let taken = stalls.register("ScoreReviews");
+        let past = stalls.register("ScoreReview", t0);
+        let within = stalls.register("ScoreReviews", later);
+        let taken = stalls.register("PushResponseTimes", t0);
         let at = stalls.tick.load(Ordering::Acquire);
-        waiting.since.store(at, Ordering::Release);
-        taken.since.store(at, Ordering::Release);
-        for _ in 0..Stalls::TICKS {
-            assert_eq!(stalls.tick(), None);
+        for w in [&past, &within, &taken] {
+            w.since.store(at, Ordering::Release);
         }
+        // Handed over during this tick: not yet a whole tick untaken.
+        assert_eq!(stalls.tick(t0), None);
         taken.since.store(Waiting::NONE, Ordering::Release);
-        assert_eq!(stalls.tick(), Some("ScoreReview"));
-        drop(waiting);
-        assert_eq!(stalls.tick(), None);
+        assert_eq!(stalls.tick(t0), Some("ScoreReview"));
+        drop(past);
+        // Stuck as long, but its deadline is a minute away.
+        assert_eq!(stalls.tick(t0 + Duration::from_secs(5)), None);
+        assert_eq!(stalls.tick(later), Some("ScoreReviews"));
+        drop(within);
+        assert_eq!(stalls.tick(later), None);
         assert_eq!(stalls.answers.lock().unwrap().all.len(), 1);
     }
 
@@ -598,10 +641,13 @@ mod tests {
     /// so the list stays near twice the live ones.
     #[test]
     fn ended_answers_do_not_pile_up_between_ticks() {
+        let deadline = Instant::now();
         let stalls = Stalls::default();
-        let live: Vec<_> = (0..10).map(|_| stalls.register("ScoreReviews")).collect();
+        let live: Vec<_> = (0..10)
+            .map(|_| stalls.register("ScoreReviews", deadline))
+            .collect();
         for _ in 0..100_000 {
-            drop(stalls.register("ScoreReview"));
+            drop(stalls.register("ScoreReview", deadline));
         }
         let len = stalls.answers.lock().unwrap().all.len();
         assert!(len <= Stalls::PRUNE_AT_LEAST, "{len} entries");

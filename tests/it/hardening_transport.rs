@@ -319,13 +319,15 @@ async fn a_stalled_sender_loses_its_slot_after_the_body_timeout() {
 
 /// A client that sends whole calls and never opens its flow-control
 /// window (initial window 0, no WINDOW_UPDATE): the answers wait in
-/// HTTP/2, past every deadline, holding their calls' slots. After the
-/// send timeout the server closes that connection, which frees them.
+/// HTTP/2, past every deadline, holding their calls' slots. Once a call's
+/// deadline has passed, the server sends GOAWAY and closes that
+/// connection after the drain timeout, which frees them.
 async fn answers_left_untaken_free_their_slots(path: &str, body: Vec<u8>) {
     let server = start(ServeOptions {
         max_concurrent_calls: Some(1),
         request_timeout: Some(Duration::from_millis(200)),
-        send_timeout: Some(Duration::from_millis(800)),
+        stream_timeout: Some(Duration::from_millis(200)),
+        drain_timeout: Duration::from_millis(200),
         ..ServeOptions::default()
     })
     .await;
@@ -373,6 +375,56 @@ async fn answers_left_untaken_free_their_slots(path: &str, body: Vec<u8>) {
         score_once_the_slot_frees(&mut scoring).await.final_score,
         "87.63"
     );
+}
+
+/// A client that stops reading a stream for a while, within its deadline,
+/// is no stall: its answers wait (flow control) and all of them come once
+/// it reads again, longer than the two ticks a stall takes to be seen.
+#[tokio::test]
+async fn a_pause_in_reading_within_the_deadline_is_not_a_stall() {
+    use tokio_stream::StreamExt;
+    // A short drain, so that a stall taken for one would cut the stream.
+    let server = start(ServeOptions {
+        drain_timeout: Duration::from_millis(100),
+        ..ServeOptions::default()
+    })
+    .await;
+    // A window of 64 KiB (tonic's own is 2 MiB): five answers fill it.
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", server.addr))
+        .unwrap()
+        .initial_stream_window_size(65_535)
+        .initial_connection_window_size(65_535)
+        .connect()
+        .await
+        .unwrap();
+    let mut scoring =
+        scorecard::api::pb::scoring_service_client::ScoringServiceClient::new(channel);
+    let items: Vec<_> = (0..100)
+        .map(|i| {
+            let mut review = worked_example();
+            review.review_id = format!("r{i}");
+            scorecard::api::pb::ScoreReviewsRequest {
+                review: Some(review),
+            }
+        })
+        .collect();
+    let mut answers = scoring
+        .score_reviews(tokio_stream::iter(items))
+        .await
+        .expect("the stream starts")
+        .into_inner();
+    let mut got = 0;
+    while let Some(answer) = answers.next().await {
+        let answer = answer.expect("every answer comes");
+        assert_eq!(answer.review_id, format!("r{got}"));
+        got += 1;
+        if got == 5 {
+            // Longer than the two ticks (1 s each) a stall takes to be
+            // seen, with answers waiting for the window all along.
+            tokio::time::sleep(Duration::from_millis(2_500)).await;
+        }
+    }
+    assert_eq!(got, 100);
 }
 
 #[tokio::test]
