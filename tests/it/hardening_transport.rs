@@ -280,6 +280,27 @@ async fn max_concurrent_streams_is_advertised() {
     assert!(entries.contains(&(0x3, 7)), "{entries:?}");
 }
 
+/// Whether a call is shed (RESOURCE_EXHAUSTED) before `over` turns true:
+/// the one slot is held meanwhile.
+async fn shed_while(
+    scoring: &mut scorecard::api::pb::scoring_service_client::ScoringServiceClient<
+        tonic::transport::Channel,
+    >,
+    over: impl Fn() -> bool,
+) -> bool {
+    timeout(BOUND, async {
+        loop {
+            match scoring.score_review(worked_example()).await {
+                Err(s) if s.code() == Code::ResourceExhausted => return true,
+                _ if over() => return false,
+                _ => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    })
+    .await
+    .expect("bounded")
+}
+
 /// A call that sends headers and then no body holds a concurrency slot
 /// (and is in flight) from its headers, and loses it after the body
 /// timeout with DEADLINE_EXCEEDED; the slot then serves another call.
@@ -296,17 +317,7 @@ async fn a_stalled_sender_loses_its_slot_after_the_body_timeout() {
     let mut scoring = server.scoring().await;
     let status = tokio::spawn(grpc_status(response));
     // While the stalled call holds the one slot, calls are shed.
-    let shed = timeout(BOUND, async {
-        loop {
-            match scoring.score_review(worked_example()).await {
-                Err(s) if s.code() == Code::ResourceExhausted => return true,
-                _ if status.is_finished() => return false,
-                _ => tokio::time::sleep(Duration::from_millis(20)).await,
-            }
-        }
-    })
-    .await
-    .expect("bounded");
+    let shed = shed_while(&mut scoring, || status.is_finished()).await;
     // 4 = DEADLINE_EXCEEDED.
     let status = timeout(BOUND, status).await.expect("bounded").unwrap();
     assert_eq!(status.as_deref(), Some("4"));
@@ -355,17 +366,7 @@ async fn answers_left_untaken_free_their_slots(path: &str, body: Vec<u8>) {
     stream.send_data(framed.into(), true).unwrap();
     // The untaken answer holds the one slot, past the 200 ms deadline.
     let mut scoring = server.scoring().await;
-    let shed = timeout(BOUND, async {
-        loop {
-            match scoring.score_review(worked_example()).await {
-                Err(s) if s.code() == Code::ResourceExhausted => return true,
-                _ if conn.is_finished() => return false,
-                _ => tokio::time::sleep(Duration::from_millis(20)).await,
-            }
-        }
-    })
-    .await
-    .expect("bounded");
+    let shed = shed_while(&mut scoring, || conn.is_finished()).await;
     assert!(shed, "{path}: the untaken answer held its slot");
     timeout(BOUND, conn)
         .await

@@ -330,6 +330,19 @@ async fn bad_records_are_rejected_with_their_reason_and_the_rest_counts() {
     );
 }
 
+/// The status a push of these options alone is refused with.
+async fn refused(
+    client: &mut pb::ticket_stats_service_client::TicketStatsServiceClient<
+        tonic::transport::Channel,
+    >,
+    options: pb::PushOptions,
+) -> tonic::Status {
+    client
+        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
+        .await
+        .expect_err("the options are refused")
+}
+
 #[tokio::test]
 async fn bad_options_are_invalid_arguments_with_field_paths() {
     let server = TestServer::start().await;
@@ -351,10 +364,7 @@ async fn bad_options_are_invalid_arguments_with_field_paths() {
         time_zone: "Mars/Olympus".into(),
         ..Default::default()
     });
-    let err = client
-        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
-        .await
-        .unwrap_err();
+    let err = refused(&mut client, options).await;
     assert_eq!(err.code(), Code::InvalidArgument);
     let fields = bad_fields(&err);
     for f in [
@@ -370,10 +380,7 @@ async fn bad_options_are_invalid_arguments_with_field_paths() {
         id: "missing".into(),
         version: 0,
     });
-    let err = client
-        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
-        .await
-        .unwrap_err();
+    let err = refused(&mut client, options).await;
     assert_eq!(err.code(), Code::NotFound);
     assert_eq!(bad_fields(&err), ["options.rubric_ref.id"]);
 
@@ -387,10 +394,7 @@ async fn bad_options_are_invalid_arguments_with_field_paths() {
         metrics_version: 7,
         ..Default::default()
     };
-    let err = client
-        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
-        .await
-        .unwrap_err();
+    let err = refused(&mut client, options).await;
     assert_eq!(err.code(), Code::InvalidArgument);
     let mut fields = bad_fields(&err);
     fields.sort();
@@ -411,10 +415,7 @@ async fn bad_options_are_invalid_arguments_with_field_paths() {
         id: "missing".into(),
         version: 0,
     });
-    let err = client
-        .push_response_times(tokio_stream::iter(vec![options_message(options)]))
-        .await
-        .unwrap_err();
+    let err = refused(&mut client, options).await;
     assert_eq!(err.code(), Code::InvalidArgument);
     assert_eq!(
         bad_fields(&err),

@@ -322,14 +322,19 @@ fn two_thirds_rounds_to_four_places() {
     );
 }
 
-#[test]
-fn complex_handle_time_is_a_mean_in_minutes() {
-    let t = START + mins(60);
-    let complex = |id: &str, handle: SignedDuration| TicketRecord {
+/// A complex ticket created at `t` and resolved `handle` later.
+fn complex_resolved(id: &str, t: Timestamp, handle: SignedDuration) -> TicketRecord {
+    TicketRecord {
         complex: true,
         resolved: Some(t + handle),
         ..ticket(id, t)
-    };
+    }
+}
+
+#[test]
+fn complex_handle_time_is_a_mean_in_minutes() {
+    let t = START + mins(60);
+    let complex = |id: &str, handle: SignedDuration| complex_resolved(id, t, handle);
     let report = run(
         options(Clock::Wall),
         vec![
@@ -359,11 +364,7 @@ fn complex_handle_time_is_a_mean_in_minutes() {
 #[test]
 fn complex_handle_time_is_the_mean_of_exact_times() {
     let t = START + mins(60);
-    let complex = |id: &str, handle: SignedDuration| TicketRecord {
-        complex: true,
-        resolved: Some(t + handle),
-        ..ticket(id, t)
-    };
+    let complex = |id: &str, handle: SignedDuration| complex_resolved(id, t, handle);
     let report = run(
         options(Clock::Wall),
         vec![
